@@ -1,0 +1,113 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Commitment is a member's measurable commitment on an adopted proposal.
+// Status is open, fulfilled or withdrawn; Progress lists each report in
+// ledger order.
+type Commitment struct {
+	ID          string     `json:"id"`
+	MemberID    string     `json:"member_id"`
+	ProposalID  string     `json:"proposal_id"`
+	Description string     `json:"description"`
+	Metric      string     `json:"metric"`
+	Target      float64    `json:"target"`
+	Due         string     `json:"due"`
+	Status      string     `json:"status"`
+	Progress    []Progress `json:"progress"`
+}
+
+// Progress is one measured value reported on a commitment.
+type Progress struct {
+	Value float64   `json:"value"`
+	Note  string    `json:"note"`
+	Seq   uint64    `json:"seq"`
+	At    time.Time `json:"at"`
+}
+
+func (d decision) makeCommitment(c MakeCommitment) ([]EventData, error) {
+	if err := d.by.mustBeMember("make commitments"); err != nil {
+		return nil, err
+	}
+	c.Metric = strings.TrimSpace(c.Metric)
+	if err := firstError(
+		checkID("commitment id", c.CommitmentID),
+		checkID("proposal_id", c.ProposalID),
+		checkText("description", c.Description, true),
+		checkName("metric", c.Metric),
+		checkFinite("target", c.Target),
+		checkDate("due", c.Due),
+	); err != nil {
+		return nil, err
+	}
+	p, err := d.proposal(c.ProposalID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != StatusAdopted {
+		return nil, Errorf(Conflict, "commitments are made on adopted proposals; proposal %s is %s", p.ID, p.Status)
+	}
+	if old, ok := d.s.Commitment(c.CommitmentID); ok {
+		return nil, Errorf(Conflict, "commitment %s was already made by member %s", old.ID, old.MemberID)
+	}
+	return one(CommitmentMade{
+		CommitmentID: c.CommitmentID, MemberID: d.by.member.ID, ProposalID: p.ID,
+		Description: c.Description, Metric: c.Metric, Target: c.Target, Due: c.Due,
+	})
+}
+
+func (d decision) reportProgress(c ReportProgress) ([]EventData, error) {
+	if err := firstError(checkFinite("value", c.Value), checkText("note", c.Note, false)); err != nil {
+		return nil, err
+	}
+	cm, err := d.ownOpenCommitment(c.CommitmentID, "report progress on it")
+	if err != nil {
+		return nil, err
+	}
+	return one(ProgressReported{CommitmentID: cm.ID, Value: c.Value, Note: c.Note})
+}
+
+func (d decision) fulfilCommitment(c FulfilCommitment) ([]EventData, error) {
+	if err := checkText("note", c.Note, false); err != nil {
+		return nil, err
+	}
+	cm, err := d.ownOpenCommitment(c.CommitmentID, "fulfil it")
+	if err != nil {
+		return nil, err
+	}
+	return one(CommitmentFulfilled{CommitmentID: cm.ID, Note: c.Note})
+}
+
+func (d decision) withdrawCommitment(c WithdrawCommitment) ([]EventData, error) {
+	if err := checkText("note", c.Note, false); err != nil {
+		return nil, err
+	}
+	cm, err := d.ownOpenCommitment(c.CommitmentID, "withdraw it")
+	if err != nil {
+		return nil, err
+	}
+	return one(CommitmentWithdrawn{CommitmentID: cm.ID, Note: c.Note})
+}
+
+// ownOpenCommitment finds a commitment the actor made and that is still
+// open: Invalid for a bad id, NotFound, Forbidden for anyone else, Conflict
+// once it is fulfilled or withdrawn.
+func (d decision) ownOpenCommitment(id, action string) (Commitment, error) {
+	if err := checkID("commitment id", id); err != nil {
+		return Commitment{}, err
+	}
+	cm, ok := d.s.Commitment(id)
+	if !ok {
+		return Commitment{}, Errorf(NotFound, "no commitment %s in alliance %s", id, d.s.ID)
+	}
+	if !d.by.is(cm.MemberID) {
+		return Commitment{}, Errorf(Forbidden, "only member %s, who made commitment %s, can %s", cm.MemberID, cm.ID, action)
+	}
+	if cm.Status != StatusOpen {
+		return Commitment{}, Errorf(Conflict, "commitment %s is already %s", cm.ID, cm.Status)
+	}
+	return cm, nil
+}

@@ -1,0 +1,133 @@
+package domain
+
+import "slices"
+
+// Evolve applies one fact to the state and returns the new state. It never
+// fails and never validates: the event happened. An event of an unknown
+// type, or one naming a thing the state does not hold, changes nothing but
+// Seq. The write side, read models, time travel and the offline verifier all
+// fold with this one function.
+//
+// For speed Evolve may modify what s shares with its copies (slice elements,
+// maps): a caller that still needs the old state must Clone it first.
+// Event data must be values, as Decode and NewEvent make them.
+func Evolve(s Alliance, e Event) Alliance {
+	s.Seq = e.Seq
+	switch d := e.Data.(type) {
+	case AllianceFormed:
+		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter, e.At
+	case MemberAdmitted:
+		s.admit(e, d)
+	case MemberWithdrew:
+		s.withdraw(d)
+	case ObserverAdded:
+		s.addObserver(d)
+	case WorkgroupFormed:
+		s.formWorkgroup(d)
+	case CharterAmended:
+		s.Charter = d.Charter
+	case CommitmentMade:
+		s.makeCommitment(d)
+	case ProgressReported, CommitmentFulfilled, CommitmentWithdrawn:
+		s.evolveCommitment(e)
+	default:
+		s.evolveProposal(e)
+	}
+	return s
+}
+
+func (a *Alliance) admit(e Event, d MemberAdmitted) {
+	if _, dup := a.memberIdx[d.MemberID]; dup {
+		return
+	}
+	a.memberIdx = put(a.memberIdx, d.MemberID, len(a.Members))
+	a.Members = append(a.Members, Member{
+		ID: d.MemberID, Name: d.Name, Sector: d.Sector, Role: d.Role,
+		Status: StatusActive, AdmittedSeq: e.Seq,
+	})
+}
+
+// withdraw marks the member withdrawn and, per DESIGN's Eligible rule,
+// removes them from every vote still open, dropping their stance. Their
+// workgroups and commitments stay as history.
+func (a *Alliance) withdraw(d MemberWithdrew) {
+	i, ok := lookup(a.memberIdx, d.MemberID, len(a.Members))
+	if !ok {
+		return
+	}
+	a.Members[i].Status = StatusWithdrawn
+	for j := range a.Proposals {
+		p := &a.Proposals[j]
+		if p.Status != StatusVoting || p.Voting == nil {
+			continue
+		}
+		p.Voting.Eligible = slices.DeleteFunc(p.Voting.Eligible, func(id string) bool { return id == d.MemberID })
+		delete(p.Stances, d.MemberID)
+	}
+}
+
+func (a *Alliance) addObserver(d ObserverAdded) {
+	if _, dup := a.observerIdx[d.ObserverID]; dup {
+		return
+	}
+	a.observerIdx = put(a.observerIdx, d.ObserverID, len(a.Observers))
+	a.Observers = append(a.Observers, Observer{ID: d.ObserverID, Name: d.Name})
+}
+
+func (a *Alliance) formWorkgroup(d WorkgroupFormed) {
+	if _, dup := a.workgroupIdx[d.WorkgroupID]; dup {
+		return
+	}
+	a.workgroupIdx = put(a.workgroupIdx, d.WorkgroupID, len(a.Workgroups))
+	a.Workgroups = append(a.Workgroups, Workgroup{
+		ID: d.WorkgroupID, Name: d.Name, Aim: d.Aim, Metric: d.Metric,
+		Target: d.Target, Due: d.Due, MemberIDs: append([]string{}, d.MemberIDs...),
+	})
+}
+
+func (a *Alliance) makeCommitment(d CommitmentMade) {
+	if _, dup := a.commitmentIdx[d.CommitmentID]; dup {
+		return
+	}
+	a.commitmentIdx = put(a.commitmentIdx, d.CommitmentID, len(a.Commitments))
+	a.Commitments = append(a.Commitments, Commitment{
+		ID: d.CommitmentID, MemberID: d.MemberID, ProposalID: d.ProposalID,
+		Description: d.Description, Metric: d.Metric, Target: d.Target, Due: d.Due,
+		Status: StatusOpen, Progress: []Progress{},
+	})
+}
+
+func (a *Alliance) evolveCommitment(e Event) {
+	var id string
+	switch d := e.Data.(type) {
+	case ProgressReported:
+		id = d.CommitmentID
+	case CommitmentFulfilled:
+		id = d.CommitmentID
+	case CommitmentWithdrawn:
+		id = d.CommitmentID
+	}
+	i, ok := lookup(a.commitmentIdx, id, len(a.Commitments))
+	if !ok {
+		return
+	}
+	c := &a.Commitments[i]
+	switch d := e.Data.(type) {
+	case ProgressReported:
+		c.Progress = append(c.Progress, Progress{Value: d.Value, Note: d.Note, Seq: e.Seq, At: e.At})
+	case CommitmentFulfilled:
+		c.Status = StatusFulfilled
+	case CommitmentWithdrawn:
+		c.Status = StatusWithdrawn
+	}
+}
+
+// put sets idx[key] = i, making the map on first use so the zero Alliance
+// is ready to fold.
+func put(idx map[string]int, key string, i int) map[string]int {
+	if idx == nil {
+		idx = make(map[string]int)
+	}
+	idx[key] = i
+	return idx
+}

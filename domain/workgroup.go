@@ -1,0 +1,69 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Workgroup is a group of members working towards a measurable aim.
+type Workgroup struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Aim       string   `json:"aim"`
+	Metric    string   `json:"metric"`
+	Target    float64  `json:"target"`
+	Due       string   `json:"due"`
+	MemberIDs []string `json:"member_ids"`
+}
+
+func (d decision) formWorkgroup(c FormWorkgroup) ([]EventData, error) {
+	if err := d.by.mustConvene("form workgroups"); err != nil {
+		return nil, err
+	}
+	c.Name, c.Metric = strings.TrimSpace(c.Name), strings.TrimSpace(c.Metric)
+	if err := firstError(
+		checkID("workgroup id", c.WorkgroupID),
+		checkName("name", c.Name),
+		checkText("aim", c.Aim, true),
+		checkName("metric", c.Metric),
+		checkFinite("target", c.Target),
+		checkDate("due", c.Due),
+		d.checkWorkgroupMembers(c.MemberIDs),
+	); err != nil {
+		return nil, err
+	}
+	if w, ok := d.s.Workgroup(c.WorkgroupID); ok {
+		return nil, Errorf(Conflict, "workgroup %s (%s) was already formed", w.ID, w.Name)
+	}
+	return one(WorkgroupFormed{
+		WorkgroupID: c.WorkgroupID, Name: c.Name, Aim: c.Aim, Metric: c.Metric,
+		Target: c.Target, Due: c.Due, MemberIDs: append([]string{}, c.MemberIDs...),
+	})
+}
+
+// checkWorkgroupMembers returns Invalid for too many, malformed or repeated
+// ids, NotFound for a stranger and Conflict for a withdrawn member.
+func (d decision) checkWorkgroupMembers(ids []string) error {
+	if len(ids) > MaxWorkgroupMembers {
+		return Errorf(Invalid, "member_ids has %d ids, over the limit of %d", len(ids), MaxWorkgroupMembers)
+	}
+	seen := make(map[string]bool, len(ids))
+	for i, id := range ids {
+		field := fmt.Sprintf("member_ids[%d]", i)
+		if err := checkID(field, id); err != nil {
+			return err
+		}
+		if seen[id] {
+			return Errorf(Invalid, "%s: member %s is listed twice", field, id)
+		}
+		seen[id] = true
+		m, ok := d.s.Member(id)
+		if !ok {
+			return Errorf(NotFound, "%s: no member %s in alliance %s", field, id, d.s.ID)
+		}
+		if m.Status != StatusActive {
+			return Errorf(Conflict, "%s: member %s (%s) has withdrawn and cannot join a workgroup", field, id, m.Name)
+		}
+	}
+	return nil
+}
