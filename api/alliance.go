@@ -1,0 +1,210 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+func (s *Server) formAlliance(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	var cmd domain.FormAlliance
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if caller.Role != domain.RoleAdmin {
+		return domain.Errorf(domain.Forbidden, "only the admin forms alliances")
+	}
+	aid := newID()
+	_, out, err := s.run(r, caller, aid, cmd, jsonView(func(st domain.Alliance) any { return st }))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) listAlliances(w http.ResponseWriter, _ *http.Request, caller Identity) error {
+	list := s.proj.List(caller.CanRead)
+	writeJSON(w, http.StatusOK, map[string]any{"alliances": list})
+	return nil
+}
+
+func (s *Server) getAlliance(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	q, err := parseAsOf(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.readState(r, aid, q, func(st domain.Alliance) any { return st })
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// readState renders fn's answer from the alliance's state now (from the read
+// model) or as of q (folded from the log).
+func (s *Server) readState(r *http.Request, aid string, q asOf, fn func(st domain.Alliance) any) (any, error) {
+	if q.now() {
+		var out json.RawMessage
+		var ferr error
+		err := s.proj.Read(aid, func(st domain.Alliance, _ eventstore.Position) {
+			out, ferr = json.Marshal(fn(st))
+		})
+		if err == nil {
+			err = ferr
+		}
+		return out, err
+	}
+	var st domain.Alliance
+	var err error
+	if q.seq != 0 {
+		st, _, err = s.proj.StateAt(r.Context(), aid, q.seq)
+	} else {
+		st, _, err = s.proj.StateAtTime(r.Context(), aid, *q.at)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return fn(st), nil
+}
+
+// credential is the answer to admitting a member or adding an observer: the
+// party's id and, once, its token.
+type credential struct {
+	ID    string `json:"id"`
+	Token string `json:"token"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+	Seq   uint64 `json:"seq"`
+}
+
+func (s *Server) admitMember(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	var cmd domain.AdmitMember
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	cmd.MemberID = newID()
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.MemberAdmitted](res)
+	if err != nil {
+		return err
+	}
+	id := Identity{ID: data.MemberID, Role: data.Role, AllianceID: aid, Name: data.Name}
+	return s.answerCredential(w, r, id, res)
+}
+
+func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	var cmd domain.AddObserver
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	cmd.ObserverID = newID()
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.ObserverAdded](res)
+	if err != nil {
+		return err
+	}
+	id := Identity{ID: data.ObserverID, Role: domain.RoleObserver, AllianceID: aid, Name: data.Name}
+	return s.answerCredential(w, r, id, res)
+}
+
+// answerCredential issues the party's token (the same one again for a retried
+// command) and answers it.
+func (s *Server) answerCredential(w http.ResponseWriter, r *http.Request, id Identity, res eventstore.Result) error {
+	token, err := s.tokens.Issue(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, credential{ID: id.ID, Token: token, Name: id.Name, Role: string(id.Role), Seq: res.Records[0].Event.Seq})
+	return nil
+}
+
+func (s *Server) withdrawMember(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	mid, err := pathID(r, "mid")
+	if err != nil {
+		return err
+	}
+	cmd := domain.WithdrawMember{MemberID: mid}
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	_, out, err := s.run(r, caller, aid, cmd, jsonView(func(st domain.Alliance) any {
+		m, _ := st.Member(mid)
+		return m
+	}))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) formWorkgroup(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	var cmd domain.FormWorkgroup
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	cmd.WorkgroupID = newID()
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.WorkgroupFormed](res)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": data.WorkgroupID, "workgroup": data, "seq": res.Records[0].Event.Seq})
+	return nil
+}
+
+// dataOf returns the data of the command's first event as T. A retried
+// Idempotency-Key that first carried another kind of command is a conflict.
+func dataOf[T domain.EventData](res eventstore.Result) (T, error) {
+	data, ok := res.Records[0].Event.Data.(T)
+	if !ok {
+		var zero T
+		return zero, domain.Errorf(domain.Conflict, "this Idempotency-Key was already used for a %s", res.Records[0].Event.Type)
+	}
+	return data, nil
+}

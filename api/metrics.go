@@ -1,0 +1,98 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"accord/domain"
+)
+
+// appendBuckets are the upper bounds, in seconds, of the append latency
+// histogram.
+var appendBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
+
+// Metrics holds the counters served at /metrics in the Prometheus text format.
+type Metrics struct {
+	mu        sync.Mutex
+	requests  map[string]uint64 // "route\x00status" → count
+	appends   uint64
+	conflicts uint64
+	refused   uint64
+	failed    uint64
+	buckets   []uint64
+	sum       float64
+	count     uint64
+
+	// Lag, when set, reports how many events the read models are behind.
+	Lag func() uint64
+}
+
+// NewMetrics returns empty metrics.
+func NewMetrics() *Metrics {
+	return &Metrics{requests: map[string]uint64{}, buckets: make([]uint64, len(appendBuckets))}
+}
+
+func (m *Metrics) observeRequest(route string, status int, _ time.Duration) {
+	m.mu.Lock()
+	m.requests[route+"\x00"+fmt.Sprint(status)]++
+	m.mu.Unlock()
+}
+
+// observeAppend counts one command run and its latency by outcome.
+func (m *Metrics) observeAppend(d time.Duration, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch domain.KindOf(err) {
+	case "":
+		m.appends++
+	case domain.Conflict:
+		m.conflicts++
+	case domain.Invalid, domain.Forbidden, domain.NotFound:
+		m.refused++
+	default:
+		m.failed++
+	}
+	sec := d.Seconds()
+	m.sum += sec
+	m.count++
+	for i, b := range appendBuckets {
+		if sec <= b {
+			m.buckets[i]++
+		}
+	}
+}
+
+func (m *Metrics) serve(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	var b strings.Builder
+	m.mu.Lock()
+	b.WriteString("# HELP accord_http_requests_total HTTP requests by route and status.\n# TYPE accord_http_requests_total counter\n")
+	keys := make([]string, 0, len(m.requests))
+	for k := range m.requests {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		route, status, _ := strings.Cut(k, "\x00")
+		fmt.Fprintf(&b, "accord_http_requests_total{route=%q,status=%q} %d\n", route, status, m.requests[k])
+	}
+	b.WriteString("# HELP accord_commands_total Commands run, by outcome.\n# TYPE accord_commands_total counter\n")
+	fmt.Fprintf(&b, "accord_commands_total{outcome=\"appended\"} %d\n", m.appends)
+	fmt.Fprintf(&b, "accord_commands_total{outcome=\"conflict\"} %d\n", m.conflicts)
+	fmt.Fprintf(&b, "accord_commands_total{outcome=\"refused\"} %d\n", m.refused)
+	fmt.Fprintf(&b, "accord_commands_total{outcome=\"failed\"} %d\n", m.failed)
+	b.WriteString("# HELP accord_append_seconds Time to decide and append a command.\n# TYPE accord_append_seconds histogram\n")
+	for i, ub := range appendBuckets {
+		fmt.Fprintf(&b, "accord_append_seconds_bucket{le=\"%g\"} %d\n", ub, m.buckets[i])
+	}
+	fmt.Fprintf(&b, "accord_append_seconds_bucket{le=\"+Inf\"} %d\naccord_append_seconds_sum %g\naccord_append_seconds_count %d\n", m.count, m.sum, m.count)
+	m.mu.Unlock()
+	if m.Lag != nil {
+		fmt.Fprintf(&b, "# HELP accord_projection_lag_events Events in the log not yet in the read models.\n# TYPE accord_projection_lag_events gauge\naccord_projection_lag_events %d\n", m.Lag())
+	}
+	_, _ = w.Write([]byte(b.String()))
+}

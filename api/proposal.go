@@ -1,0 +1,256 @@
+package api
+
+import (
+	"net/http"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+// proposalCommand decodes and runs a command on proposal {pid}: build makes
+// the command from the path ids after the body (if any) was decoded into it.
+// It answers the proposal as it stands after the command.
+func (s *Server) proposalCommand(w http.ResponseWriter, r *http.Request, caller Identity, status int, body any, build func(pid string) domain.Command) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		if err := decodeBody(r, body); err != nil {
+			return err
+		}
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	_, out, err := s.run(r, caller, aid, build(pid), proposalView(pid))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
+// proposalView answers a proposal from the state after a command.
+func proposalView(pid string) eventstore.View {
+	return jsonView(func(st domain.Alliance) any {
+		p, _ := st.Proposal(pid)
+		return p
+	})
+}
+
+func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	var cmd domain.SubmitProposal
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	cmd.ProposalID = newID()
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.ProposalSubmitted](res)
+	if err != nil {
+		return err
+	}
+	out, err := s.readState(r, aid, asOf{}, func(st domain.Alliance) any {
+		p, _ := st.Proposal(data.ProposalID)
+		return p
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (s *Server) listProposals(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	q, err := parseAsOf(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.readState(r, aid, q, func(st domain.Alliance) any {
+		return map[string]any{"proposals": st.Proposals, "seq": st.Seq}
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) getProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	q, err := parseAsOf(r)
+	if err != nil {
+		return err
+	}
+	found := false
+	out, err := s.readState(r, aid, q, func(st domain.Alliance) any {
+		p, ok := st.Proposal(pid)
+		found = ok
+		return p
+	})
+	if err != nil {
+		return err
+	}
+	if !found {
+		return domain.Errorf(domain.NotFound, "no proposal %s in alliance %s", pid, aid)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// proposeAmendment answers the new amendment with its id, which the author
+// of the proposal needs to accept or reject it.
+func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	cmd := domain.ProposeAmendment{ProposalID: pid, AmendmentID: newID()}
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.AmendmentProposed](res)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"id": data.AmendmentID, "proposal_id": data.ProposalID, "body": data.Body,
+		"rationale": data.Rationale, "author_id": data.AuthorID, "status": "proposed",
+		"seq": res.Records[0].Event.Seq,
+	})
+	return nil
+}
+
+func (s *Server) acceptAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	amid, err := pathID(r, "amid")
+	if err != nil {
+		return err
+	}
+	return s.proposalCommand(w, r, caller, http.StatusOK, &struct{}{}, func(pid string) domain.Command {
+		return domain.AcceptAmendment{ProposalID: pid, AmendmentID: amid}
+	})
+}
+
+func (s *Server) rejectAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	amid, err := pathID(r, "amid")
+	if err != nil {
+		return err
+	}
+	return s.proposalCommand(w, r, caller, http.StatusOK, &struct{}{}, func(pid string) domain.Command {
+		return domain.RejectAmendment{ProposalID: pid, AmendmentID: amid}
+	})
+}
+
+func (s *Server) withdrawProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	var cmd domain.WithdrawProposal
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(pid string) domain.Command {
+		cmd.ProposalID = pid
+		return cmd
+	})
+}
+
+func (s *Server) openVoting(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	var cmd domain.OpenVoting
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(pid string) domain.Command {
+		cmd.ProposalID = pid
+		return cmd
+	})
+}
+
+// castVote answers the recorded stance rather than the whole proposal: a
+// vote is the hot path and its caller wants to see what was recorded.
+func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	cmd := domain.CastVote{ProposalID: pid}
+	if err := decodeBody(r, &cmd); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.VoteCast](res)
+	if err != nil {
+		return err
+	}
+	ev := res.Records[0].Event
+	writeJSON(w, http.StatusOK, map[string]any{
+		"proposal_id": data.ProposalID, "member_id": data.MemberID, "stance": data.Stance,
+		"reason": data.Reason, "seq": ev.Seq, "at": ev.At, "hash": res.Records[0].Hash,
+	})
+	return nil
+}
+
+// closeVoting answers the VotingClosed data, as DESIGN.md says.
+func (s *Server) closeVoting(w http.ResponseWriter, r *http.Request, caller Identity) error {
+	aid, err := allianceParam(r, caller)
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "pid")
+	if err != nil {
+		return err
+	}
+	if err := decodeBody(r, &struct{}{}); err != nil {
+		return err
+	}
+	if err := writable(caller, aid); err != nil {
+		return err
+	}
+	res, _, err := s.run(r, caller, aid, domain.CloseVoting{ProposalID: pid}, nil)
+	if err != nil {
+		return err
+	}
+	data, err := dataOf[domain.VotingClosed](res)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, data)
+	return nil
+}

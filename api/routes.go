@@ -1,0 +1,152 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"accord/domain"
+)
+
+// routes registers every route of the API.
+func (s *Server) routes() {
+	a := s.authed
+	s.mux.HandleFunc("POST /v1/alliances", a(s.formAlliance))
+	s.mux.HandleFunc("GET /v1/alliances", a(s.listAlliances))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}", a(s.getAlliance))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/members", a(s.admitMember))
+	s.mux.HandleFunc("DELETE /v1/alliances/{aid}/members/{mid}", a(s.withdrawMember))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/observers", a(s.addObserver))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/workgroups", a(s.formWorkgroup))
+
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals", a(s.submitProposal))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/proposals", a(s.listProposals))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/proposals/{pid}", a(s.getProposal))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/amendments", a(s.proposeAmendment))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/amendments/{amid}/accept", a(s.acceptAmendment))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/amendments/{amid}/reject", a(s.rejectAmendment))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/withdraw", a(s.withdrawProposal))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/voting", a(s.openVoting))
+	s.mux.HandleFunc("PUT /v1/alliances/{aid}/proposals/{pid}/vote", a(s.castVote))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals/{pid}/close", a(s.closeVoting))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/proposals/{pid}/record", a(s.getRecord))
+
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/commitments", a(s.makeCommitment))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/commitments/{cid}/progress", a(s.reportProgress))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/commitments/{cid}/fulfil", a(s.fulfilCommitment))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/commitments/{cid}/withdraw", a(s.withdrawCommitment))
+
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit", a(s.auditPage))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit/export", a(s.auditExport))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit/head", a(s.auditHead))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit/verify", a(s.auditVerify))
+
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/events", a(s.allianceEvents))
+	s.mux.HandleFunc("GET /v1/events", a(s.allEvents))
+	s.mux.HandleFunc("POST /v1/session", a(s.createSession))
+	s.mux.HandleFunc("DELETE /v1/session", s.deleteSession)
+	s.mux.HandleFunc("GET /{$}", s.dashboard)
+	s.mux.HandleFunc("GET /assets/", s.dashboardAssets)
+	s.mux.HandleFunc("GET /v1/openapi.json", s.openAPI)
+
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
+	s.mux.HandleFunc("/", s.notFound)
+}
+
+// notFound answers unknown routes in the documented error shape.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, domain.Errorf(domain.NotFound, "no route %s %s", r.Method, truncate(r.URL.Path, 200)))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readable checks that caller may read alliance aid.
+func readable(caller Identity, aid string) error {
+	if !caller.CanRead(aid) {
+		return domain.Errorf(domain.Forbidden, "you are not a party to alliance %s", aid)
+	}
+	return nil
+}
+
+// writable checks that caller may change alliance aid at all; the domain then
+// checks the specific rule against the alliance's state.
+func writable(caller Identity, aid string) error {
+	if err := readable(caller, aid); err != nil {
+		return err
+	}
+	if caller.Role == domain.RoleObserver {
+		return domain.Errorf(domain.Forbidden, "observers read and never write")
+	}
+	return nil
+}
+
+// allianceParam returns the {aid} of the route, checked as a uuid that the
+// caller may read.
+func allianceParam(r *http.Request, caller Identity) (string, error) {
+	aid, err := pathID(r, "aid")
+	if err != nil {
+		return "", err
+	}
+	return aid, readable(caller, aid)
+}
+
+// jsonView returns a runner view that renders fn's answer to JSON while the
+// state is still locked, so no reference into it escapes.
+func jsonView(fn func(s domain.Alliance) any) func(domain.Alliance) any {
+	return func(s domain.Alliance) any {
+		raw, err := json.Marshal(fn(s))
+		if err != nil {
+			return nil
+		}
+		return json.RawMessage(raw)
+	}
+}
+
+// asOf is a time-travel request: at_seq, at, or neither (now).
+type asOf struct {
+	seq uint64
+	at  *time.Time
+}
+
+func (q asOf) now() bool { return q.seq == 0 && q.at == nil }
+
+// parseAsOf reads ?at_seq=N or ?at=RFC3339; giving both is an error.
+func parseAsOf(r *http.Request) (asOf, error) {
+	var q asOf
+	query := r.URL.Query()
+	if v := query.Get("at_seq"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || n == 0 {
+			return q, domain.Errorf(domain.Invalid, "at_seq must be a positive integer, not %q", truncate(v, 40))
+		}
+		q.seq = n
+	}
+	if v := query.Get("at"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return q, domain.Errorf(domain.Invalid, "at must be an RFC 3339 time such as 2026-11-22T10:00:00Z, not %q", truncate(v, 40))
+		}
+		q.at = &t
+	}
+	if q.seq != 0 && q.at != nil {
+		return q, domain.Errorf(domain.Invalid, "give at_seq or at, not both")
+	}
+	return q, nil
+}
+
+// uintQuery reads an optional non-negative integer query parameter.
+func uintQuery(r *http.Request, name string, def, maxVal uint64) (uint64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n > maxVal {
+		return 0, domain.Errorf(domain.Invalid, "%s must be an integer from 0 to %d, not %q", name, maxVal, truncate(v, 40))
+	}
+	return n, nil
+}

@@ -1,0 +1,168 @@
+// Package api serves accord's HTTP JSON API, its live event streams and the
+// dashboard page.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/google/uuid"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/projections"
+)
+
+// Config is what a Server needs.
+type Config struct {
+	Runner     *eventstore.Runner
+	Store      *eventstore.Store
+	Projection *projections.Projection
+	Tokens     *Tokens
+	Log        *slog.Logger
+	// Now is the clock events are stamped with; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server is the HTTP API.
+type Server struct {
+	runner  *eventstore.Runner
+	store   *eventstore.Store
+	proj    *projections.Projection
+	tokens  *Tokens
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *Metrics
+	mux     *http.ServeMux
+}
+
+// New returns a Server with every route registered.
+func New(cfg Config) *Server {
+	s := &Server{
+		runner: cfg.Runner, store: cfg.Store, proj: cfg.Projection, tokens: cfg.Tokens,
+		log: cfg.Log, now: cfg.Now, metrics: NewMetrics(), mux: http.NewServeMux(),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.routes()
+	return s
+}
+
+// Metrics returns the server's metrics, e.g. for the projection lag gauge.
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
+// ServeHTTP logs and measures every request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	s.mux.ServeHTTP(rec, r)
+	route := r.Pattern
+	if route == "" {
+		route = "unmatched"
+	}
+	d := time.Since(start)
+	s.metrics.observeRequest(route, rec.status, d)
+	s.log.Info("request", "method", r.Method, "route", route, "status", rec.status,
+		"duration", d, "actor", rec.actor)
+}
+
+// statusRecorder remembers the status and the actor for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	actor  string
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Flush lets live streams flush through the recorder.
+func (r *statusRecorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// handler is a route that needs a caller.
+type handler func(w http.ResponseWriter, r *http.Request, caller Identity) error
+
+// authed resolves the caller from the bearer token or the session cookie,
+// then runs h; any error answers in the documented shape.
+func (s *Server) authed(h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		caller, err := s.caller(r)
+		if err == nil {
+			if rec, ok := w.(*statusRecorder); ok {
+				rec.actor = caller.ID
+			}
+			err = h(w, r, caller)
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+		}
+	}
+}
+
+// caller returns the identity of the request's token.
+func (s *Server) caller(r *http.Request) (Identity, error) {
+	if token := bearer(r.Header.Get("Authorization")); token != "" {
+		return s.tokens.Resolve(token)
+	}
+	if r.Header.Get("Authorization") != "" {
+		return Identity{}, domain.Errorf(domain.Unauthorized, "the Authorization header must be \"Bearer <token>\"")
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil && r.Method == http.MethodGet {
+		return s.tokens.Resolve(c.Value)
+	}
+	return Identity{}, domain.Errorf(domain.Unauthorized, "a bearer token is required")
+}
+
+// idempotencyKey is what a command id may look like when a client sends it.
+var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:~+/=-]{1,128}$`)
+
+// commandID returns the request's Idempotency-Key, or a new uuid.
+func commandID(r *http.Request) (string, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return uuid.Must(uuid.NewV7()).String(), nil
+	}
+	if !idempotencyKey.MatchString(key) {
+		return "", domain.Errorf(domain.Invalid, "Idempotency-Key must be 1 to 128 letters, digits or ._:~+/=-")
+	}
+	return key, nil
+}
+
+// newID mints the id of a new alliance, member, proposal…
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// run executes a command for caller in alliance aid and waits until the read
+// models reflect it, so the caller reads its own write next.
+func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Command, view eventstore.View) (eventstore.Result, any, error) {
+	cid, err := commandID(r)
+	if err != nil {
+		return eventstore.Result{}, nil, err
+	}
+	m := domain.Meta{AllianceID: aid, CommandID: cid, At: s.now().UTC(), Actor: caller.Actor()}
+	start := time.Now()
+	res, out, err := s.runner.Run(r.Context(), m, cmd, view)
+	s.metrics.observeAppend(time.Since(start), err)
+	if err != nil {
+		return res, nil, err
+	}
+	last := res.Records[len(res.Records)-1]
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	return res, out, s.proj.WaitFor(ctx, aid, last.Event.Seq)
+}

@@ -1,0 +1,197 @@
+// Package projections folds the log into read models: every alliance's
+// current state, its audit trail, decision records and time travel. They are
+// built by replaying the stream at start and kept current by following it;
+// the log stays the only source of truth.
+package projections
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+// Projection keeps the read model of every alliance current.
+type Projection struct {
+	store *eventstore.Store
+
+	mu        sync.RWMutex
+	alliances map[string]*allianceView
+	applied   uint64 // stream seq of the last record applied
+	changed   chan struct{}
+	listeners map[int]func(eventstore.Record)
+	nextID    int
+
+	stop func()
+}
+
+// allianceView is one alliance's read model.
+type allianceView struct {
+	state domain.Alliance
+	head  eventstore.Position
+	// messages maps alliance seqs to stream seqs: for each message, the
+	// alliance seq of its first event and its stream seq, so an audit page can
+	// start reading the log at the right message.
+	messages []messageRef
+}
+
+type messageRef struct {
+	firstSeq  uint64
+	streamSeq uint64
+}
+
+// New returns a projection over store; Start fills it.
+func New(store *eventstore.Store) *Projection {
+	return &Projection{
+		store:     store,
+		alliances: map[string]*allianceView{},
+		changed:   make(chan struct{}),
+		listeners: map[int]func(eventstore.Record){},
+	}
+}
+
+// Start replays the whole stream into the read models, then follows it. It
+// returns when the replay is done, or the first error reading or decoding the
+// log.
+func (p *Projection) Start(ctx context.Context) error {
+	if err := p.store.Replay(ctx, 0, func(rec eventstore.Record) error {
+		p.apply(rec)
+		return nil
+	}); err != nil {
+		return err
+	}
+	p.mu.RLock()
+	from := p.applied + 1
+	p.mu.RUnlock()
+	stop, err := p.store.Follow(ctx, from, "", p.apply)
+	if err != nil {
+		return err
+	}
+	p.stop = stop
+	return nil
+}
+
+// Close stops following the log.
+func (p *Projection) Close() {
+	if p.stop != nil {
+		p.stop()
+	}
+}
+
+// apply folds one record into its alliance's view with the domain's Evolve
+// and wakes whoever waits for it.
+func (p *Projection) apply(rec eventstore.Record) {
+	p.mu.Lock()
+	v, ok := p.alliances[rec.Event.AllianceID]
+	if !ok {
+		v = &allianceView{}
+		p.alliances[rec.Event.AllianceID] = v
+	}
+	if rec.Event.Seq <= v.head.Seq {
+		p.mu.Unlock()
+		return
+	}
+	if rec.StreamSeq != v.head.StreamSeq {
+		v.messages = append(v.messages, messageRef{firstSeq: rec.Event.Seq, streamSeq: rec.StreamSeq})
+	}
+	v.state = domain.Evolve(v.state, rec.Event)
+	v.head = rec.Position()
+	p.applied = rec.StreamSeq
+	close(p.changed)
+	p.changed = make(chan struct{})
+	listeners := make([]func(eventstore.Record), 0, len(p.listeners))
+	for _, l := range p.listeners {
+		listeners = append(listeners, l)
+	}
+	p.mu.Unlock()
+	for _, l := range listeners {
+		l(rec)
+	}
+}
+
+// WaitFor blocks until the alliance's read model reflects its event seq, so
+// a caller reads its own writes. It returns ctx's error if that takes too long.
+func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64) error {
+	for {
+		p.mu.RLock()
+		v, ok := p.alliances[allianceID]
+		done := ok && v.head.Seq >= seq
+		ch := p.changed
+		p.mu.RUnlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return domain.Errorf(domain.Unavailable, "read model of alliance %s has not reached seq %d: %v", allianceID, seq, ctx.Err())
+		}
+	}
+}
+
+// Read calls fn with the alliance's current state and head under a read lock.
+// fn must not keep references into the state. It returns a NotFound error
+// when no such alliance exists.
+func (p *Projection) Read(allianceID string, fn func(s domain.Alliance, head eventstore.Position)) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	v, ok := p.alliances[allianceID]
+	if !ok || v.state.ID == "" {
+		return domain.Errorf(domain.NotFound, "no alliance %s", allianceID)
+	}
+	fn(v.state, v.head)
+	return nil
+}
+
+// Head returns the alliance's last event position, or a NotFound error.
+func (p *Projection) Head(allianceID string) (eventstore.Position, error) {
+	var head eventstore.Position
+	err := p.Read(allianceID, func(_ domain.Alliance, h eventstore.Position) { head = h })
+	return head, err
+}
+
+// Summary is one alliance in a listing.
+type Summary struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Purpose string `json:"purpose"`
+	Seq     uint64 `json:"seq"`
+}
+
+// List returns the alliances that visible accepts, ordered by name then id.
+func (p *Projection) List(visible func(allianceID string) bool) []Summary {
+	p.mu.RLock()
+	out := make([]Summary, 0, len(p.alliances))
+	for id, v := range p.alliances {
+		if v.state.ID == "" || !visible(id) {
+			continue
+		}
+		out = append(out, Summary{ID: id, Name: v.state.Name, Purpose: v.state.Purpose, Seq: v.head.Seq})
+	}
+	p.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Listen registers fn to be called with every record applied from now on, in
+// log order, after the read model reflects it. fn must not block for long. It
+// returns a function that unregisters it.
+func (p *Projection) Listen(fn func(eventstore.Record)) (cancel func()) {
+	p.mu.Lock()
+	id := p.nextID
+	p.nextID++
+	p.listeners[id] = fn
+	p.mu.Unlock()
+	return func() {
+		p.mu.Lock()
+		delete(p.listeners, id)
+		p.mu.Unlock()
+	}
+}
