@@ -1,0 +1,11 @@
+// Package eventstore is accord's event log on NATS JetStream: one stream,
+// ACCORD, with one subject per alliance. It appends events with optimistic
+// concurrency on the alliance's subject, de-duplicates retried commands by
+// their command id, keeps the hash chain, and reads, replays and follows the
+// log. It also starts the embedded nats-server that `accord serve` uses when
+// no external NATS is given.
+//
+// Every stored message holds the events of one command: their exact stored
+// lines (see domain.Encode) joined by "\n". A Record is one of those events
+// with its stored bytes, hash and the stream sequence of its message.
+package eventstore
