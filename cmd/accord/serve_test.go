@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// startMain runs accord serve on dir with ":0" ports, as a user would.
+func startMain(t *testing.T, dir string) *Main {
+	t.Helper()
+	m := NewMain()
+	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", dir, "--nats-listen", "none"}, io.Discard))
+	require.NoError(t, m.Run(context.Background()))
+	return m
+}
+
+func call(t *testing.T, m *Main, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		require.NoError(t, err)
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, m.URL()+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// TestServeRestart starts accord on a data dir, writes, stops it cleanly,
+// starts it again on the same dir and finds every event, the same admin
+// token and working member tokens.
+func TestServeRestart(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("ACCORD_ADMIN_TOKEN", "")
+	m := startMain(t, dir)
+	raw, err := os.ReadFile(filepath.Join(dir, "admin.token"))
+	require.NoError(t, err)
+	info, err := os.Stat(filepath.Join(dir, "admin.token"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	admin := string(bytes.TrimSpace(raw))
+
+	status, a := call(t, m, "POST", "/v1/alliances", admin, map[string]any{"name": "Dual Eligible Coalition", "purpose": "Integrated care", "charter": map[string]any{"decision_rule": "consensus"}})
+	require.Equal(t, 201, status, "%v", a)
+	aid := a["id"].(string)
+	status, member := call(t, m, "POST", "/v1/alliances/"+aid+"/members", admin, map[string]any{"name": "Payer", "sector": "payer", "role": "convener"})
+	require.Equal(t, 201, status, "%v", member)
+	status, prop := call(t, m, "POST", "/v1/alliances/"+aid+"/proposals", member["token"].(string), map[string]any{"kind": "position", "title": "Integrated enrolment", "body": "b"})
+	require.Equal(t, 201, status, "%v", prop)
+	_, head := call(t, m, "GET", "/v1/alliances/"+aid+"/audit/head", admin, nil)
+	require.NoError(t, m.Close())
+
+	m2 := startMain(t, dir)
+	defer m2.Close()
+	require.Equal(t, admin, m2.AdminToken)
+	_, head2 := call(t, m2, "GET", "/v1/alliances/"+aid+"/audit/head", admin, nil)
+	require.Equal(t, head, head2)
+	status, state := call(t, m2, "GET", "/v1/alliances/"+aid, member["token"].(string), nil)
+	require.Equal(t, 200, status, "%v", state)
+	require.Equal(t, "Dual Eligible Coalition", state["name"])
+	require.Len(t, state["proposals"], 1)
+	// Writes go on after the restart, chained to the old head.
+	status, _ = call(t, m2, "POST", "/v1/alliances/"+aid+"/proposals", member["token"].(string), map[string]any{"kind": "position", "title": "Second", "body": "b"})
+	require.Equal(t, 201, status)
+}
+
+// TestServeFlags checks the flags and their environment variables.
+func TestServeFlags(t *testing.T) {
+	t.Setenv("ACCORD_HTTP", "127.0.0.1:9999")
+	m := NewMain()
+	require.NoError(t, m.ParseFlags(nil, io.Discard))
+	require.Equal(t, "127.0.0.1:9999", m.HTTPAddr)
+	require.Equal(t, 1, m.Replicas)
+	m = NewMain()
+	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222,nats://b:4222"}, io.Discard))
+	require.Equal(t, 3, m.Replicas)
+	require.Error(t, NewMain().ParseFlags([]string{"--replicas", "0"}, io.Discard))
+	require.Error(t, NewMain().ParseFlags([]string{"--sync", "sometimes"}, io.Discard))
+	var help bytes.Buffer
+	require.Equal(t, 0, run([]string{"serve", "--help"}, nil, io.Discard, &help))
+	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-replicas", "-sync"} {
+		require.Contains(t, help.String(), flag)
+	}
+}
