@@ -35,14 +35,14 @@ func runConformance(t *testing.T, newLog func(t *testing.T) conformanceLog) {
 	cases := map[string]func(t *testing.T, log conformanceLog){
 		"append to an empty alliance and read back": conformAppendRead,
 		"several events of a command share a write": conformOneWrite,
-		"read from a stream seq":                     conformReadFrom,
-		"read an empty alliance":                     conformReadEmpty,
-		"an error from fn stops the read":            conformReadStops,
-		"a stale position conflicts":                 conformStale,
-		"50 concurrent appenders":                    conformConcurrent,
-		"a retry after a lost ack":                   conformLostAck,
-		"a retry at the new position":                conformRetryAtHead,
-		"two alliances stay independent":             conformTwoAlliances,
+		"read from a stream seq":                    conformReadFrom,
+		"read an empty alliance":                    conformReadEmpty,
+		"an error from fn stops the read":           conformReadStops,
+		"a stale position conflicts":                conformStale,
+		"50 concurrent appenders":                   conformConcurrent,
+		"a retry after a lost ack":                  conformLostAck,
+		"a retry at the new position":               conformRetryAtHead,
+		"two alliances stay independent":            conformTwoAlliances,
 	}
 	for name, run := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,85 @@
+package eventstore
+
+import (
+	"net"
+	"testing"
+
+	"accord/domain"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestStartServerListens(t *testing.T) {
+	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", SyncAlways: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	require.NotNil(t, srv.Addr())
+
+	nc, err := Connect(srv.ClientURL())
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	_, err = Open(testContext(t), nc)
+	require.NoError(t, err)
+}
+
+func TestStartServerInProcessOnly(t *testing.T) {
+	for _, listen := range []string{"", "none"} {
+		srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: listen})
+		require.NoError(t, err)
+		require.Nil(t, srv.Addr(), "no socket for %q", listen)
+		nc, err := ConnectInProcess(srv)
+		require.NoError(t, err)
+		nc.Close()
+		srv.Shutdown()
+		srv.WaitForShutdown()
+	}
+}
+
+func TestStartServerPortTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+
+	_, err = StartServer(ServerConfig{Dir: t.TempDir(), Listen: taken.Addr().String()})
+	require.ErrorContains(t, err, taken.Addr().String())
+	require.ErrorContains(t, err, "address already in use")
+}
+
+func TestStartServerBadConfig(t *testing.T) {
+	_, err := StartServer(ServerConfig{})
+	require.Error(t, err)
+	for _, listen := range []string{"localhost", "localhost:http", "localhost:70000"} {
+		_, err = StartServer(ServerConfig{Dir: t.TempDir(), Listen: listen})
+		require.Error(t, err, listen)
+	}
+}
+
+func TestConnectUnreachable(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	url := "nats://" + free.Addr().String()
+	free.Close()
+
+	_, err = Connect(url)
+	require.Equal(t, domain.Unavailable, domain.KindOf(err))
+}
+
+// With an external NATS gone, appends fail fast as Unavailable while the
+// connection keeps trying to reconnect.
+func TestAppendWhileExternalNATSIsDown(t *testing.T) {
+	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
+	require.NoError(t, err)
+	nc, err := Connect(srv.ClientURL())
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	s, err := Open(testContext(t), nc)
+	require.NoError(t, err)
+	srv.Shutdown()
+	srv.WaitForShutdown()
+
+	a := "alliance-1"
+	_, err = s.Append(testContext(t), a, Position{}, votes(a, 1))
+	require.ErrorIs(t, err, ErrUnavailable)
+	_, err = s.Head(testContext(t), a)
+	require.ErrorIs(t, err, ErrUnavailable)
+}
