@@ -4,15 +4,13 @@ import (
 	"testing"
 )
 
-func formAs(m Meta, c Charter) FormAlliance {
-	return FormAlliance{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c}
-}
-
 func TestFormAlliance(t *testing.T) {
 	formedAs := func(c Charter) []EventData {
 		return then(AllianceFormed{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c})
 	}
-	form := func(c Charter) FormAlliance { return formAs(asAdmin(), c) }
+	form := func(c Charter) FormAlliance {
+		return FormAlliance{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c}
+	}
 	run(t, []scenario{
 		{name: "defaults are consensus 1/2 3/4", as: asAdmin(), when: form(Charter{}),
 			then: formedAs(consensusCharter)},
