@@ -1,0 +1,221 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+// storedStory tells the story through the real runner onto an embedded
+// JetStream in a temp dir, and returns the projection that follows it.
+func storedStory(t *testing.T) (*Projection, story) {
+	t.Helper()
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	nc, err := eventstore.ConnectInProcess(srv)
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	store, err := eventstore.Open(ctx, nc)
+	require.NoError(t, err)
+	proj := New(store)
+	require.NoError(t, proj.Start(ctx))
+	t.Cleanup(proj.Close)
+
+	s := newStory(0)
+	runner := eventstore.NewRunner(store)
+	clock := t0
+	n := 0
+	s.tell(func(a domain.Actor, c domain.Command) {
+		t.Helper()
+		clock = clock.Add(time.Minute)
+		n++
+		m := domain.Meta{AllianceID: s.aid, CommandID: fmt.Sprintf("cmd-%d", n), At: clock, Actor: a}
+		res, _, err := runner.Run(ctx, m, c, nil)
+		require.NoError(t, err, "%s", c.CommandName())
+		require.NoError(t, proj.WaitFor(ctx, s.aid, res.Records[len(res.Records)-1].Event.Seq))
+	})
+	return proj, s
+}
+
+func TestDecisionRecord(t *testing.T) {
+	proj, s := storedStory(t)
+	ctx := context.Background()
+	rec, err := proj.Record(ctx, s.aid, s.p1)
+	require.NoError(t, err)
+
+	require.Equal(t, Party{ID: s.aid, Name: "Care Alliance"}, rec.Alliance)
+	require.Equal(t, uint64(33), rec.AsOf.Seq)
+	head, err := proj.Head(s.aid)
+	require.NoError(t, err)
+	require.Equal(t, head.Hash, rec.AsOf.Hash)
+
+	require.Equal(t, domain.StatusAdopted, rec.Proposal.Status)
+	require.Equal(t, 2, rec.Proposal.Version)
+	require.Equal(t, Party{ID: s.m1, Name: "Member A"}, rec.Proposal.Author)
+
+	// Versions: as submitted, then from the accepted amendment.
+	require.Len(t, rec.Versions, 2)
+	require.Equal(t, "One formulary for all.", rec.Versions[0].Body)
+	require.Equal(t, uint64(7), rec.Versions[0].Seq)
+	require.Equal(t, "Member A", rec.Versions[0].By)
+	require.Equal(t, Version{Version: 2, Body: "One formulary, reviewed yearly.", AmendmentID: s.am1, Act: rec.Versions[1].Act}, rec.Versions[1])
+	require.Equal(t, uint64(9), rec.Versions[1].Seq)
+
+	// Amendments: who proposed them, who settled them and how.
+	require.Len(t, rec.Amendments, 2)
+	a1, a2 := rec.Amendments[0], rec.Amendments[1]
+	require.Equal(t, domain.StatusAccepted, a1.Status)
+	require.Equal(t, "Member B", a1.Author.Name)
+	require.Equal(t, uint64(8), a1.Proposed.Seq)
+	require.Equal(t, uint64(9), a1.Settled.Seq)
+	require.Equal(t, s.m1, a1.Settled.Actor.MemberID)
+	require.Equal(t, 2, a1.Version)
+	require.Equal(t, domain.StatusRejected, a2.Status)
+	require.Equal(t, "Cost.", a2.Rationale)
+	require.Equal(t, uint64(11), a2.Settled.Seq)
+
+	// Voting: the rule in force and the five eligible, one of whom left.
+	require.NotNil(t, rec.Voting)
+	require.Equal(t, uint64(12), rec.Voting.Opened.Seq)
+	require.Equal(t, "Northside Health", rec.Voting.Opened.By)
+	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4"}, rec.Voting.Rule)
+	require.Len(t, rec.Voting.Eligible, 5)
+	left := rec.Voting.Eligible[4]
+	require.Equal(t, s.m4, left.ID)
+	require.Equal(t, "Member D", left.Name)
+	require.NotNil(t, left.Withdrew)
+	require.Equal(t, uint64(18), left.Withdrew.Seq)
+	require.Equal(t, "merged", left.Withdrew.Reason)
+
+	// Stances: every change, and the dropped one.
+	byMember := map[string]StanceHistory{}
+	for _, st := range rec.Stances {
+		byMember[st.MemberID] = st
+	}
+	m2 := byMember[s.m2]
+	require.Equal(t, []string{"block", "agree"}, stancesOf(m2))
+	require.Equal(t, []uint64{14, 15}, []uint64{m2.History[0].Seq, m2.History[1].Seq})
+	require.Equal(t, "agree", *m2.Final)
+	m4 := byMember[s.m4]
+	require.True(t, m4.Dropped)
+	require.Nil(t, m4.Final)
+	require.Equal(t, []string{"agree"}, stancesOf(m4))
+
+	// Outcome, as recorded.
+	require.NotNil(t, rec.Outcome)
+	require.Equal(t, domain.ResultAdopted, rec.Outcome.Result)
+	require.Equal(t, domain.Tally{Agree: 3, Disagree: 1}, rec.Outcome.Tally)
+	require.Equal(t, 4, rec.Outcome.EligibleCount)
+	require.Equal(t, 2, rec.Outcome.QuorumRequired)
+	require.Equal(t, uint64(20), rec.Outcome.Closed.Seq)
+	require.Contains(t, rec.Outcome.Explanation, "Adopted under consensus")
+	require.Nil(t, rec.Provisional)
+	require.Nil(t, rec.CharterAmended)
+
+	// The events it rests on: the proposal's own, and the withdrawal that
+	// shrank the eligible set; each hash is the one in the chain.
+	require.Equal(t, []uint64{7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}, seqsOf(rec.Events))
+	require.Equal(t, domain.TypeMemberWithdrew, rec.Events[11].Type)
+	requireHashesMatchChain(t, proj, s.aid, rec.Events)
+}
+
+func TestDecisionRecordOfCharterChange(t *testing.T) {
+	proj, s := storedStory(t)
+	rec, err := proj.Record(context.Background(), s.aid, s.p2)
+	require.NoError(t, err)
+	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2"}, rec.Proposal.Charter)
+	require.NotNil(t, rec.CharterAmended)
+	require.Equal(t, uint64(27), rec.CharterAmended.Seq)
+	require.Equal(t, domain.RuleMajority, rec.CharterAmended.Charter.DecisionRule)
+	require.Equal(t, []uint64{21, 22, 23, 24, 25, 26, 27}, seqsOf(rec.Events))
+	// m3 never voted: their history is empty and nothing counts for them.
+	for _, st := range rec.Stances {
+		if st.MemberID == s.m3 {
+			require.Empty(t, st.History)
+			require.Nil(t, st.Final)
+		}
+	}
+}
+
+func TestDecisionRecordTimeTravel(t *testing.T) {
+	proj, s := storedStory(t)
+	ctx := context.Background()
+
+	// Before voting opened: versions so far, no vote.
+	rec, err := proj.RecordAt(ctx, s.aid, s.p1, 10)
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusOpen, rec.Proposal.Status)
+	require.Len(t, rec.Versions, 2)
+	require.Equal(t, domain.StatusProposed, rec.Amendments[1].Status)
+	require.Nil(t, rec.Amendments[1].Settled)
+	require.Nil(t, rec.Voting)
+	require.Nil(t, rec.Outcome)
+	require.Equal(t, uint64(10), rec.AsOf.Seq)
+
+	// Mid-vote, after m2 blocked: the provisional outcome is a veto.
+	rec, err = proj.RecordAt(ctx, s.aid, s.p1, 14)
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusVoting, rec.Proposal.Status)
+	require.NotNil(t, rec.Provisional)
+	require.Equal(t, domain.Tally{Agree: 1, Block: 1}, rec.Provisional.Tally)
+	require.Equal(t, domain.ResultRejected, rec.Provisional.Result)
+
+	// By time: the instant of seq 12 is when voting opened.
+	at12 := t0.Add(12 * time.Minute)
+	rec, err = proj.RecordAtTime(ctx, s.aid, s.p1, at12)
+	require.NoError(t, err)
+	require.Equal(t, uint64(12), rec.AsOf.Seq)
+	require.Equal(t, at12, rec.AsOf.At)
+	require.NotNil(t, rec.Voting)
+
+	_, err = proj.RecordAt(ctx, s.aid, s.p1, 34)
+	require.Equal(t, domain.Invalid, domain.KindOf(err))
+	_, err = proj.RecordAt(ctx, s.aid, s.p1, 6)
+	require.Equal(t, domain.NotFound, domain.KindOf(err), "not submitted yet at seq 6")
+	_, err = proj.RecordAtTime(ctx, s.aid, s.p1, t0)
+	require.Equal(t, domain.NotFound, domain.KindOf(err))
+	require.Contains(t, domain.MessageOf(err), "did not exist yet")
+	_, err = proj.Record(ctx, s.aid, testID(777))
+	require.Equal(t, domain.NotFound, domain.KindOf(err))
+	_, err = proj.Record(ctx, testID(778), s.p1)
+	require.Equal(t, domain.NotFound, domain.KindOf(err))
+}
+
+func stancesOf(st StanceHistory) []string {
+	out := []string{}
+	for _, c := range st.History {
+		out = append(out, c.Stance)
+	}
+	return out
+}
+
+func seqsOf(refs []EventRef) []uint64 {
+	out := []uint64{}
+	for _, r := range refs {
+		out = append(out, r.Seq)
+	}
+	return out
+}
+
+// requireHashesMatchChain checks each referenced event's hash against the
+// audit trail read from the log.
+func requireHashesMatchChain(t *testing.T, proj *Projection, aid string, refs []EventRef) {
+	t.Helper()
+	recs, _, err := proj.Events(context.Background(), aid, 1, MaxPage)
+	require.NoError(t, err)
+	for _, ref := range refs {
+		got := recs[ref.Seq-1]
+		require.Equal(t, got.Hash, ref.Hash, "seq %d", ref.Seq)
+		require.Equal(t, got.Event.Type, ref.Type, "seq %d", ref.Seq)
+		require.Equal(t, domain.Hash(got.Raw), ref.Hash)
+	}
+}
