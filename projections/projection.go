@@ -20,6 +20,7 @@ type Projection struct {
 	mu        sync.RWMutex
 	alliances map[string]*allianceView
 	applied   uint64 // stream seq of the last record applied
+	count     uint64 // records applied
 	changed   chan struct{}
 	listeners map[int]func(eventstore.Record)
 	nextID    int
@@ -99,6 +100,7 @@ func (p *Projection) apply(rec eventstore.Record) {
 	v.state = domain.Evolve(v.state, rec.Event)
 	v.head = rec.Position()
 	p.applied = rec.StreamSeq
+	p.count++
 	close(p.changed)
 	p.changed = make(chan struct{})
 	listeners := make([]func(eventstore.Record), 0, len(p.listeners))
@@ -109,6 +111,14 @@ func (p *Projection) apply(rec eventstore.Record) {
 	for _, l := range listeners {
 		l(rec)
 	}
+}
+
+// Applied returns how many events the read models hold and the stream seq
+// of the last message applied.
+func (p *Projection) Applied() (events, streamSeq uint64) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.count, p.applied
 }
 
 // WaitFor blocks until the alliance's read model reflects its event seq, so
