@@ -6,6 +6,8 @@ package projections
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 
@@ -21,7 +23,8 @@ type Projection struct {
 	alliances map[string]*allianceView
 	applied   uint64 // stream seq of the last record applied
 	count     uint64 // records applied
-	changed   chan struct{}
+	changed   chan struct{} // closed and replaced on each apply while waiters > 0
+	waiters   int
 	listeners map[int]func(eventstore.Record)
 	nextID    int
 
@@ -30,8 +33,9 @@ type Projection struct {
 
 // allianceView is one alliance's read model.
 type allianceView struct {
-	state domain.Alliance
-	head  eventstore.Position
+	state  domain.Alliance
+	head   eventstore.Position
+	broken bool // a record did not chain; nothing after it is folded
 	// messages maps alliance seqs to stream seqs: for each message, the
 	// alliance seq of its first event and its stream seq, so an audit page can
 	// start reading the log at the right message.
@@ -82,7 +86,10 @@ func (p *Projection) Close() {
 }
 
 // apply folds one record into its alliance's view with the domain's Evolve
-// and wakes whoever waits for it.
+// and wakes whoever waits for it. A record that does not chain onto the
+// alliance's head (a rewritten or missing event) is not folded: the view
+// stops there and the break is logged, so a read model never shows a
+// history the log cannot prove.
 func (p *Projection) apply(rec eventstore.Record) {
 	p.mu.Lock()
 	v, ok := p.alliances[rec.Event.AllianceID]
@@ -90,8 +97,14 @@ func (p *Projection) apply(rec eventstore.Record) {
 		v = &allianceView{}
 		p.alliances[rec.Event.AllianceID] = v
 	}
-	if rec.Event.Seq <= v.head.Seq {
+	if rec.Event.Seq <= v.head.Seq || v.broken {
 		p.mu.Unlock()
+		return
+	}
+	if err := chains(v.head, rec); err != nil {
+		v.broken = true
+		p.mu.Unlock()
+		slog.Error("projections: the chain is broken; this alliance's read model stops here", "alliance", rec.Event.AllianceID, "err", err)
 		return
 	}
 	if rec.StreamSeq != v.head.StreamSeq {
@@ -101,9 +114,11 @@ func (p *Projection) apply(rec eventstore.Record) {
 	v.head = rec.Position()
 	p.applied = rec.StreamSeq
 	p.count++
-	close(p.changed)
-	p.changed = make(chan struct{})
-	listeners := make([]func(eventstore.Record), 0, len(p.listeners))
+	if p.waiters > 0 {
+		close(p.changed)
+		p.changed = make(chan struct{})
+	}
+	var listeners []func(eventstore.Record)
 	for _, l := range p.listeners {
 		listeners = append(listeners, l)
 	}
@@ -111,6 +126,21 @@ func (p *Projection) apply(rec eventstore.Record) {
 	for _, l := range listeners {
 		l(rec)
 	}
+}
+
+// chains returns why rec does not follow head in its alliance's chain.
+func chains(head eventstore.Position, rec eventstore.Record) error {
+	prev := head.Hash
+	if head.Seq == 0 {
+		prev = domain.ZeroHash
+	}
+	switch {
+	case rec.Event.Seq != head.Seq+1:
+		return fmt.Errorf("seq %d follows seq %d", rec.Event.Seq, head.Seq)
+	case rec.Event.PrevHash != prev:
+		return fmt.Errorf("seq %d: prev_hash %s is not the hash of seq %d (%s)", rec.Event.Seq, rec.Event.PrevHash, head.Seq, prev)
+	}
+	return nil
 }
 
 // Applied returns how many events the read models hold and the stream seq
@@ -124,6 +154,14 @@ func (p *Projection) Applied() (events, streamSeq uint64) {
 // WaitFor blocks until the alliance's read model reflects its event seq, so
 // a caller reads its own writes. It returns ctx's error if that takes too long.
 func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64) error {
+	p.mu.Lock()
+	p.waiters++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.waiters--
+		p.mu.Unlock()
+	}()
 	for {
 		p.mu.RLock()
 		v, ok := p.alliances[allianceID]

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"strings"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -30,6 +32,8 @@ type benchConfig struct {
 	Writers     int // concurrent writers
 	Subscribers int // live subscribers
 	LiveEvents  int // events appended while the subscribers listen
+	CPUProfile  string
+	Only        string // run only the steps whose name contains this
 }
 
 // benchResult is what a run measured. Field names are the figures' names.
@@ -79,6 +83,8 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	fs.IntVar(&cfg.Writers, "writers", 64, "concurrent writers")
 	fs.IntVar(&cfg.Subscribers, "subscribers", 200, "live subscribers on one alliance")
 	fs.IntVar(&cfg.LiveEvents, "live-events", 500, "events appended while the subscribers listen")
+	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
+	fs.StringVar(&cfg.Only, "only", "", "run only the steps whose name contains `text` (e.g. append, rebuild)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: accord bench [flags]\n\nMeasures accord against raw JetStream on an embedded server in a temporary directory.\n\nExample:\n  accord bench --json\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -155,7 +161,21 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 			return
 		}},
 	}
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return res, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for i, s := range steps {
+		if cfg.Only != "" && !strings.Contains(s.name, cfg.Only) && s.name != "seeding the ledger" {
+			continue
+		}
 		progress(fmt.Sprintf("[%d/%d] %s", i+1, len(steps), s.name))
 		if err := s.fn(); err != nil {
 			return res, fmt.Errorf("%s: %w", s.name, err)
