@@ -21,8 +21,8 @@ type Projection struct {
 
 	mu        sync.RWMutex
 	alliances map[string]*allianceView
-	applied   uint64 // stream seq of the last record applied
-	count     uint64 // records applied
+	applied   uint64        // stream seq of the last record applied
+	count     uint64        // records applied
 	changed   chan struct{} // closed and replaced on each apply while waiters > 0
 	waiters   int
 	listeners map[int]func(eventstore.Record)

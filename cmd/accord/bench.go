@@ -10,8 +10,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
