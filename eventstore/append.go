@@ -148,21 +148,40 @@ func sealOne(e domain.Event) (Record, error) {
 // command landed and its records are returned as a duplicate; otherwise it is
 // a real conflict and the error wraps ErrConflict.
 func (s *Store) resolveConflict(ctx context.Context, allianceID string, at Position, commandID string, cause error) (AppendResult, error) {
-	var found []Record
-	err := s.readMessages(ctx, Subject(allianceID), at.StreamSeq+1, func(records []Record) error {
-		found = recordsOf(records, commandID)
-		if found != nil {
-			return errStop
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) {
+	found, err := s.findCommand(ctx, allianceID, at.StreamSeq+1, commandID)
+	if err != nil {
 		return AppendResult{}, err
 	}
 	if found != nil {
 		return AppendResult{Records: found, Duplicate: true}, nil
 	}
 	return AppendResult{}, fmt.Errorf("append to alliance %s after stream seq %d: %w: %w", allianceID, at.StreamSeq, ErrConflict, cause)
+}
+
+// findCommand returns the records of commandID in the first of the
+// alliance's messages at stream seq from or later that holds any, nil when
+// none does. It fetches the messages one by one rather than through a
+// consumer: after a conflict there are usually only a few, and creating a
+// consumer costs a round of consensus on a cluster.
+func (s *Store) findCommand(ctx context.Context, allianceID string, from uint64, commandID string) ([]Record, error) {
+	subject := Subject(allianceID)
+	for seq := from; ; {
+		msg, err := s.stream.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subject))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, classify("look for command "+commandID, err)
+		}
+		records, err := decodeMessage(msg.Subject, msg.Sequence, msg.Data)
+		if err != nil {
+			return nil, err
+		}
+		if found := recordsOf(records, commandID); found != nil {
+			return found, nil
+		}
+		seq = msg.Sequence + 1
+	}
 }
 
 // original returns the records of commandID in the message at streamSeq,

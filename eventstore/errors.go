@@ -69,14 +69,27 @@ func classify(op string, err error) error {
 	}
 }
 
+// errCodeDuplicateInProcess is a replicated stream's answer to a message
+// whose id matches one still being replicated ("duplicate message id is in
+// process"); nats.go has no name for it.
+const errCodeDuplicateInProcess jetstream.ErrorCode = 10158
+
 // isWrongLastSequence reports whether err is JetStream refusing a publish
-// because the subject's last sequence was not the expected one. Replicated
-// streams answer 10164 where single-node streams answer 10071.
+// because the subject's last sequence was not the expected one: 10071, or
+// 10164 on replicated streams (also while another write to the subject is
+// in flight). A replicated stream's 10158 (the same command id in flight)
+// is counted too: once the first copy lands, a retry is answered as a
+// duplicate.
 func isWrongLastSequence(err error) bool {
 	var apiErr *jetstream.APIError
 	if !errors.As(err, &apiErr) {
 		return false
 	}
-	return apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant
+	switch apiErr.ErrorCode {
+	case jetstream.JSErrCodeStreamWrongLastSequence,
+		jetstream.JSErrCodeStreamWrongLastSequenceConstant,
+		errCodeDuplicateInProcess:
+		return true
+	}
+	return false
 }

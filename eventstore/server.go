@@ -39,6 +39,11 @@ func StartServer(cfg ServerConfig) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startServer(opts)
+}
+
+// startServer starts a nats-server with opts and waits until it is ready.
+func startServer(opts *server.Options) (*server.Server, error) {
 	srv, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("nats-server: %w", err)
