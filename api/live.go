@@ -1,34 +1,191 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"strconv"
+	"sync/atomic"
+	"time"
 
-	"accord/domain"
+	"accord/eventstore"
 )
 
-// sessionCookie is the name of the browser session cookie.
-const sessionCookie = "accord_session"
+// The limits of a live stream.
+const (
+	// liveBuffer bounds the records held for one client that has not taken
+	// them yet. A client that lets it fill is dropped rather than allowed to
+	// hold memory without bound: it resumes from the log with Last-Event-ID.
+	liveBuffer = 512
+	// heartbeatEvery keeps proxies from closing an idle stream.
+	heartbeatEvery = 15 * time.Second
+	// writeTimeout is how long one write to a client may take before the
+	// client is dropped.
+	writeTimeout = 10 * time.Second
+	// retryMillis is how long a browser waits before it reconnects.
+	retryMillis = 2000
+)
 
-func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	return domain.Errorf(domain.NotFound, "live events are not served yet")
+// errDropped ends a stream whose client fell too far behind.
+var errDropped = errors.New("client too slow: dropped")
+
+// subscriber receives the records the projection applies, on its single
+// follower goroutine, without ever blocking it: a record that does not fit in
+// the buffer is refused, and the refusal is remembered.
+type subscriber struct {
+	accept func(eventstore.Record) bool
+	ch     chan eventstore.Record
+	// lost is set when a record was refused. Once set, nothing more is
+	// buffered, so every buffered record is older than the first one lost.
+	lost   atomic.Bool
+	cancel func()
 }
 
-func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	return domain.Errorf(domain.NotFound, "live events are not served yet")
+// subscribe registers a subscriber for the records accept takes. Its cancel
+// must be called when the stream ends.
+func (s *Server) subscribe(accept func(eventstore.Record) bool) *subscriber {
+	sub := newSubscriber(accept, liveBuffer)
+	sub.cancel = s.proj.Listen(sub.offer)
+	return sub
 }
 
-func (s *Server) createSession(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	return domain.Errorf(domain.NotFound, "sessions are not served yet")
+func newSubscriber(accept func(eventstore.Record) bool, capacity int) *subscriber {
+	return &subscriber{accept: accept, ch: make(chan eventstore.Record, capacity)}
 }
 
-func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
-	s.notFound(w, r)
+// offer buffers rec if the subscriber wants it and there is room.
+func (sub *subscriber) offer(rec eventstore.Record) {
+	if !sub.accept(rec) || sub.lost.Load() {
+		return
+	}
+	select {
+	case sub.ch <- rec:
+	default:
+		sub.lost.Store(true)
+	}
 }
 
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	s.notFound(w, r)
+// restart empties the buffer and clears the lost mark. It reports whether a
+// record was lost since the last restart; the caller must then read the log
+// again up to a head taken after this call, which holds every record
+// discarded or lost, since the projection applies a record before offering it.
+func (sub *subscriber) restart() bool {
+	if !sub.lost.Swap(false) {
+		return false
+	}
+	for {
+		select {
+		case <-sub.ch:
+		default:
+			return true
+		}
+	}
 }
 
-func (s *Server) dashboardAssets(w http.ResponseWriter, r *http.Request) {
-	s.notFound(w, r)
+// cursor is a place in a stream of records: an alliance seq alone on one
+// alliance's stream; a stream seq, then an alliance seq, across alliances.
+type cursor struct {
+	stream, seq uint64
+}
+
+func (c cursor) before(d cursor) bool {
+	return c.stream < d.stream || (c.stream == d.stream && c.seq < d.seq)
+}
+
+// sse writes one live stream in the text/event-stream format.
+type sse struct {
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	match func(eventstore.Record) bool
+	// key is where a record stands in this stream, id what its id: says.
+	key func(eventstore.Record) cursor
+	id  func(cursor) string
+	// last is the last record sent or passed over by match.
+	last cursor
+	buf  []byte
+}
+
+// start answers the stream's headers and the retry interval at once, so the
+// client knows it is subscribed before any event arrives.
+func (st *sse) start() error {
+	_ = st.rc.SetReadDeadline(time.Time{})
+	h := st.w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	st.w.WriteHeader(http.StatusOK)
+	if err := st.write([]byte("retry: " + strconv.Itoa(retryMillis) + "\n\n")); err != nil {
+		return err
+	}
+	return st.flush()
+}
+
+// send writes rec as one event unless it was already sent or match refuses
+// it; either way the stream has then passed it. It does not flush.
+func (st *sse) send(rec eventstore.Record) error {
+	k := st.key(rec)
+	if !st.last.before(k) {
+		return nil
+	}
+	st.last = k
+	if !st.match(rec) {
+		return nil
+	}
+	b := append(st.buf[:0], "id: "...)
+	b = append(b, st.id(k)...)
+	b = append(b, "\nevent: "...)
+	b = append(b, rec.Event.Type...)
+	b = append(b, "\ndata: {\"event\":"...)
+	b = append(b, rec.Raw...)
+	b = append(b, ",\"hash\":\""...)
+	b = append(b, rec.Hash...)
+	b = append(b, "\"}\n\n"...)
+	st.buf = b
+	return st.write(b)
+}
+
+func (st *sse) write(b []byte) error {
+	_ = st.rc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_, err := st.w.Write(b)
+	return err
+}
+
+func (st *sse) flush() error {
+	_ = st.rc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return st.rc.Flush()
+}
+
+// follow sends live records from sub until the client leaves, a write fails
+// or the client falls behind. Records the stream already passed (during the
+// catch-up from the log) are skipped, so the seam has no repeat.
+func (st *sse) follow(ctx context.Context, sub *subscriber) error {
+	tick := time.NewTicker(heartbeatEvery)
+	defer tick.Stop()
+	for {
+		if sub.lost.Load() {
+			_ = st.write([]byte(": dropped: too slow; reconnect with Last-Event-ID\n\n"))
+			_ = st.flush()
+			return errDropped
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case rec := <-sub.ch:
+			if err := st.send(rec); err != nil {
+				return err
+			}
+			if len(sub.ch) == 0 {
+				if err := st.flush(); err != nil {
+					return err
+				}
+			}
+		case <-tick.C:
+			if err := st.write([]byte(": heartbeat\n\n")); err != nil {
+				return err
+			}
+			if err := st.flush(); err != nil {
+				return err
+			}
+		}
+	}
 }
