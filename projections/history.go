@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"errors"
-	"sort"
 	"time"
 
 	"accord/domain"
@@ -21,7 +20,7 @@ const MaxPage = 1000
 // (0 when the page reaches the head). It returns NotFound for an unknown
 // alliance and Invalid for a from past the head.
 func (p *Projection) Events(ctx context.Context, allianceID string, from uint64, limit int) ([]eventstore.Record, uint64, error) {
-	head, startAt, err := p.locate(allianceID, max(from, 1))
+	head, startAt, err := p.locate(ctx, allianceID, max(from, 1))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -51,21 +50,16 @@ func (p *Projection) Events(ctx context.Context, allianceID string, from uint64,
 
 // locate returns the alliance's head and the stream seq of the message that
 // holds its event seq.
-func (p *Projection) locate(allianceID string, seq uint64) (eventstore.Position, uint64, error) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	v, ok := p.alliances[allianceID]
-	if !ok || v.state.ID == "" {
-		return eventstore.Position{}, 0, domain.Errorf(domain.NotFound, "no alliance %s", allianceID)
+func (p *Projection) locate(ctx context.Context, allianceID string, seq uint64) (eventstore.Position, uint64, error) {
+	head, err := p.Head(allianceID)
+	if err != nil {
+		return head, 0, err
 	}
-	if seq > v.head.Seq+1 {
-		return v.head, 0, domain.Errorf(domain.Invalid, "seq %d is past the head of alliance %s (seq %d)", seq, allianceID, v.head.Seq)
+	if seq > head.Seq+1 {
+		return head, 0, domain.Errorf(domain.Invalid, "seq %d is past the head of alliance %s (seq %d)", seq, allianceID, head.Seq)
 	}
-	i := sort.Search(len(v.messages), func(i int) bool { return v.messages[i].firstSeq > seq }) - 1
-	if i < 0 {
-		return v.head, 0, nil
-	}
-	return v.head, v.messages[i].streamSeq, nil
+	at, err := p.store.Locate(ctx, allianceID, seq, head)
+	return head, at, err
 }
 
 // Fold folds an alliance's events from the log while keep accepts them and

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"time"
 
 	"accord/domain"
 	"accord/eventstore"
@@ -28,7 +29,12 @@ type Projection struct {
 	listeners map[int]func(eventstore.Record)
 	nextID    int
 
-	stop func()
+	stop   func()
+	cancel context.CancelFunc
+
+	snaps        *eventstore.Snapshots
+	snapEvery    uint64
+	snapInterval time.Duration
 }
 
 // allianceView is one alliance's read model.
@@ -36,15 +42,7 @@ type allianceView struct {
 	state  domain.Alliance
 	head   eventstore.Position
 	broken bool // a record did not chain; nothing after it is folded
-	// messages maps alliance seqs to stream seqs: for each message, the
-	// alliance seq of its first event and its stream seq, so an audit page can
-	// start reading the log at the right message.
-	messages []messageRef
-}
-
-type messageRef struct {
-	firstSeq  uint64
-	streamSeq uint64
+	dirty  bool // changed since the last snapshot
 }
 
 // New returns a projection over store; Start fills it.
@@ -57,31 +55,55 @@ func New(store *eventstore.Store) *Projection {
 	}
 }
 
-// Start replays the whole stream into the read models, then follows it. It
-// returns when the replay is done, or the first error reading or decoding the
-// log.
+// Start builds the read models, from the snapshots if UseSnapshots was
+// called and then from the log, and follows the log from there. It returns
+// when the models reflect the whole log as of the call, or the first error
+// reading or decoding the log.
 func (p *Projection) Start(ctx context.Context) error {
-	if err := p.store.Replay(ctx, 0, func(rec eventstore.Record) error {
+	from := uint64(0)
+	if p.snaps != nil {
+		var err error
+		if from, err = p.restore(ctx); err != nil {
+			return err
+		}
+	}
+	if err := p.store.Replay(ctx, from+1, func(rec eventstore.Record) error {
 		p.apply(rec)
 		return nil
 	}); err != nil {
 		return err
 	}
 	p.mu.RLock()
-	from := p.applied + 1
+	next := max(p.applied, from) + 1
 	p.mu.RUnlock()
-	stop, err := p.store.Follow(ctx, from, "", p.apply)
+	followCtx, cancel := context.WithCancel(ctx)
+	stop, err := p.store.Follow(followCtx, next, "", p.apply)
 	if err != nil {
+		cancel()
 		return err
 	}
-	p.stop = stop
+	p.stop, p.cancel = stop, cancel
+	if p.snaps != nil && p.snapEvery > 0 {
+		go p.keepSnapshots(followCtx)
+	}
 	return nil
 }
 
-// Close stops following the log.
+// Close stops following the log and, with snapshots on, writes a last
+// checkpoint so the next start resumes from here.
 func (p *Projection) Close() {
-	if p.stop != nil {
-		p.stop()
+	if p.stop == nil {
+		return
+	}
+	p.cancel()
+	p.stop()
+	p.stop = nil
+	if p.snaps != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := p.Checkpoint(ctx); err != nil {
+			slog.Warn("projections: final snapshot failed; the next start replays more of the log", "err", err)
+		}
 	}
 }
 
@@ -107,9 +129,7 @@ func (p *Projection) apply(rec eventstore.Record) {
 		slog.Error("projections: the chain is broken; this alliance's read model stops here", "alliance", rec.Event.AllianceID, "err", err)
 		return
 	}
-	if rec.StreamSeq != v.head.StreamSeq {
-		v.messages = append(v.messages, messageRef{firstSeq: rec.Event.Seq, streamSeq: rec.StreamSeq})
-	}
+	v.dirty = true
 	v.state = domain.Evolve(v.state, rec.Event)
 	v.head = rec.Position()
 	p.applied = rec.StreamSeq

@@ -26,6 +26,13 @@ import (
 	"accord/projections"
 )
 
+// Read models checkpoint their snapshots when this many events came in since
+// the last one (checked at this interval), and at shutdown.
+const (
+	snapshotEvery    = 10000
+	snapshotInterval = 10 * time.Second
+)
+
 // Main is `accord serve`: the embedded or external NATS, the store, the read
 // models and the HTTP API, wired together. End-to-end tests run it with ":0"
 // ports and a temporary data dir.
@@ -125,6 +132,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.store = store
 	start := time.Now()
 	m.proj = projections.New(store)
+	snaps, err := store.OpenSnapshots(ctx, m.Replicas)
+	if err != nil {
+		return err
+	}
+	m.proj.UseSnapshots(snaps, snapshotEvery, snapshotInterval)
 	if err := m.proj.Start(runCtx); err != nil {
 		return fmt.Errorf("build read models: %w", err)
 	}

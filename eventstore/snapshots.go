@@ -1,0 +1,73 @@
+package eventstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// SnapshotBucket is the key-value bucket where read models keep snapshots.
+// Snapshots are a cache: the log stays the only source of truth, and any
+// snapshot can be deleted without losing anything.
+const SnapshotBucket = "accord_snapshots"
+
+// Snapshots stores read-model snapshots by key in a JetStream key-value
+// bucket shared by every instance.
+type Snapshots struct {
+	kv jetstream.KeyValue
+}
+
+// OpenSnapshots opens (or creates) the snapshot bucket with the store's
+// replicas. It returns an Unavailable error when JetStream cannot be reached.
+func (s *Store) OpenSnapshots(ctx context.Context, replicas int) (*Snapshots, error) {
+	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: SnapshotBucket, History: 1, Replicas: max(replicas, 1), Storage: jetstream.FileStorage,
+	})
+	if err != nil {
+		return nil, classify("open "+SnapshotBucket, err)
+	}
+	return &Snapshots{kv: kv}, nil
+}
+
+// Put stores value under key, replacing what was there. It returns an
+// Unavailable error when the bucket cannot be written.
+func (s *Snapshots) Put(ctx context.Context, key string, value []byte) error {
+	if _, err := s.kv.Put(ctx, key, value); err != nil {
+		return classify(fmt.Sprintf("put snapshot %s", key), err)
+	}
+	return nil
+}
+
+// Get returns the value under key, or nil and no error when there is none.
+// It returns an Unavailable error when the bucket cannot be read.
+func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
+	entry, err := s.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, classify(fmt.Sprintf("get snapshot %s", key), err)
+	}
+	return entry.Value(), nil
+}
+
+// Delete removes key; a missing key is not an error.
+func (s *Snapshots) Delete(ctx context.Context, key string) error {
+	if err := s.kv.Delete(ctx, key); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return classify(fmt.Sprintf("delete snapshot %s", key), err)
+	}
+	return nil
+}
+
+// MessageAt returns the records of the message at stream seq, for checking a
+// snapshot's head against the log. It returns an Unavailable error when the
+// message cannot be read and a *MalformedError when it does not decode.
+func (s *Store) MessageAt(ctx context.Context, streamSeq uint64) ([]Record, error) {
+	msg, err := s.stream.GetMsg(ctx, streamSeq)
+	if err != nil {
+		return nil, classify(fmt.Sprintf("read stream seq %d", streamSeq), err)
+	}
+	return decodeMessage(msg.Subject, msg.Sequence, msg.Data)
+}

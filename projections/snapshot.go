@@ -1,0 +1,180 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+// SnapshotSchema is the version of the snapshot format and of the state it
+// holds. Bump it whenever domain.Alliance or Evolve changes meaning: older
+// snapshots are then ignored and the read models rebuilt from the log.
+const SnapshotSchema = 1
+
+// checkpointKey names the record that ties a set of alliance snapshots to
+// the stream seq they reflect.
+const checkpointKey = "checkpoint"
+
+// checkpoint says that, at stream seq StreamSeq, every alliance of Heads had
+// its last event at that seq, and a snapshot of it was written.
+type checkpoint struct {
+	Schema    int               `json:"schema"`
+	StreamSeq uint64            `json:"stream_seq"`
+	Heads     map[string]uint64 `json:"heads"`
+}
+
+// allianceSnapshot is one alliance's state and the position it reflects.
+type allianceSnapshot struct {
+	Schema int                 `json:"schema"`
+	Head   eventstore.Position `json:"head"`
+	State  domain.Alliance     `json:"state"`
+}
+
+// UseSnapshots makes Start resume from the snapshots in snaps instead of
+// replaying the whole log, and keeps them: a checkpoint every `every` events
+// (checked every interval) and one at Close. Call it before Start.
+func (p *Projection) UseSnapshots(snaps *eventstore.Snapshots, every uint64, interval time.Duration) {
+	p.snaps, p.snapEvery, p.snapInterval = snaps, every, interval
+}
+
+// restore loads the last checkpoint and its alliance snapshots, and returns
+// the stream seq they reflect (0: none usable, replay everything). A
+// snapshot that is missing, from another schema, at another head than the
+// checkpoint says, or whose head hash the log does not confirm, is ignored
+// and that alliance is folded from the log up to the checkpoint instead.
+func (p *Projection) restore(ctx context.Context) (uint64, error) {
+	raw, err := p.snaps.Get(ctx, checkpointKey)
+	if err != nil || raw == nil {
+		return 0, err
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(raw, &cp); err != nil || cp.Schema != SnapshotSchema {
+		slog.Info("projections: snapshot checkpoint ignored", "schema", cp.Schema, "want", SnapshotSchema, "err", err)
+		return 0, nil
+	}
+	rebuilt := 0
+	for aid, seq := range cp.Heads {
+		v, ok := p.loadSnapshot(ctx, aid, seq)
+		if !ok {
+			rebuilt++
+			if v, err = p.foldUpTo(ctx, aid, seq); err != nil {
+				return 0, err
+			}
+		}
+		p.alliances[aid] = v
+		p.count += v.head.Seq
+	}
+	p.applied = cp.StreamSeq
+	slog.Info("projections: resumed from snapshots", "stream_seq", cp.StreamSeq, "alliances", len(cp.Heads), "rebuilt", rebuilt)
+	return cp.StreamSeq, nil
+}
+
+// loadSnapshot returns the alliance's snapshot if it can be trusted: the
+// right schema, the head the checkpoint names, and that head's hash found in
+// the log at its stream seq.
+func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (*allianceView, bool) {
+	raw, err := p.snaps.Get(ctx, "alliance."+aid)
+	if err != nil || raw == nil {
+		return nil, false
+	}
+	var snap allianceSnapshot
+	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq {
+		return nil, false
+	}
+	recs, err := p.store.MessageAt(ctx, snap.Head.StreamSeq)
+	if err != nil || len(recs) == 0 {
+		return nil, false
+	}
+	last := recs[len(recs)-1]
+	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
+		return nil, false
+	}
+	return &allianceView{state: snap.State, head: snap.Head}, true
+}
+
+// foldUpTo folds an alliance from the log up to its event seq.
+func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
+	state, pos, err := p.Fold(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, nil)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
+	}
+	// dirty, so the next checkpoint replaces the snapshot that failed.
+	return &allianceView{state: state, head: pos, dirty: true}, nil
+}
+
+// Checkpoint writes a snapshot of every alliance changed since the last one,
+// then the checkpoint that names them all. It returns the first error
+// writing the bucket; the previous checkpoint then stays in force.
+func (p *Projection) Checkpoint(ctx context.Context) error {
+	if p.snaps == nil {
+		return nil
+	}
+	cp, snaps := p.collect()
+	for aid, raw := range snaps {
+		if err := p.snaps.Put(ctx, "alliance."+aid, raw); err != nil {
+			return err
+		}
+	}
+	raw, err := json.Marshal(cp)
+	if err != nil {
+		return err
+	}
+	return p.snaps.Put(ctx, checkpointKey, raw)
+}
+
+// collect renders, under the read lock, the checkpoint and the snapshots of
+// the alliances changed since the last checkpoint, and clears their marks.
+func (p *Projection) collect() (checkpoint, map[string][]byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// The follower applies a message record by record, so the last message
+	// may be half applied: the checkpoint claims only the one before it, and
+	// a restart replays that message, skipping the records already in.
+	cp := checkpoint{Schema: SnapshotSchema, StreamSeq: max(p.applied, 1) - 1, Heads: make(map[string]uint64, len(p.alliances))}
+	snaps := map[string][]byte{}
+	for aid, v := range p.alliances {
+		if v.broken || v.head.Seq == 0 {
+			continue
+		}
+		cp.Heads[aid] = v.head.Seq
+		if !v.dirty {
+			continue
+		}
+		raw, err := json.Marshal(allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state})
+		if err != nil {
+			continue
+		}
+		snaps[aid] = raw
+		v.dirty = false
+	}
+	return cp, snaps
+}
+
+// keepSnapshots checkpoints whenever `every` events have been applied since
+// the last checkpoint, until ctx is done.
+func (p *Projection) keepSnapshots(ctx context.Context) {
+	ticker := time.NewTicker(p.snapInterval)
+	defer ticker.Stop()
+	last, _ := p.Applied()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		n, _ := p.Applied()
+		if n-last < p.snapEvery {
+			continue
+		}
+		if err := p.Checkpoint(ctx); err != nil {
+			slog.Warn("projections: snapshot failed; the log still holds everything", "err", err)
+			continue
+		}
+		last = n
+	}
+}
