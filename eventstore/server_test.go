@@ -6,6 +6,7 @@ import (
 
 	"accord/domain"
 
+	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 )
 
@@ -64,8 +65,8 @@ func TestConnectUnreachable(t *testing.T) {
 	require.Equal(t, domain.Unavailable, domain.KindOf(err))
 }
 
-// With an external NATS gone, appends fail fast as Unavailable while the
-// connection keeps trying to reconnect.
+// With an external NATS gone and the client reconnecting, appends fail at
+// once as Unavailable: nothing is buffered to be sent later.
 func TestAppendWhileExternalNATSIsDown(t *testing.T) {
 	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
 	require.NoError(t, err)
@@ -74,8 +75,14 @@ func TestAppendWhileExternalNATSIsDown(t *testing.T) {
 	t.Cleanup(nc.Close)
 	s, err := Open(testContext(t), nc)
 	require.NoError(t, err)
+	reconnecting := nc.StatusChanged(nats.RECONNECTING)
 	srv.Shutdown()
 	srv.WaitForShutdown()
+	select {
+	case <-reconnecting:
+	case <-testContext(t).Done():
+		t.Fatal("the client never noticed the server was gone")
+	}
 
 	a := "alliance-1"
 	_, err = s.Append(testContext(t), a, Position{}, votes(a, 1))
