@@ -30,11 +30,11 @@ type AppendResult struct {
 // already recorded for the alliance, Append writes nothing and returns the
 // records that command wrote the first time, with Duplicate set. When the
 // alliance has moved past at, it returns an error wrapping ErrConflict (kind
-// domain.Conflict) and writes nothing. It returns
-// an error of kind Invalid for a bad alliance id; Internal for no events, or
-// events of another alliance, without a command id or time, or that do not
-// encode; TooLarge when they do not fit in one message; and Unavailable when
-// JetStream cannot be reached or does not answer.
+// domain.Conflict) and writes nothing. It returns an error of kind Invalid
+// for a bad alliance id; Internal for no events, or events of another
+// alliance, without a command id or time, or that do not encode; TooLarge
+// when they do not fit in one message; and Unavailable when JetStream cannot
+// be reached or does not answer in time.
 func (s *Store) Append(ctx context.Context, allianceID string, at Position, events []domain.Event) (AppendResult, error) {
 	if err := checkAppend(allianceID, at, events); err != nil {
 		return AppendResult{}, err

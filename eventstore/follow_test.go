@@ -126,6 +126,21 @@ func TestFollowOneAllianceFromAPosition(t *testing.T) {
 	requireInOrder(t, records, map[string]uint64{a: 3})
 }
 
+// Following from just past the end, as a read model does after replaying,
+// delivers only what is appended later.
+func TestFollowFromTheEnd(t *testing.T) {
+	s, _ := openTestStore(t)
+	a := uuid.NewString()
+	last := mustAppend(t, s, a, votes(a, 2))
+
+	got := newCollector()
+	stop, err := s.Follow(testContext(t), last[0].StreamSeq+1, "", got.add)
+	require.NoError(t, err)
+	defer stop()
+	mustAppend(t, s, a, votes(a, 1))
+	requireInOrder(t, got.waitFor(t, 1), map[string]uint64{a: 3})
+}
+
 func TestFollowEndsWithContext(t *testing.T) {
 	s, _ := openTestStore(t)
 	ctx, cancel := context.WithCancel(testContext(t))

@@ -126,8 +126,8 @@ func (s *Store) readMessages(ctx context.Context, subject string, from uint64, f
 	}
 }
 
-// nextMessage returns the next message of it: its stream seq, records and how many
-// messages were left after it when it was delivered.
+// nextMessage returns the next message of it: its stream seq, its records
+// and how many messages were left after it when it was delivered.
 func nextMessage(ctx context.Context, it jetstream.MessagesContext) (uint64, []Record, uint64, error) {
 	msg, err := it.Next(jetstream.NextContext(ctx))
 	if err != nil {

@@ -26,8 +26,10 @@ type Position struct {
 	StreamSeq uint64 // stream seq of the alliance's last message; 0 = no message yet
 }
 
-// Position returns the position just after r, for appending after it. It is
-// only the alliance's position when r is the last event of its message.
+// Position returns the log's position as of r. Append after it only when r
+// is the last event of its message (all of a message's records share its
+// StreamSeq): a mid-message position passes the server's sequence check and
+// would fork the chain.
 func (r Record) Position() Position {
 	return Position{Seq: r.Event.Seq, Hash: r.Hash, StreamSeq: r.StreamSeq}
 }

@@ -2,6 +2,7 @@ package eventstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/nats-io/nats.go"
@@ -21,6 +22,9 @@ type Store struct {
 // events (deletes, purges, rollups, TTLs, age, size or per-subject limits);
 // and one of kind domain.Unavailable when JetStream cannot be reached.
 func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
+	if nc == nil {
+		return nil, errors.New("eventstore: no NATS connection")
+	}
 	o := defaultOptions()
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
