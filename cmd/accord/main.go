@@ -21,6 +21,24 @@ Usage:
   accord verify FILE|-        check an exported ledger offline
   accord help [command]       show help
 
+Client commands (talk to a server: --server or ACCORD_SERVER, default http://127.0.0.1:8080;
+token from --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE; alliance from
+--alliance or ACCORD_ALLIANCE):
+  alliance create|list|show   form, list and show alliances (show --at-seq N | --at TIME)
+  member add|withdraw         admit and withdraw members
+  observer add                add a read-only observer
+  proposal submit|list|show|withdraw
+  amend PROPOSAL              propose an amendment
+  amendment accept|reject     settle an amendment to your proposal
+  voting open|close           open and close a vote
+  vote PROPOSAL STANCE        agree, disagree, abstain or block
+  record PROPOSAL             how a decision was reached
+  commitment make|progress|fulfil|withdraw
+  audit list|export|head|verify
+  watch                       follow the live events, resuming after a drop
+  completion bash|zsh         print a shell completion script
+
+Every command takes --help (with an example) and --json (the server's answer, for scripts).
 Run "accord serve --help" for the server's flags.
 `
 
@@ -48,8 +66,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "accord: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		return runClient(args, stdin, stdout, stderr)
 	}
 }
 

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// command is one client subcommand: its words ("proposal submit"), its
+// positional parameters ("[X]" is optional), a one-line summary, an example,
+// and setup, which declares the command's own flags on fs and returns the
+// action that reads them.
+type command struct {
+	path    string
+	params  []string
+	summary string
+	about   string
+	example string
+	setup   func(fs *flag.FlagSet) action
+}
+
+// action runs a command with its positional arguments.
+type action func(c *cli, args []string) error
+
+// usageError is a mistake in how a command was called: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// clientCommands returns every client subcommand, in the order help lists
+// them.
+func clientCommands() []command {
+	var all []command
+	for _, group := range [][]command{
+		allianceCommands(), proposalCommands(), votingCommands(),
+		commitmentCommands(), auditCommands(), watchCommands(), completionCommands(),
+	} {
+		all = append(all, group...)
+	}
+	return all
+}
+
+// findCommand returns the command named by the first one or two words of
+// args and the arguments after its name.
+func findCommand(args []string) (command, []string, bool) {
+	cmds := clientCommands()
+	if len(args) >= 2 {
+		for _, cmd := range cmds {
+			if cmd.path == args[0]+" "+args[1] {
+				return cmd, args[2:], true
+			}
+		}
+	}
+	for _, cmd := range cmds {
+		if len(args) >= 1 && cmd.path == args[0] {
+			return cmd, args[1:], true
+		}
+	}
+	return command{}, nil, false
+}
+
+// group returns the commands whose first word is name.
+func group(name string) []command {
+	var out []command
+	for _, cmd := range clientCommands() {
+		if first, _, ok := strings.Cut(cmd.path, " "); ok && first == name {
+			out = append(out, cmd)
+		}
+	}
+	return out
+}
+
+// runClient runs a client subcommand, with global flags allowed before it,
+// and returns the exit status: 0, 1 when it failed, 2 when it was misused.
+func runClient(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{}
+	pre := flag.NewFlagSet("accord", flag.ContinueOnError)
+	pre.SetOutput(io.Discard)
+	g.register(pre)
+	err := pre.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "accord: %v\n\n%s", err, usage)
+		return 2
+	}
+	rest := pre.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, cmdArgs, ok := findCommand(rest)
+	if !ok {
+		return groupHelp(rest, stdout, stderr)
+	}
+	return runCommand(cmd, g, cmdArgs, stdin, stdout, stderr)
+}
+
+// groupHelp answers "accord proposal" (or "accord proposal --help") with the
+// group's subcommands, and anything else as an unknown command.
+func groupHelp(args []string, stdout, stderr io.Writer) int {
+	cmds := group(args[0])
+	if len(cmds) == 0 {
+		fmt.Fprintf(stderr, "accord: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	w, status := stderr, 2
+	if len(args) > 1 && isHelp(args[1]) {
+		w, status = stdout, 0
+	} else if len(args) > 1 {
+		fmt.Fprintf(stderr, "accord: unknown command %q\n\n", args[0]+" "+args[1])
+	}
+	fmt.Fprintf(w, "Usage: accord %s COMMAND [flags]\n\nCommands:\n", args[0])
+	for _, cmd := range cmds {
+		fmt.Fprintf(w, "  %-22s %s\n", cmd.path, cmd.summary)
+	}
+	fmt.Fprintf(w, "\nRun \"accord %s --help\" for a command's flags and an example.\n", cmds[0].path)
+	return status
+}
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }
+
+// runCommand parses the command's flags and runs it.
+func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("accord "+cmd.path, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	act := cmd.setup(fs)
+	g.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		printHelp(stdout, cmd, fs)
+		return 0
+	}
+	if err == nil {
+		err = checkParams(cmd, pos)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "accord %s: %v\nRun \"accord %s --help\" for usage.\n", cmd.path, err, cmd.path)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	c, err := newCLI(ctx, cmd.path, g, stdin, stdout, stderr)
+	if err == nil {
+		err = act(c, pos)
+	}
+	return exitStatus(cmd, err, stderr)
+}
+
+// exitStatus reports err on stderr and maps it to the exit status.
+func exitStatus(cmd command, err error, stderr io.Writer) int {
+	var uerr usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "accord %s: %v\nRun \"accord %s --help\" for usage.\n", cmd.path, err, cmd.path)
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	default:
+		fmt.Fprintf(stderr, "accord %s: %v\n", cmd.path, err)
+		return 1
+	}
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments (the flag package stops at the first positional), and
+// returns the positionals. After "--" everything is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		consumed := len(args) - fs.NArg()
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, fs.Args()...), nil
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// checkParams checks the number of positional arguments.
+func checkParams(cmd command, pos []string) error {
+	required := 0
+	for _, p := range cmd.params {
+		if !strings.HasPrefix(p, "[") {
+			required++
+		}
+	}
+	switch {
+	case len(pos) < required:
+		return usagef("missing %s", strings.Join(cmd.params[len(pos):required], " "))
+	case len(pos) > len(cmd.params):
+		return usagef("unexpected argument %q", pos[len(cmd.params)])
+	}
+	return nil
+}

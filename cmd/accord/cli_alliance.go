@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+
+	"accord/domain"
+)
+
+// allianceSummary is one entry of GET /v1/alliances.
+type allianceSummary struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Purpose string `json:"purpose"`
+	Seq     uint64 `json:"seq"`
+}
+
+func allianceCommands() []command {
+	return []command{
+		{
+			path: "alliance create", summary: "form an alliance (admin)",
+			about: "Prints the new alliance's id; export it as ACCORD_ALLIANCE so the other commands need no --alliance.",
+			example: `accord alliance create --name "Drug Supply Chain Alliance" --purpose "Unit-level traceability" \
+  --rule consensus --quorum 1/2 --threshold 3/4
+export ACCORD_ALLIANCE=$(accord alliance create --name "Dual Eligible Coalition" --purpose "Integrated care" -q)`,
+			setup: setupAllianceCreate,
+		},
+		{
+			path: "alliance list", summary: "list the alliances your token can see",
+			example: "accord alliance list",
+			setup:   func(*flag.FlagSet) action { return allianceList },
+		},
+		{
+			path: "alliance show", params: []string{"[ALLIANCE]"},
+			summary: "show an alliance: charter, members, observers, proposals, commitments",
+			about:   "With --at-seq or --at it shows the alliance as it was then (time travel).",
+			example: "accord alliance show\naccord alliance show 0190c0de-… --at-seq 9\naccord alliance show --at 2026-11-22T10:00:00Z",
+			setup:   setupAllianceShow,
+		},
+		memberAddCommand(), memberWithdrawCommand(), observerAddCommand(),
+	}
+}
+
+// charterFlags declares --rule, --quorum and --threshold; empty ones take
+// the server's defaults.
+func charterFlags(fs *flag.FlagSet, rule string) func() domain.Charter {
+	r := fs.String("rule", rule, "decision `RULE`: consensus, unanimity, supermajority or majority")
+	q := fs.String("quorum", "", "the least share of eligible members who must take part, as a `FRACTION` such as 1/2 (default 1/2)")
+	t := fs.String("threshold", "", "the share of agree needed, as a `FRACTION` (default 3/4 for consensus, 2/3 for supermajority)")
+	return func() domain.Charter { return domain.Charter{DecisionRule: *r, Quorum: *q, Threshold: *t} }
+}
+
+func setupAllianceCreate(fs *flag.FlagSet) action {
+	name := fs.String("name", "", "the alliance's `NAME` (required)")
+	purpose := fs.String("purpose", "", "what the alliance is for (`TEXT`, required)")
+	charter := charterFlags(fs, "consensus")
+	quiet := quietFlag(fs)
+	return func(c *cli, _ []string) error {
+		if *name == "" || *purpose == "" {
+			return usagef("give --name and --purpose")
+		}
+		body := domain.FormAlliance{Name: *name, Purpose: *purpose, Charter: charter()}
+		var a domain.Alliance
+		if ok, err := c.call("POST", "/v1/alliances", nil, body, &a); !ok {
+			return err
+		}
+		if *quiet {
+			c.out.linef("%s", a.ID)
+			return nil
+		}
+		c.out.linef("Formed alliance '%s' (%s): %s", a.Name, charterText(a.Charter), c.out.paint(bold, a.ID))
+		return nil
+	}
+}
+
+func allianceList(c *cli, _ []string) error {
+	var ans struct {
+		Alliances []allianceSummary `json:"alliances"`
+	}
+	if ok, err := c.call("GET", "/v1/alliances", nil, nil, &ans); !ok {
+		return err
+	}
+	t := newTable("ID", "NAME", "SEQ", "PURPOSE")
+	for _, a := range ans.Alliances {
+		t.add(a.ID, a.Name, uitoa(a.Seq), clip(a.Purpose, 50))
+	}
+	c.out.table(t)
+	return nil
+}
+
+func setupAllianceShow(fs *flag.FlagSet) action {
+	asOf := asOfFlags(fs)
+	return func(c *cli, args []string) error {
+		if len(args) == 1 {
+			c.g.alliance = args[0]
+		}
+		q, err := asOf()
+		if err != nil {
+			return err
+		}
+		path, err := c.alliancePath()
+		if err != nil {
+			return err
+		}
+		var a domain.Alliance
+		if ok, err := c.call("GET", path, q, nil, &a); !ok {
+			return err
+		}
+		printAlliance(c.out, a, len(q) > 0)
+		return nil
+	}
+}
+
+// charterText reads a charter the way the explanations do: "consensus 3/4,
+// quorum 1/2"; majority and unanimity have no threshold of their own.
+func charterText(ch domain.Charter) string {
+	rule := ch.DecisionRule
+	if ch.Threshold != "" && rule != domain.RuleMajority && rule != domain.RuleUnanimity {
+		rule += " " + ch.Threshold
+	}
+	if ch.Quorum == "" {
+		return rule
+	}
+	return rule + ", quorum " + ch.Quorum
+}

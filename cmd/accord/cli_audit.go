@@ -1,0 +1,191 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	"accord/domain"
+)
+
+// exitError ends a command with a status and no further message: what went
+// wrong was already printed.
+type exitError struct{ status int }
+
+func (e exitError) Error() string { return "exit status " + strconv.Itoa(e.status) }
+
+func auditCommands() []command {
+	return []command{
+		{
+			path: "audit list", summary: "list the audit trail: every event with its hash",
+			about:   "Without --all it shows one page; --json prints the server's answer (with --all, one answer per page).",
+			example: "accord audit list\naccord audit list --from-seq 40 --limit 20\naccord audit list --all",
+			setup:   setupAuditList,
+		},
+		exportCommand(),
+		{
+			path: "audit head", summary: "show the seq and hash of the alliance's latest event",
+			about:   "Note the head somewhere else: anyone can later check an export ends in it, so nothing was rewritten.",
+			example: "accord audit head",
+			setup:   func(*flag.FlagSet) action { return auditHead },
+		},
+		{
+			path: "audit verify", summary: "have the server re-check the chain and re-derive every outcome",
+			about:   "Exits 1 when the ledger does not hold. `accord verify FILE` checks an export offline.",
+			example: "accord audit verify",
+			setup:   func(*flag.FlagSet) action { return auditVerify },
+		},
+	}
+}
+
+// auditPage is an answer of GET …/audit.
+type auditPage struct {
+	Events  []entry `json:"events"`
+	NextSeq *uint64 `json:"next_seq"`
+}
+
+func setupAuditList(fs *flag.FlagSet) action {
+	from := fs.Uint64("from-seq", 1, "start at this alliance `SEQ`")
+	limit := fs.Uint64("limit", 100, "at most `N` events a page")
+	all := fs.Bool("all", false, "follow every page to the head")
+	return func(c *cli, _ []string) error {
+		path, err := c.alliancePath("audit")
+		if err != nil {
+			return err
+		}
+		d, err := c.describer()
+		if err != nil {
+			return err
+		}
+		t := newTable("SEQ", "AT (UTC)", "TYPE", "BY", "WHAT", "HASH")
+		next := from
+		for {
+			q := url.Values{"from_seq": {uitoa(*next)}, "limit": {uitoa(*limit)}}
+			raw, err := c.api.DoRaw(c.ctx, "GET", path, q, nil)
+			if err != nil {
+				return err
+			}
+			var page auditPage
+			if err := json.Unmarshal(raw, &page); err != nil {
+				return err
+			}
+			if c.g.json {
+				c.out.json(raw)
+			} else {
+				addAuditRows(t, d, page)
+			}
+			next = page.NextSeq
+			if next == nil || !*all {
+				break
+			}
+		}
+		if !c.g.json {
+			c.out.table(t)
+			c.moreHint(next, *all)
+		}
+		return nil
+	}
+}
+
+// describer returns a describer seeded with the alliance's names now. Under
+// --json it is not needed, and not fetched.
+func (c *cli) describer() (*describer, error) {
+	if c.g.json {
+		return newDescriber(c.out, newNames()), nil
+	}
+	path, err := c.alliancePath()
+	if err != nil {
+		return nil, err
+	}
+	var a domain.Alliance
+	if err := c.get(path, nil, &a); err != nil {
+		return nil, err
+	}
+	return newDescriber(c.out, namesOf(a)), nil
+}
+
+func addAuditRows(t *table, d *describer, page auditPage) {
+	for _, e := range page.Events {
+		seq, at, typ, what := d.parts(e.Event)
+		var ev struct {
+			Actor domain.Actor `json:"actor"`
+		}
+		_ = json.Unmarshal(e.Event, &ev)
+		t.add(uitoa(seq), at, typ, d.n.actor(ev.Actor), clip(what, 70), short(e.Hash))
+	}
+}
+
+func (c *cli) moreHint(next *uint64, all bool) {
+	if next == nil || all {
+		return
+	}
+	c.out.linef("%s", c.out.paint(dim, fmt.Sprintf("more from seq %d: accord audit list --from-seq %d (or --all)", *next, *next)))
+}
+
+func auditHead(c *cli, _ []string) error {
+	path, err := c.alliancePath("audit", "head")
+	if err != nil {
+		return err
+	}
+	var head struct {
+		Seq  uint64 `json:"seq"`
+		Hash string `json:"hash"`
+	}
+	if ok, err := c.call("GET", path, nil, nil, &head); !ok {
+		return err
+	}
+	c.out.linef("Head: seq %d, hash %s", head.Seq, head.Hash)
+	return nil
+}
+
+// verifyResult is the answer of GET …/audit/verify.
+type verifyResult struct {
+	OK        bool     `json:"ok"`
+	Events    int      `json:"events"`
+	Decisions int      `json:"decisions"`
+	Seq       uint64   `json:"seq"`
+	Error     string   `json:"error"`
+	Checked   []string `json:"checked"`
+	Head      struct {
+		Seq  uint64 `json:"seq"`
+		Hash string `json:"hash"`
+	} `json:"head"`
+}
+
+func auditVerify(c *cli, _ []string) error {
+	path, err := c.alliancePath("audit", "verify")
+	if err != nil {
+		return err
+	}
+	raw, err := c.api.DoRaw(c.ctx, "GET", path, nil, nil)
+	if err != nil {
+		return err
+	}
+	var v verifyResult
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	if c.g.json {
+		c.out.json(raw)
+	} else {
+		printVerify(c.out, v)
+	}
+	if !v.OK {
+		return exitError{1}
+	}
+	return nil
+}
+
+func printVerify(p *printer, v verifyResult) {
+	if !v.OK {
+		p.linef("%s at seq %d: %s", p.paint(red, "The ledger does not hold"), v.Seq, v.Error)
+		return
+	}
+	p.linef("%s: %s, %s re-derived; the chain holds up to seq %d (hash %s)",
+		p.paint(green, "Verified"), plural(v.Events, "event"), plural(v.Decisions, "decision"), v.Head.Seq, short(v.Head.Hash))
+	for _, check := range v.Checked {
+		p.linef("  %s %s", p.paint(green, "✓"), check)
+	}
+}

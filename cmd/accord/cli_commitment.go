@@ -1,0 +1,113 @@
+package main
+
+import (
+	"flag"
+
+	"accord/domain"
+)
+
+func commitmentCommands() []command {
+	return []command{
+		{
+			path: "commitment make", summary: "commit to a measurable target on an adopted proposal (member)",
+			example: `accord commitment make --proposal $PID --description "Serialise our own label" \
+  --metric "percent of units serialised" --target 100 --due 2027-06-30`,
+			setup: setupCommitmentMake,
+		},
+		{
+			path: "commitment progress", params: []string{"COMMITMENT"},
+			summary: "report progress towards your commitment's target (its member)",
+			example: `accord commitment progress $CID --value 40 --note "First plant done"`,
+			setup: func(fs *flag.FlagSet) action {
+				value := fs.Float64("value", 0, "the measured `VALUE` so far (required)")
+				note := fs.String("note", "", "a `NOTE` for the record")
+				return func(c *cli, args []string) error {
+					if !isSet(fs, "value") {
+						return usagef("give --value")
+					}
+					body := domain.ReportProgress{Value: *value, Note: *note}
+					return commitmentAction(c, args[0], "progress", body, func(cm domain.Commitment) string {
+						return "Progress on " + quoted(cm.Description) + ": " + progressText(cm)
+					})
+				}
+			},
+		},
+		commitmentEnd("fulfil", "Fulfilled", `accord commitment fulfil $CID --note "Every unit serialised"`),
+		commitmentEnd("withdraw", "Withdrew", `accord commitment withdraw $CID --note "Plant sold"`),
+	}
+}
+
+func setupCommitmentMake(fs *flag.FlagSet) action {
+	pid := fs.String("proposal", "", "the adopted `PROPOSAL` it serves (required)")
+	desc := fs.String("description", "", "what you commit to (`TEXT`, required)")
+	metric := fs.String("metric", "", "what is measured (`TEXT`), such as \"percent of units serialised\"")
+	target := fs.Float64("target", 0, "the `VALUE` to reach")
+	due := fs.String("due", "", "the `DATE` it is due, such as 2027-06-30")
+	quiet := quietFlag(fs)
+	return func(c *cli, _ []string) error {
+		if *pid == "" || *desc == "" {
+			return usagef("give --proposal and --description")
+		}
+		path, err := c.alliancePath("commitments")
+		if err != nil {
+			return err
+		}
+		body := domain.MakeCommitment{ProposalID: *pid, Description: *desc, Metric: *metric, Target: *target, Due: *due}
+		var cm domain.Commitment
+		if ok, err := c.call("POST", path, nil, body, &cm); !ok {
+			return err
+		}
+		if *quiet {
+			c.out.linef("%s", cm.ID)
+			return nil
+		}
+		c.out.linef("Committed to %s (%s by %s) on %s: %s", quoted(cm.Description), progressText(cm), cm.Due,
+			c.proposalName(cm.ProposalID), c.out.paint(bold, cm.ID))
+		return nil
+	}
+}
+
+// commitmentEnd is `commitment fulfil` or `commitment withdraw`.
+func commitmentEnd(verb, past, example string) command {
+	return command{
+		path: "commitment " + verb, params: []string{"COMMITMENT"},
+		summary: verb + " your commitment (its member)",
+		example: example,
+		setup: func(fs *flag.FlagSet) action {
+			note := fs.String("note", "", "a `NOTE` for the record")
+			return func(c *cli, args []string) error {
+				var body any = domain.FulfilCommitment{Note: *note}
+				if verb == "withdraw" {
+					body = domain.WithdrawCommitment{Note: *note}
+				}
+				return commitmentAction(c, args[0], verb, body, func(cm domain.Commitment) string {
+					return past + " the commitment " + quoted(cm.Description) + because(*note)
+				})
+			}
+		},
+	}
+}
+
+// commitmentAction posts to /commitments/{cid}/{verb} and prints the line
+// say makes of the commitment it answers.
+func commitmentAction(c *cli, cid, verb string, body any, say func(domain.Commitment) string) error {
+	path, err := c.alliancePath("commitments", cid, verb)
+	if err != nil {
+		return err
+	}
+	var cm domain.Commitment
+	if ok, err := c.call("POST", path, nil, body, &cm); !ok {
+		return err
+	}
+	c.out.linef("%s", say(cm))
+	return nil
+}
+
+func quoted(s string) string { return `"` + s + `"` }
+
+// isSet reports whether the flag was given.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"accord/domain"
+)
+
+func proposalCommands() []command {
+	return []command{
+		{
+			path: "proposal submit", summary: "submit a proposal (member)",
+			about: "A charter proposal carries the charter it would bring in: give --rule, --quorum and --threshold.",
+			example: `accord proposal submit --kind resolution --title "Unit-level traceability" --body "Serialise every unit by 2027."
+accord proposal submit --kind charter --title "Move to supermajority" --body "…" --rule supermajority --threshold 2/3
+PID=$(accord proposal submit --title "Shared data standard" --body-file standard.md -q)`,
+			setup: setupProposalSubmit,
+		},
+		{
+			path: "proposal list", summary: "list an alliance's proposals",
+			example: "accord proposal list\naccord proposal list --at 2026-11-22",
+			setup: func(fs *flag.FlagSet) action {
+				asOf := asOfFlags(fs)
+				return func(c *cli, _ []string) error { return proposalList(c, asOf) }
+			},
+		},
+		{
+			path: "proposal show", params: []string{"PROPOSAL"},
+			summary: "show a proposal: its text, amendments, voting, stances and outcome",
+			example: "accord proposal show $PID\naccord proposal show $PID --at-seq 9",
+			setup: func(fs *flag.FlagSet) action {
+				asOf := asOfFlags(fs)
+				return func(c *cli, args []string) error { return proposalShow(c, args[0], asOf) }
+			},
+		},
+		{
+			path: "proposal withdraw", params: []string{"PROPOSAL"},
+			summary: "withdraw your proposal (its author) before the vote closes",
+			example: `accord proposal withdraw $PID --reason "Superseded by the shared data standard"`,
+			setup: func(fs *flag.FlagSet) action {
+				reason := fs.String("reason", "", "the `REASON`, for the record")
+				return func(c *cli, args []string) error {
+					body := domain.WithdrawProposal{Reason: *reason}
+					return proposalAction(c, body, func(p domain.Proposal) string {
+						return fmt.Sprintf("Withdrew proposal '%s'%s", p.Title, because(*reason))
+					}, "proposals", args[0], "withdraw")
+				}
+			},
+		},
+		amendCommand(), amendmentCommand("accept"), amendmentCommand("reject"),
+	}
+}
+
+// bodyFlags declares --body and --body-file and returns a function reading
+// whichever was given ("-" reads standard input).
+func bodyFlags(fs *flag.FlagSet, what string) func(c *cli) (string, error) {
+	body := fs.String("body", "", "the "+what+"'s `TEXT`")
+	file := fs.String("body-file", "", "read the "+what+"'s text from `FILE` (- for standard input)")
+	return func(c *cli) (string, error) {
+		switch {
+		case *body != "" && *file != "":
+			return "", usagef("give --body or --body-file, not both")
+		case *file == "-":
+			raw, err := io.ReadAll(c.stdin)
+			return strings.TrimRight(string(raw), "\n"), err
+		case *file != "":
+			raw, err := os.ReadFile(*file)
+			return strings.TrimRight(string(raw), "\n"), err
+		case *body == "":
+			return "", usagef("give --body or --body-file")
+		}
+		return *body, nil
+	}
+}
+
+func setupProposalSubmit(fs *flag.FlagSet) action {
+	kind := fs.String("kind", "resolution", "`KIND`: resolution, charter, operating_agreement or position")
+	title := fs.String("title", "", "the proposal's `TITLE` (required)")
+	body := bodyFlags(fs, "proposal")
+	charter := charterFlags(fs, "")
+	quiet := quietFlag(fs)
+	return func(c *cli, _ []string) error {
+		text, err := body(c)
+		if err != nil {
+			return err
+		}
+		cmd := domain.SubmitProposal{Kind: *kind, Title: *title, Body: text}
+		if ch := charter(); ch != (domain.Charter{}) {
+			if *kind != "charter" {
+				return usagef("--rule, --quorum and --threshold go with --kind charter")
+			}
+			cmd.Charter = &ch
+		}
+		path, err := c.alliancePath("proposals")
+		if err != nil {
+			return err
+		}
+		var p domain.Proposal
+		if ok, err := c.call("POST", path, nil, cmd, &p); !ok {
+			return err
+		}
+		if *quiet {
+			c.out.linef("%s", p.ID)
+			return nil
+		}
+		c.out.linef("Submitted proposal '%s' (%s, version %d): %s", p.Title, p.Kind, p.Version, c.out.paint(bold, p.ID))
+		return nil
+	}
+}
+
+// proposalAction posts a command to the alliance's path parts and prints the
+// line say makes of the proposal it answers.
+func proposalAction(c *cli, body any, say func(domain.Proposal) string, parts ...string) error {
+	path, err := c.alliancePath(parts...)
+	if err != nil {
+		return err
+	}
+	var p domain.Proposal
+	if ok, err := c.call("POST", path, nil, body, &p); !ok {
+		return err
+	}
+	c.out.linef("%s", say(p))
+	return nil
+}
+
+func amendCommand() command {
+	return command{
+		path: "amend", params: []string{"PROPOSAL"},
+		summary: "propose an amendment to an open proposal (member)",
+		about:   "Prints the amendment's id, which the proposal's author accepts or rejects.",
+		example: `accord amend $PID --body "Serialise every unit by 2027, with a hardship waiver for small pharmacies." \
+  --rationale "Small pharmacies need time."
+AMID=$(accord amend $PID --body-file v2.md --rationale "Clearer" -q)`,
+		setup: func(fs *flag.FlagSet) action {
+			body := bodyFlags(fs, "amended proposal")
+			rationale := fs.String("rationale", "", "the `REASON` the text should change")
+			quiet := quietFlag(fs)
+			return func(c *cli, args []string) error {
+				text, err := body(c)
+				if err != nil {
+					return err
+				}
+				path, err := c.alliancePath("proposals", args[0], "amendments")
+				if err != nil {
+					return err
+				}
+				var am struct {
+					ID  string `json:"id"`
+					Seq uint64 `json:"seq"`
+				}
+				cmd := domain.ProposeAmendment{Body: text, Rationale: *rationale}
+				if ok, err := c.call("POST", path, nil, cmd, &am); !ok {
+					return err
+				}
+				if *quiet {
+					c.out.linef("%s", am.ID)
+					return nil
+				}
+				c.out.linef("Proposed amendment %s to %s", c.out.paint(bold, am.ID), c.proposalName(args[0]))
+				return nil
+			}
+		},
+	}
+}
+
+func amendmentCommand(verb string) command {
+	return command{
+		path: "amendment " + verb, params: []string{"PROPOSAL", "AMENDMENT"},
+		summary: verb + " an amendment to your proposal (its author)",
+		about:   "Accepting makes the amendment's text the proposal's next version.",
+		example: "accord amendment " + verb + " $PID $AMID",
+		setup: func(*flag.FlagSet) action {
+			return func(c *cli, args []string) error {
+				return proposalAction(c, nil, func(p domain.Proposal) string {
+					if verb == "accept" {
+						return fmt.Sprintf("Accepted the amendment to '%s': now version %d", p.Title, p.Version)
+					}
+					return fmt.Sprintf("Rejected the amendment to '%s': it stays at version %d", p.Title, p.Version)
+				}, "proposals", args[0], "amendments", args[1], verb)
+			}
+		},
+	}
+}
+
+// proposalName returns a proposal's title in quotes for a result line, or
+// its id when it cannot be read.
+func (c *cli) proposalName(pid string) string {
+	path, err := c.alliancePath("proposals", pid)
+	var p domain.Proposal
+	if err == nil && c.get(path, nil, &p) == nil {
+		return "'" + p.Title + "'"
+	}
+	return "proposal " + pid
+}

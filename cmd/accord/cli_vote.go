@@ -1,0 +1,107 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"time"
+
+	"accord/domain"
+)
+
+func votingCommands() []command {
+	return []command{
+		{
+			path: "voting open", params: []string{"PROPOSAL"},
+			summary: "open voting on a proposal (convener)",
+			about:   "The charter in force and the active members are frozen for this vote. With --closes-at or --closes-in the vote closes itself at the deadline.",
+			example: "accord voting open $PID\naccord voting open $PID --closes-in 72h",
+			setup:   setupVotingOpen,
+		},
+		{
+			path: "vote", params: []string{"PROPOSAL", "STANCE"},
+			summary: "cast or change your stance: agree, disagree, abstain or block (eligible member)",
+			about:   "Your latest stance before the close is the one that counts.",
+			example: `accord vote $PID agree --reason "Patients first."
+accord --token-file m2.token vote $PID block --reason "Not before the waiver"`,
+			setup: setupVote,
+		},
+		{
+			path: "voting close", params: []string{"PROPOSAL"},
+			summary: "close the vote and record the outcome (convener)",
+			example: "accord voting close $PID",
+			setup:   func(*flag.FlagSet) action { return votingClose },
+		},
+		recordCommand(),
+	}
+}
+
+func setupVotingOpen(fs *flag.FlagSet) action {
+	closesAt := fs.String("closes-at", "", "close the vote by itself at this `TIME` (RFC 3339, or 2006-01-02 15:04 in UTC)")
+	closesIn := fs.Duration("closes-in", 0, "close the vote by itself after this `DURATION`, such as 72h")
+	return func(c *cli, args []string) error {
+		var cmd domain.OpenVoting
+		switch {
+		case *closesAt != "" && *closesIn != 0:
+			return usagef("give --closes-at or --closes-in, not both")
+		case *closesAt != "":
+			t, err := parseTime(*closesAt)
+			if err != nil {
+				return err
+			}
+			cmd.ClosesAt = &t
+		case *closesIn != 0:
+			t := time.Now().Add(*closesIn).UTC()
+			cmd.ClosesAt = &t
+		}
+		return proposalAction(c, cmd, openedLine, "proposals", args[0], "voting")
+	}
+}
+
+func openedLine(p domain.Proposal) string {
+	line := fmt.Sprintf("Voting opened on '%s' (version %d, %s): %s eligible", p.Title, p.Voting.Version,
+		charterText(p.Voting.Rule), plural(len(p.Voting.Eligible), "member"))
+	if p.Voting.ClosesAt != nil {
+		line += ", closes " + when(*p.Voting.ClosesAt) + " UTC"
+	}
+	return line
+}
+
+func setupVote(fs *flag.FlagSet) action {
+	reason := fs.String("reason", "", "the `REASON`, shown in the decision record")
+	return func(c *cli, args []string) error {
+		path, err := c.alliancePath("proposals", args[0], "vote")
+		if err != nil {
+			return err
+		}
+		var v struct {
+			Stance string `json:"stance"`
+			Seq    uint64 `json:"seq"`
+		}
+		if ok, err := c.call("PUT", path, nil, domain.CastVote{Stance: args[1], Reason: *reason}, &v); !ok {
+			return err
+		}
+		c.out.linef("Recorded %s on %s (seq %d)", c.out.stance(v.Stance), c.proposalName(args[0]), v.Seq)
+		return nil
+	}
+}
+
+func votingClose(c *cli, args []string) error {
+	path, err := c.alliancePath("proposals", args[0], "close")
+	if err != nil {
+		return err
+	}
+	var out domain.VotingClosed
+	if ok, err := c.call("POST", path, nil, nil, &out); !ok {
+		return err
+	}
+	var p domain.Proposal
+	if path, err = c.alliancePath("proposals", args[0]); err == nil {
+		err = c.get(path, nil, &p)
+	}
+	if err != nil || p.Voting == nil {
+		c.out.linef("Proposal %s %s: %s", args[0], c.out.status(out.Result), tallyText(out.Tally))
+		return nil
+	}
+	c.out.linef("Proposal '%s' %s: %s (%s)", p.Title, c.out.status(out.Result), tallyText(out.Tally), charterText(p.Voting.Rule))
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sseEvent is one server-sent event: the last event id in force when it was
+// dispatched, its type ("message" when none was named) and its data.
+type sseEvent struct {
+	ID   string
+	Type string
+	Data string
+}
+
+// sseReader reads the text/event-stream format as the HTML standard
+// specifies it: fields, comments, multi-line data, and a last event id that
+// carries over from one event to the next.
+type sseReader struct {
+	sc     *bufio.Scanner
+	lastID string
+	retry  time.Duration
+}
+
+// maxEventLine bounds one line of the stream: an event is at most the API's
+// 1 MiB body, plus its envelope.
+const maxEventLine = 4 << 20
+
+func newSSEReader(r io.Reader) *sseReader {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxEventLine)
+	return &sseReader{sc: sc}
+}
+
+// next returns the next event. It returns io.EOF when the stream ends
+// cleanly (an event left unfinished at the end is dropped, as the standard
+// says), or the read error.
+func (s *sseReader) next() (sseEvent, error) {
+	var ev sseEvent
+	var data strings.Builder
+	hasData := false
+	for s.sc.Scan() {
+		line := s.sc.Text()
+		if line == "" {
+			if !hasData {
+				ev = sseEvent{}
+				continue
+			}
+			ev.ID = s.lastID
+			ev.Data = strings.TrimSuffix(data.String(), "\n")
+			if ev.Type == "" {
+				ev.Type = "message"
+			}
+			return ev, nil
+		}
+		field, value := splitField(line)
+		switch field {
+		case "data":
+			data.WriteString(value + "\n")
+			hasData = true
+		case "event":
+			ev.Type = value
+		case "id":
+			if !strings.ContainsRune(value, 0) {
+				s.lastID = value
+			}
+		case "retry":
+			if ms, err := strconv.Atoi(value); err == nil && ms >= 0 {
+				s.retry = time.Duration(ms) * time.Millisecond
+			}
+		}
+	}
+	if err := s.sc.Err(); err != nil {
+		return sseEvent{}, err
+	}
+	return sseEvent{}, io.EOF
+}
+
+// splitField splits "field: value" (one space after the colon is not part
+// of the value); a comment line (":…") has the empty field.
+func splitField(line string) (string, string) {
+	field, value, found := strings.Cut(line, ":")
+	if !found {
+		return line, ""
+	}
+	return field, strings.TrimPrefix(value, " ")
+}
