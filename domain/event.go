@@ -119,6 +119,15 @@ type envelope struct {
 // line is not an event envelope, names an unknown type or version, or its data
 // does not decode.
 func Decode(line []byte) (Event, error) {
+	if e, ok := decodeFast(line); ok {
+		return e, nil
+	}
+	return decodeSlow(line)
+}
+
+// decodeSlow is Decode through encoding/json, for any line the fast path
+// does not take.
+func decodeSlow(line []byte) (Event, error) {
 	var env envelope
 	if err := json.Unmarshal(line, &env); err != nil {
 		return Event{}, Errorf(Invalid, "not an event: %v", err)
