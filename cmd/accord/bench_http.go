@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,6 +10,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"accord/api"
@@ -143,6 +148,91 @@ func benchHTTPVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float6
 	return elapsedRate(cfg.Votes, start), err
 }
 
+// liveInterval paces the appends of the live figure like a busy vote: the
+// figure is the latency a dashboard sees, not a queue under overload.
+const liveInterval = 5 * time.Millisecond
+
+// benchLive measures, for many SSE subscribers on one alliance, the time from
+// just before a vote is appended to its arrival at each subscriber, and
+// returns the p99 in milliseconds over every (subscriber, event) pair.
 func benchLive(ctx context.Context, env *benchEnv, cfg benchConfig) (float64, error) {
-	return 0, nil
+	b, err := startBenchAPI(ctx, env, cfg.Subscribers)
+	if err != nil {
+		return 0, err
+	}
+	defer b.close()
+	base, tokens, pid, err := b.httpAlliance(1)
+	if err != nil {
+		return 0, err
+	}
+	var head struct{ Seq uint64 }
+	if err := b.call("GET", base+"/audit/head", tokens[0], nil, &head); err != nil {
+		return 0, err
+	}
+	sent := make([]atomic.Int64, cfg.LiveEvents)
+	lat := make(chan []time.Duration, cfg.Subscribers)
+	ready := make(chan error, cfg.Subscribers)
+	for i := 0; i < cfg.Subscribers; i++ {
+		go subscribeLive(b, base, tokens[0], head.Seq, sent, ready, lat)
+	}
+	for i := 0; i < cfg.Subscribers; i++ {
+		if err := <-ready; err != nil {
+			return 0, err
+		}
+	}
+	path := base + "/proposals/" + pid + "/vote"
+	for i := range sent {
+		sent[i].Store(time.Now().UnixNano())
+		if err := b.call("PUT", path, tokens[0], map[string]string{"stance": stances[i%4], "reason": "live"}, nil); err != nil {
+			return 0, err
+		}
+		time.Sleep(liveInterval)
+	}
+	var all []time.Duration
+	for i := 0; i < cfg.Subscribers; i++ {
+		all = append(all, <-lat...)
+	}
+	if len(all) != cfg.Subscribers*cfg.LiveEvents {
+		return 0, fmt.Errorf("subscribers received %d events, want %d", len(all), cfg.Subscribers*cfg.LiveEvents)
+	}
+	slices.Sort(all)
+	return float64(all[len(all)*99/100]) / float64(time.Millisecond), nil
+}
+
+// subscribeLive follows the alliance's events from after seq `after`,
+// reports ready once the stream is open, and sends the latency of each of
+// the len(sent) events that follow.
+func subscribeLive(b *benchAPI, base, token string, after uint64, sent []atomic.Int64, ready chan<- error, out chan<- []time.Duration) {
+	var lat []time.Duration
+	defer func() { out <- lat }()
+	req, err := http.NewRequest("GET", b.url+base+"/events", nil)
+	if err != nil {
+		ready <- err
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Last-Event-ID", strconv.FormatUint(after, 10))
+	resp, err := (&http.Client{Transport: b.client.Transport}).Do(req)
+	if err != nil {
+		ready <- err
+		return
+	}
+	defer resp.Body.Close()
+	ready <- nil
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		id, ok := strings.CutPrefix(sc.Text(), "id: ")
+		if !ok {
+			continue
+		}
+		seq, err := strconv.ParseUint(id, 10, 64)
+		if err != nil || seq <= after || seq > after+uint64(len(sent)) {
+			continue
+		}
+		lat = append(lat, time.Duration(time.Now().UnixNano()-sent[seq-after-1].Load()))
+		if seq == after+uint64(len(sent)) {
+			return
+		}
+	}
 }
