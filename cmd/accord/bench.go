@@ -46,6 +46,8 @@ type benchResult struct {
 	RebuildBytesPerEvent float64 `json:"rebuild_bytes_per_event"`
 	HTTPVotesPerS        float64 `json:"http_votes_per_s"`
 	LiveP99Ms            float64 `json:"live_p99_ms"`
+	RestartReplayS       float64 `json:"restart_replay_s"`
+	RestartSnapshotS     float64 `json:"restart_snapshot_s"`
 	Events               int     `json:"events"`
 	Alliances            int     `json:"alliances"`
 	CPUs                 int     `json:"cpus"`
@@ -156,10 +158,7 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		{"live subscribers", func() (err error) { res.LiveP99Ms, err = benchLive(ctx, env, cfg); return }},
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
 		{"raw replay", func() (err error) { res.RawReplayPerS, err = benchRawReplay(ctx, env); return }},
-		{"projection rebuild", func() (err error) {
-			res.RebuildPerS, res.RebuildBytesPerEvent, err = benchRebuild(ctx, env)
-			return
-		}},
+		{"projection rebuild and restart", func() error { return benchRebuild(ctx, env, &res) }},
 	}
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
@@ -216,6 +215,8 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		{"rebuild_bytes_per_event", strconv.FormatFloat(r.RebuildBytesPerEvent, 'f', 0, 64), fmt.Sprintf("heap in use / event, %d alliances", r.Alliances)},
 		{"http_votes_per_s", rate(r.HTTPVotesPerS), fmt.Sprintf("%d clients; target ≥ 5,000", cfg.Writers)},
 		{"live_p99_ms", strconv.FormatFloat(r.LiveP99Ms, 'f', 2, 64), fmt.Sprintf("%d subscribers; target < 50", cfg.Subscribers)},
+		{"restart_replay_s", strconv.FormatFloat(r.RestartReplayS, 'f', 2, 64), "read models from the whole log"},
+		{"restart_snapshot_s", strconv.FormatFloat(r.RestartSnapshotS, 'f', 2, 64), "read models from snapshots"},
 	}
 	fmt.Fprintf(tw, "figure\tvalue\t\tnote\t\n")
 	for _, row := range rows {
