@@ -32,14 +32,27 @@ const readyTimeout = 10 * time.Second
 // StartServer starts an embedded nats-server with JetStream on file storage
 // under cfg.Dir and waits until it accepts connections. Its own logging is
 // quiet: only warnings and errors reach slog. It returns an error, and leaves
-// nothing running, when cfg is invalid, the listen address is taken or
-// JetStream cannot start (for instance when another server holds Dir).
+// nothing running, when cfg is invalid, another server of this machine uses
+// Dir, the listen address is taken or JetStream cannot start.
 func StartServer(cfg ServerConfig) (*server.Server, error) {
 	opts, err := serverOptions(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return startServer(opts)
+	lock, err := lockDir(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := startServer(opts)
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	go func() {
+		srv.WaitForShutdown()
+		lock.Close()
+	}()
+	return srv, nil
 }
 
 // startServer starts a nats-server with opts and waits until it is ready.

@@ -90,3 +90,9 @@ func TestAppendWhileExternalNATSIsDown(t *testing.T) {
 	_, err = s.Head(testContext(t), a)
 	require.ErrorIs(t, err, ErrUnavailable)
 }
+
+func TestStartServerRefusesADirectoryInUse(t *testing.T) {
+	ts := startTestServer(t, t.TempDir())
+	_, err := StartServer(ServerConfig{Dir: ts.dir})
+	require.ErrorContains(t, err, "in use by another server")
+}
