@@ -256,53 +256,47 @@ func TestVerifyCommand(t *testing.T) {
 	require.Contains(t, out, "no event has the expected hash "+x.headHash)
 }
 
+// tampering is an export altered as someone rewriting history would: seq
+// is where accord verify must say the ledger stops holding, why what it says.
+type tampering struct {
+	name  string
+	lines [][]byte
+	seq   int
+	why   string
+	// rechained is set when the forger recomputed the chain after the change,
+	// so that only re-deriving the outcome (or a head held from before)
+	// shows it.
+	rechained bool
+}
+
+// tamperings returns the four kinds the issue names, made from x.
+func tamperings(t *testing.T, x ledgerExport) []tampering {
+	t.Helper()
+	admitted := x.seqOf(t, `"type":"MemberAdmitted"`, `"Member A"`)
+	rejected := x.seqOf(t, `"type":"VotingClosed"`, `"result":"rejected"`)
+	flipped := append([][]byte{}, x.lines...)
+	flipped[admitted-1] = bytes.Replace(flipped[admitted-1], []byte("Member A"), []byte("Member Q"), 1)
+	swapped := append([][]byte{}, x.lines...)
+	swapped[11], swapped[12] = swapped[12], swapped[11]
+	forged := append([][]byte{}, x.lines...)
+	forged[rejected-1] = bytes.Replace(forged[rejected-1], []byte(`"result":"rejected"`), []byte(`"result":"adopted"`), 1)
+	return []tampering{
+		{name: "a flipped byte", lines: flipped, seq: admitted + 1,
+			why: fmt.Sprintf("is not the SHA-256 of seq %d as stored", admitted)},
+		{name: "a dropped line", lines: append(append([][]byte{}, x.lines[:9]...), x.lines[10:]...), seq: 10,
+			why: "expected seq 10, found seq 11: seq 10 is missing"},
+		{name: "two lines swapped", lines: swapped, seq: 12, why: "expected seq 12, found seq 13"},
+		{name: "a forged outcome with the chain recomputed", lines: rechain(forged, rejected-1), seq: rejected,
+			why: "result recorded adopted, re-derived rejected", rechained: true},
+	}
+}
+
 // TestVerifyCatchesTampering runs accord verify on four kinds of tampered
 // real export; each must exit 1 naming the seq where the ledger stops
 // holding.
 func TestVerifyCatchesTampering(t *testing.T) {
 	x, _ := exportFromServer(t)
-	admitted := x.seqOf(t, `"type":"MemberAdmitted"`, `"Member A"`)
-	rejected := x.seqOf(t, `"type":"VotingClosed"`, `"result":"rejected"`)
-	cases := []struct {
-		name  string
-		lines [][]byte
-		seq   int
-		why   string
-	}{
-		{
-			name: "a flipped byte",
-			lines: func() [][]byte {
-				out := append([][]byte{}, x.lines...)
-				out[admitted-1] = bytes.Replace(out[admitted-1], []byte("Member A"), []byte("Member Q"), 1)
-				return out
-			}(),
-			seq: admitted + 1, why: fmt.Sprintf("is not the SHA-256 of seq %d as stored", admitted),
-		},
-		{
-			name:  "a dropped line",
-			lines: append(append([][]byte{}, x.lines[:9]...), x.lines[10:]...),
-			seq:   10, why: "expected seq 10, found seq 11: seq 10 is missing",
-		},
-		{
-			name: "two lines swapped",
-			lines: func() [][]byte {
-				out := append([][]byte{}, x.lines...)
-				out[11], out[12] = out[12], out[11]
-				return out
-			}(),
-			seq: 12, why: "expected seq 12, found seq 13",
-		},
-		{
-			name: "a forged outcome with the chain recomputed",
-			lines: func() [][]byte {
-				out := append([][]byte{}, x.lines...)
-				out[rejected-1] = bytes.Replace(out[rejected-1], []byte(`"result":"rejected"`), []byte(`"result":"adopted"`), 1)
-				return rechain(out, rejected-1)
-			}(),
-			seq: rejected, why: "result recorded adopted, re-derived rejected",
-		},
-	}
-	for _, c := range cases {
+	for _, c := range tamperings(t, x) {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, errOut := runVerify(t, frame(c.lines))
 			require.Equal(t, 1, code, "stdout: %s\nstderr: %s", out, errOut)
