@@ -161,6 +161,7 @@ func printHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
 // from the globals, with one-letter aliases beside their flag.
 func flagLines(fs *flag.FlagSet) (own, global []string) {
 	alias := map[string]string{}
+	fs.VisitAll(func(f *flag.Flag) { alias[f.Name] = "    " })
 	for short, long := range shortFlags {
 		if fs.Lookup(short) != nil {
 			alias[long] = "-" + short + ", "

@@ -64,6 +64,8 @@ func bodyFlags(fs *flag.FlagSet, what string) func(c *cli) (string, error) {
 		switch {
 		case *body != "" && *file != "":
 			return "", usagef("give --body or --body-file, not both")
+		case *file == "-" && c.stdin == nil:
+			return "", usagef("there is no standard input to read the text from")
 		case *file == "-":
 			raw, err := io.ReadAll(c.stdin)
 			return strings.TrimRight(string(raw), "\n"), err

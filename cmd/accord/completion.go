@@ -12,8 +12,9 @@ func completionCommands() []command {
 	return []command{{
 		path: "completion", params: []string{"SHELL"},
 		summary: "print a shell completion script for bash or zsh",
-		example: "source <(accord completion bash)     # in ~/.bashrc\n" +
-			"source <(accord completion zsh)      # in ~/.zshrc, after compinit",
+		example: "accord completion bash > ~/.local/share/bash-completion/completions/accord\n" +
+			"source <(accord completion bash)    # or this, in ~/.bashrc\n" +
+			"source <(accord completion zsh)     # in ~/.zshrc, after compinit",
 		setup: func(*flag.FlagSet) action {
 			return func(c *cli, args []string) error {
 				switch args[0] {
