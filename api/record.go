@@ -236,7 +236,7 @@ h2 { font-size: 1.1rem; border-bottom: 1px solid #888; padding-bottom: .15rem; m
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .45rem; border-bottom: 1px solid #ccc; }
 th { border-bottom: 1.5px solid #444; font-weight: 600; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; }
 code, .hash { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: .8rem; word-break: break-all; }
 .verdict { border: 2px solid #111; padding: .7rem 1rem; margin: 1.2rem 0; }
 .verdict strong { text-transform: uppercase; letter-spacing: .06em; }
@@ -274,7 +274,7 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 
 <h2>Versions</h2>
 <table>
-<thead><tr><th>Version</th><th>Text</th><th>Made by</th><th>When</th><th>Seq</th></tr></thead>
+<thead><tr><th class="n">Version</th><th>Text</th><th>Made by</th><th>When</th><th class="n">Seq</th></tr></thead>
 <tbody>
 {{range .Versions}}<tr><td class="n">{{.Version}}</td><td><div class="text">{{.Body}}</div>{{if .AmendmentID}}<span class="meta">from amendment <code>{{short .AmendmentID}}</code></span>{{else}}<span class="meta">as submitted</span>{{end}}</td><td>{{.By}}</td><td>{{when .At}}</td><td class="n">{{.Seq}}</td></tr>
 {{end}}</tbody>
@@ -316,7 +316,7 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 {{with .Outcome}}<h2>Outcome</h2>
 <p>Closed by {{.Closed.By}} at seq {{.Closed.Seq}} ({{when .Closed.At}}).</p>
 <table>
-<thead><tr><th>Agree</th><th>Disagree</th><th>Abstain</th><th>Block</th><th>Took part</th><th>Eligible</th><th>Quorum</th><th>Quorum met</th><th>Result</th></tr></thead>
+<thead><tr><th class="n">Agree</th><th class="n">Disagree</th><th class="n">Abstain</th><th class="n">Block</th><th class="n">Took part</th><th class="n">Eligible</th><th class="n">Quorum</th><th>Quorum met</th><th>Result</th></tr></thead>
 <tbody><tr><td class="n">{{.Tally.Agree}}</td><td class="n">{{.Tally.Disagree}}</td><td class="n">{{.Tally.Abstain}}</td><td class="n">{{.Tally.Block}}</td><td class="n">{{.Participation}}</td><td class="n">{{.EligibleCount}}</td><td class="n">{{.QuorumRequired}}</td><td>{{if .QuorumMet}}yes{{else}}no{{end}}</td><td><strong>{{.Result}}</strong></td></tr></tbody>
 </table>
 <p>{{.Explanation}}</p>
@@ -325,7 +325,7 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 
 <h2>Events this record rests on</h2>
 <table>
-<thead><tr><th>Seq</th><th>Event</th><th>SHA-256 of the stored line</th></tr></thead>
+<thead><tr><th class="n">Seq</th><th>Event</th><th>SHA-256 of the stored line</th></tr></thead>
 <tbody>
 {{range .Events}}<tr><td class="n">{{.Seq}}</td><td>{{.Type}}</td><td class="hash">{{.Hash}}</td></tr>
 {{end}}</tbody>
