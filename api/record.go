@@ -129,13 +129,13 @@ type verifyAnswer struct {
 func (a verifyAnswer) body() map[string]any {
 	if a.ok {
 		return map[string]any{"ok": true, "events": a.events, "decisions": a.decisions,
-			"head": map[string]any{"seq": a.head.Seq, "hash": a.head.Hash}, "checked": checks}
+			"head": map[string]any{"seq": a.head.Seq, "hash": a.head.Hash}, "checked": verifyChecks}
 	}
-	return map[string]any{"ok": false, "seq": a.seq, "error": a.reason, "checked": checks}
+	return map[string]any{"ok": false, "seq": a.seq, "error": a.reason, "checked": verifyChecks}
 }
 
-// checks names what /audit/verify checks, for the reader of its answer.
-var checks = []string{
+// verifyChecks names what /audit/verify checks, for the reader of its answer.
+var verifyChecks = []string{
 	"every stored line decodes as an event",
 	"seqs run from 1 with no gap",
 	"each prev_hash is the SHA-256 of the previous stored line",
@@ -206,7 +206,7 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 	return headAnswer(sum, head), nil
 }
 
-// headAnswer checks that the verified chain ends where the API says the
+// headAnswer verifyChecks that the verified chain ends where the API says the
 // alliance's head is, and answers the summary.
 func headAnswer(sum projections.Verification, head eventstore.Position) verifyAnswer {
 	got := sum.Alliances[0]
