@@ -16,6 +16,13 @@ import (
 // JetStream in a temp dir, and returns the projection that follows it.
 func storedStory(t *testing.T) (*Projection, story) {
 	t.Helper()
+	proj, s, _ := storedStoryAnd(t)
+	return proj, s
+}
+
+// storedStoryAnd is storedStory that also returns how to run more commands.
+func storedStoryAnd(t *testing.T) (*Projection, story, func(domain.Actor, domain.Command)) {
+	t.Helper()
 	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
@@ -34,7 +41,7 @@ func storedStory(t *testing.T) (*Projection, story) {
 	runner := eventstore.NewRunner(store)
 	clock := t0
 	n := 0
-	s.tell(func(a domain.Actor, c domain.Command) {
+	run := func(a domain.Actor, c domain.Command) {
 		t.Helper()
 		clock = clock.Add(time.Minute)
 		n++
@@ -42,8 +49,9 @@ func storedStory(t *testing.T) (*Projection, story) {
 		res, _, err := runner.Run(ctx, m, c, nil)
 		require.NoError(t, err, "%s", c.CommandName())
 		require.NoError(t, proj.WaitFor(ctx, s.aid, res.Records[len(res.Records)-1].Event.Seq))
-	})
-	return proj, s
+	}
+	s.tell(run)
+	return proj, s, run
 }
 
 func TestDecisionRecord(t *testing.T) {
@@ -188,6 +196,22 @@ func TestDecisionRecordTimeTravel(t *testing.T) {
 	require.Equal(t, domain.NotFound, domain.KindOf(err))
 	_, err = proj.Record(ctx, testID(778), s.p1)
 	require.Equal(t, domain.NotFound, domain.KindOf(err))
+}
+
+func TestDecisionRecordOfWithdrawnProposal(t *testing.T) {
+	proj, s, run := storedStoryAnd(t)
+	p4 := testID(33)
+	run(member(s.m3), domain.SubmitProposal{ProposalID: p4, Kind: domain.KindPosition, Title: "Withdrawn one", Body: "Soon gone."})
+	run(member(s.m3), domain.WithdrawProposal{ProposalID: p4, Reason: "superseded"})
+	rec, err := proj.Record(context.Background(), s.aid, p4)
+	require.NoError(t, err)
+	require.Equal(t, domain.StatusWithdrawn, rec.Proposal.Status)
+	require.NotNil(t, rec.Withdrawal)
+	require.Equal(t, "superseded", rec.Withdrawal.Reason)
+	require.Equal(t, "Member C", rec.Withdrawal.By)
+	require.Nil(t, rec.Voting)
+	require.Empty(t, rec.Stances)
+	require.Equal(t, []uint64{34, 35}, seqsOf(rec.Events))
 }
 
 func stancesOf(st StanceHistory) []string {
