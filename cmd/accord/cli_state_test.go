@@ -101,3 +101,16 @@ func TestCLICommitments(t *testing.T) {
 	require.Regexp(t, `Cardinal Distribution\s+Serialise our own label\s+40/100 percent of units serialised\s+2027-06-30\s+fulfilled`, show)
 	require.Regexp(t, `Train pharmacists\s+0/100 percent of units serialised\s+2027-06-30\s+withdrawn`, show)
 }
+
+// TestCLIMemberWithdraws has a member leave during a vote: their stance is
+// dropped and the alliance shows them withdrawn.
+func TestCLIMemberWithdraws(t *testing.T) {
+	e := newCLIEnv(t)
+	w := e.walkthrough()
+	require.Equal(t, "Patients for Safe Medicines withdrew from the alliance — \"Merged\"\n",
+		e.ok("--token-file", w.m2, "member", "withdraw", w.m2ID, "--reason", "Merged"))
+	require.Regexp(t, `Patients for Safe Medicines\s+patient group\s+member\s+withdrawn`, e.ok("alliance", "show"))
+	require.Equal(t, "Proposal 'Unit-level traceability' adopted: 2 agree, 0 disagree, 0 abstain, 0 block (consensus 3/4, quorum 1/2)\n",
+		e.ok("--token-file", w.conv, "voting", "close", w.pid))
+	require.Contains(t, e.ok("record", w.pid), "Patients for Safe Medicines (withdrew at seq 12)")
+}

@@ -85,9 +85,9 @@ func (e *cliEnv) path(name string) string { return filepath.Join(e.dir, name) }
 // alliance of a convener and two members, a proposal amended once, voted
 // and adopted.
 type walkthrough struct {
-	aid, pid, amid             string
-	conv, m1, m2               string // token files
-	convID, m1ID, m2ID, remove string
+	aid, pid, amid string
+	conv, m1, m2   string // token files
+	m2ID           string // a member's id
 }
 
 func (e *cliEnv) walkthrough() walkthrough {
@@ -97,17 +97,20 @@ func (e *cliEnv) walkthrough() walkthrough {
 		"--rule", "consensus", "--quorum", "1/2", "--threshold", "3/4")
 	e.t.Setenv("ACCORD_ALLIANCE", w.aid)
 	w.conv, w.m1, w.m2 = e.path("conv.token"), e.path("m1.token"), e.path("m2.token")
-	w.convID = e.id("member", "add", "--name", "Intermountain Health", "--sector", "health system", "--role", "convener", "--save-token", w.conv)
-	w.m1ID = e.id("member", "add", "--name", "Cardinal Distribution", "--sector", "distributor", "--save-token", w.m1)
+	e.id("member", "add", "--name", "Intermountain Health", "--sector", "health system", "--role", "convener", "--save-token", w.conv)
+	e.id("member", "add", "--name", "Cardinal Distribution", "--sector", "distributor", "--save-token", w.m1)
 	w.m2ID = e.id("member", "add", "--name", "Patients for Safe Medicines", "--sector", "patient group", "--save-token", w.m2)
 	w.pid = e.id("--token-file", w.m1, "proposal", "submit", "--kind", "resolution", "--title", "Unit-level traceability",
 		"--body", "Serialise every unit by 2027.")
 	w.amid = e.id("--token-file", w.m2, "amend", w.pid, "--body", "Serialise every unit by 2027, with a hardship waiver for small pharmacies.",
 		"--rationale", "Small pharmacies need time.")
-	e.ok("--token-file", w.m1, "amendment", "accept", w.pid, w.amid)
-	e.ok("--token-file", w.conv, "voting", "open", w.pid)
+	require.Equal(e.t, "Accepted the amendment to 'Unit-level traceability': now version 2\n",
+		e.ok("--token-file", w.m1, "amendment", "accept", w.pid, w.amid))
+	require.Equal(e.t, "Voting opened on 'Unit-level traceability' (version 2, consensus 3/4, quorum 1/2): 3 members eligible\n",
+		e.ok("--token-file", w.conv, "voting", "open", w.pid))
 	for _, tok := range []string{w.conv, w.m1, w.m2} {
-		e.ok("--token-file", tok, "vote", w.pid, "agree", "--reason", "Patients first.")
+		require.Regexp(e.t, `^Recorded agree on 'Unit-level traceability' \(seq \d+\)\n$`,
+			e.ok("--token-file", tok, "vote", w.pid, "agree", "--reason", "Patients first."))
 	}
 	return w
 }

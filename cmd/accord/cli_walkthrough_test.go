@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -9,9 +10,15 @@ import (
 )
 
 // TestCLIWalkthrough does the README's walk-through with accord commands
-// only, and checks what each prints for people.
+// only, as the README writes them (the admin's token from
+// ACCORD_TOKEN_FILE, the others' from --token-file), and checks what each
+// prints for people.
 func TestCLIWalkthrough(t *testing.T) {
 	e := newCLIEnv(t)
+	admin := e.path("admin.token")
+	require.NoError(t, os.WriteFile(admin, []byte(cliAdminToken+"\n"), 0o600))
+	t.Setenv("ACCORD_TOKEN", "")
+	t.Setenv("ACCORD_TOKEN_FILE", admin)
 	w := e.walkthrough()
 	require.Regexp(t, `^acc_`, readFile(t, w.m1))
 
@@ -19,7 +26,7 @@ func TestCLIWalkthrough(t *testing.T) {
 	require.Equal(t, "Proposal 'Unit-level traceability' adopted: 3 agree, 0 disagree, 0 abstain, 0 block (consensus 3/4, quorum 1/2)\n", out)
 	require.NotContains(t, out, "\x1b", "no colour off a terminal")
 
-	rec := e.ok("--token-file", w.conv, "record", w.pid)
+	rec := e.ok("record", w.pid)
 	for _, want := range []string{
 		"Decision record: 'Unit-level traceability' — adopted",
 		"Adopted under consensus (3/4, quorum 1/2): 3 of 3 eligible took part (quorum 2)",
@@ -29,12 +36,12 @@ func TestCLIWalkthrough(t *testing.T) {
 	} {
 		require.Contains(t, rec, want)
 	}
-
-	head := e.ok("--token-file", w.conv, "audit", "head")
-	require.Regexp(t, `^Head: seq 12, hash [0-9a-f]{64}\n$`, head)
-	list := e.ok("--token-file", w.conv, "audit", "list", "--from-seq", "1", "--limit", "50")
+	list := e.ok("audit", "list")
 	require.Len(t, strings.Split(strings.TrimSpace(list), "\n"), 13)
 	require.Contains(t, list, `Cardinal Distribution: agree — "Patients first."`)
+	require.Regexp(t, `^Head: seq 12, hash [0-9a-f]{64}\n$`, e.ok("audit", "head"))
+	require.Contains(t, e.ok("audit", "verify"), "Verified: 12 events, 1 decision re-derived")
+	require.Contains(t, e.ok("audit", "export", "-o", e.path("ledger.ndjson")), "Exported 12 events")
 }
 
 // TestCLIActions checks the one-line results of the commands that change

@@ -45,8 +45,9 @@ func TestPrinterColourOnlyOnATerminal(t *testing.T) {
 	require.Equal(t, "agree", p.stance("agree"))
 	f, err := createTemp(t)
 	require.NoError(t, err)
-	require.False(t, newPrinter(f, true).color)
-	require.Equal(t, "(none)\n", func() string { p.table(newTable("A")); return buf.String() }())
+	require.False(t, newPrinter(f, true).color, "a file is not a terminal")
+	p.table(newTable("A"))
+	require.Equal(t, "(none)\n", buf.String())
 }
 
 func TestClip(t *testing.T) {
@@ -63,4 +64,20 @@ func createTemp(t *testing.T) (*os.File, error) {
 		t.Cleanup(func() { f.Close() })
 	}
 	return f, err
+}
+
+// TestExportProgress shows a progress line only on a terminal, and clears
+// it when done.
+func TestExportProgress(t *testing.T) {
+	var buf bytes.Buffer
+	require.Nil(t, newProgress(&buf, 10), "not a terminal: no progress")
+	var nilProgress *progress
+	nilProgress.show(3)
+	nilProgress.done()
+
+	p := &progress{w: &buf, total: 200}
+	p.show(50)
+	p.show(60) // within 100ms of the last: not shown
+	p.done()
+	require.Equal(t, "\rExporting… 50/200 events (25%)\r\x1b[K", buf.String())
 }
