@@ -150,7 +150,7 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout,
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := newCLI(ctx, cmd.path, g, stdin, stdout, stderr)
+	c, err := newCLI(ctx, g, stdin, stdout, stderr)
 	if err == nil {
 		err = act(c, pos)
 	}
@@ -160,9 +160,12 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout,
 // exitStatus reports err on stderr and maps it to the exit status.
 func exitStatus(cmd command, err error, stderr io.Writer) int {
 	var uerr usageError
+	var exit exitError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &exit):
+		return exit.status
 	case errors.As(err, &uerr):
 		fmt.Fprintf(stderr, "accord %s: %v\nRun \"accord %s --help\" for usage.\n", cmd.path, err, cmd.path)
 		return 2

@@ -51,41 +51,49 @@ func setupAuditList(fs *flag.FlagSet) action {
 	limit := fs.Uint64("limit", 100, "at most `N` events a page")
 	all := fs.Bool("all", false, "follow every page to the head")
 	return func(c *cli, _ []string) error {
-		path, err := c.alliancePath("audit")
-		if err != nil {
-			return err
-		}
 		d, err := c.describer()
 		if err != nil {
 			return err
 		}
 		t := newTable("SEQ", "AT (UTC)", "TYPE", "BY", "WHAT", "HASH")
-		next := from
-		for {
-			q := url.Values{"from_seq": {uitoa(*next)}, "limit": {uitoa(*limit)}}
-			raw, err := c.api.DoRaw(c.ctx, "GET", path, q, nil)
-			if err != nil {
-				return err
-			}
-			var page auditPage
-			if err := json.Unmarshal(raw, &page); err != nil {
-				return err
-			}
-			if c.g.json {
-				c.out.json(raw)
-			} else {
-				addAuditRows(t, d, page)
-			}
-			next = page.NextSeq
-			if next == nil || !*all {
-				break
-			}
+		next, err := auditPages(c, *from, *limit, *all, func(page auditPage) { addAuditRows(t, d, page) })
+		if err != nil || c.g.json {
+			return err
 		}
-		if !c.g.json {
-			c.out.table(t)
-			c.moreHint(next, *all)
-		}
+		c.out.table(t)
+		c.moreHint(next, *all)
 		return nil
+	}
+}
+
+// auditPages reads the audit trail from seq from, one page or (with all)
+// every page to the head. Under --json each page is printed as it came;
+// otherwise add takes it. It returns where the next page would begin, nil at
+// the head.
+func auditPages(c *cli, from, limit uint64, all bool, add func(auditPage)) (*uint64, error) {
+	path, err := c.alliancePath("audit")
+	if err != nil {
+		return nil, err
+	}
+	next := &from
+	for {
+		q := url.Values{"from_seq": {uitoa(*next)}, "limit": {uitoa(limit)}}
+		raw, err := c.api.DoRaw(c.ctx, "GET", path, q, nil)
+		if err != nil {
+			return nil, err
+		}
+		var page auditPage
+		if err := json.Unmarshal(raw, &page); err != nil {
+			return nil, err
+		}
+		if c.g.json {
+			c.out.json(raw)
+		} else {
+			add(page)
+		}
+		if next = page.NextSeq; next == nil || !all {
+			return next, nil
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -97,4 +98,24 @@ func TestCLIAuditVerify(t *testing.T) {
 	out := e.ok("--token-file", w.m2, "audit", "verify")
 	require.Regexp(t, `^Verified: 12 events, 1 decision re-derived; the chain holds up to seq 12 \(hash [0-9a-f]{12}\)\n`, out)
 	require.Contains(t, out, "✓ each prev_hash is the SHA-256 of the previous stored line")
+}
+
+// TestCLIAuditVerifyFails exits 1 with the seq and reason when the server
+// finds the chain broken. A ledger cannot be broken through the API, so a
+// stand-in answers what /audit/verify answers then.
+func TestCLIAuditVerifyFails(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, `{"ok":false,"seq":7,"error":"seq 7: prev_hash does not match the hash of seq 6","checked":["…"]}`)
+	}))
+	defer srv.Close()
+	e := &cliEnv{t: t}
+	t.Setenv("ACCORD_TOKEN", "t")
+	args := []string{"--server", srv.URL, "-a", "0190a0a0-0000-7000-8000-000000000000", "audit", "verify"}
+	status, out, errOut := e.run(args...)
+	require.Equal(t, 1, status)
+	require.Equal(t, "The ledger does not hold at seq 7: seq 7: prev_hash does not match the hash of seq 6\n", out)
+	require.Empty(t, errOut)
+	status, out, _ = e.run(append(args, "--json")...)
+	require.Equal(t, 1, status)
+	require.Equal(t, false, jsonOf(t, out)["ok"])
 }

@@ -13,7 +13,6 @@ import (
 // it talks to the API with.
 type cli struct {
 	ctx    context.Context
-	name   string
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
@@ -22,7 +21,7 @@ type cli struct {
 	out    *printer
 }
 
-func newCLI(ctx context.Context, name string, g *globals, stdin io.Reader, stdout, stderr io.Writer) (*cli, error) {
+func newCLI(ctx context.Context, g *globals, stdin io.Reader, stdout, stderr io.Writer) (*cli, error) {
 	token, err := g.resolveToken()
 	if err != nil {
 		return nil, err
@@ -31,7 +30,7 @@ func newCLI(ctx context.Context, name string, g *globals, stdin io.Reader, stdou
 	api := NewClient(server, token)
 	api.IdempotencyKey = g.idemKey
 	return &cli{
-		ctx: ctx, name: name, stdin: stdin, stdout: stdout, stderr: stderr, g: g, api: api,
+		ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, g: g, api: api,
 		out: newPrinter(stdout, !g.noColor),
 	}, nil
 }

@@ -75,11 +75,11 @@ func setupWatch(fs *flag.FlagSet) action {
 // head: the stream then starts just after it, and a connection that drops
 // before the first event still resumes without a gap.
 func (w *watcher) prepare() error {
-	var err error
-	if w.path, err = w.c.alliancePath("events"); err != nil {
+	state, err := w.c.alliancePath()
+	if err != nil {
 		return err
 	}
-	state, _ := w.c.alliancePath()
+	w.path = state + "/events"
 	var a domain.Alliance
 	if err := w.c.get(state, nil, &a); err != nil {
 		return err

@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // sseEvent is one server-sent event: the last event id in force when it was
@@ -18,11 +16,11 @@ type sseEvent struct {
 
 // sseReader reads the text/event-stream format as the HTML standard
 // specifies it: fields, comments, multi-line data, and a last event id that
-// carries over from one event to the next.
+// carries over from one event to the next. The retry field is read past:
+// watch reconnects on its own bounded backoff.
 type sseReader struct {
 	sc     *bufio.Scanner
 	lastID string
-	retry  time.Duration
 }
 
 // maxEventLine bounds one line of the stream: an event is at most the API's
@@ -66,10 +64,6 @@ func (s *sseReader) next() (sseEvent, error) {
 		case "id":
 			if !strings.ContainsRune(value, 0) {
 				s.lastID = value
-			}
-		case "retry":
-			if ms, err := strconv.Atoi(value); err == nil && ms >= 0 {
-				s.retry = time.Duration(ms) * time.Millisecond
 			}
 		}
 	}
