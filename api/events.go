@@ -54,7 +54,7 @@ func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller I
 		err = s.catchUpAlliance(r.Context(), st, sub, aid)
 	}
 	if err == nil {
-		err = st.follow(r.Context(), sub)
+		err = st.follow(r.Context(), sub, shuttingDown(r))
 	}
 	s.streamEnded(r, aid, st, err)
 	return nil
@@ -90,7 +90,7 @@ func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identi
 		err = s.catchUpAll(r.Context(), st, sub)
 	}
 	if err == nil {
-		err = st.follow(r.Context(), sub)
+		err = st.follow(r.Context(), sub, shuttingDown(r))
 	}
 	s.streamEnded(r, "", st, err)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,6 +83,26 @@ func (sub *subscriber) restart() bool {
 	}
 }
 
+// shutdowns holds, for each http.Server that served a stream, a channel
+// closed when it starts shutting down: streams then end, so that Shutdown
+// is not held open by them, and their clients resume elsewhere or later.
+var shutdowns sync.Map // *http.Server → chan struct{}
+
+// shuttingDown returns a channel closed when the server of r shuts down, or
+// nil (never closed) when r did not come through an http.Server.
+func shuttingDown(r *http.Request) <-chan struct{} {
+	srv, ok := r.Context().Value(http.ServerContextKey).(*http.Server)
+	if !ok {
+		return nil
+	}
+	ch := make(chan struct{})
+	v, loaded := shutdowns.LoadOrStore(srv, ch)
+	if !loaded {
+		srv.RegisterOnShutdown(func() { close(ch) })
+	}
+	return v.(chan struct{})
+}
+
 // cursor is a place in a stream of records: an alliance seq alone on one
 // alliance's stream; a stream seq, then an alliance seq, across alliances.
 type cursor struct {
@@ -155,10 +176,11 @@ func (st *sse) flush() error {
 	return st.rc.Flush()
 }
 
-// follow sends live records from sub until the client leaves, a write fails
-// or the client falls behind. Records the stream already passed (during the
-// catch-up from the log) are skipped, so the seam has no repeat.
-func (st *sse) follow(ctx context.Context, sub *subscriber) error {
+// follow sends live records from sub until the client leaves, the server
+// shuts down, a write fails or the client falls behind. Records the stream
+// already passed (during the catch-up from the log) are skipped, so the seam
+// has no repeat.
+func (st *sse) follow(ctx context.Context, sub *subscriber, shutdown <-chan struct{}) error {
 	tick := time.NewTicker(heartbeatEvery)
 	defer tick.Stop()
 	for {
@@ -169,6 +191,8 @@ func (st *sse) follow(ctx context.Context, sub *subscriber) error {
 		}
 		select {
 		case <-ctx.Done():
+			return nil
+		case <-shutdown:
 			return nil
 		case rec := <-sub.ch:
 			if err := st.send(rec); err != nil {

@@ -456,9 +456,9 @@
     const t = tallyOf(p);
     const P = t.agree + t.disagree + t.abstain + t.block;
     card.querySelector('.vote-title').textContent = p.title;
-    const sub = [h('span', { class: 'pill voting', text: 'voting' }), `${KINDS[p.kind] || p.kind} · version ${v.version}`, charterText(v.rule)];
-    if (v.closes_at) sub.push(fmtIn(v.closes_at));
-    card.querySelector('.vote-sub').replaceChildren(...sub.flatMap((x, i) => (i > 1 ? ['·', x] : [x])));
+    const facts = [`${KINDS[p.kind] || p.kind}`, `version ${v.version}`, charterText(v.rule)];
+    if (v.closes_at) facts.push(fmtIn(v.closes_at));
+    card.querySelector('.vote-sub').replaceChildren(h('span', { class: 'pill voting', text: 'voting' }), h('span', { text: facts.join(' · ') }));
     card.querySelector('.vote-turnout .n').textContent = `${P}/${E}`;
 
     const bar = card.querySelector('.bar');
@@ -546,33 +546,60 @@
     if (app.st) renderDecisions(app.st);
   }
 
-  // recordPanel shows the decision record the server keeps, or, where it
-  // has none, what the proposal's outcome itself says.
+  // recordPanel shows the decision record the server keeps (GET …/record),
+  // or, when it cannot be had, what the proposal's own outcome says.
   function recordPanel(p) {
     const rec = app.records.get(p.id);
+    const href = `/v1/alliances/${encodeURIComponent(app.aid)}/proposals/${encodeURIComponent(p.id)}/record?format=html`;
+    const printable = h('p', null, h('a', { href, target: '_blank', rel: 'noopener', text: 'Open the printable record ↗' }));
+    if (!rec) return h('div', { class: 'record' }, fallbackRecord(p), printable);
+    const act = (a) => (a ? `${a.by || actorName(a.actor)}, ${fmtTime(a.at)} (#${a.seq})` : '');
+    const parts = [];
+    if (rec.versions && rec.versions.length) {
+      parts.push(h('h4', { text: 'Versions' }), h('ul', null, rec.versions.map((v) => h('li', null,
+        h('b', { text: 'v' + v.version }), ` — ${v.amendment_id ? 'amendment accepted by' : 'submitted by'} ${act(v)}`))));
+    }
+    if (rec.amendments && rec.amendments.length) {
+      parts.push(h('h4', { text: 'Amendments' }), h('ul', null, rec.amendments.map((a) => h('li', null,
+        h('b', { text: a.author ? a.author.name : '' }), ` proposed ${fmtTime(a.proposed && a.proposed.at)} — ${a.status}`,
+        a.rationale ? h('span', { class: 'muted', text: ` (${a.rationale})` }) : null))));
+    }
+    if (rec.voting) {
+      const v = rec.voting;
+      const gone = (v.eligible || []).filter((m) => m.withdrew).length;
+      parts.push(h('h4', { text: 'Voting' }), h('p', { text:
+        `Opened on version ${v.version} by ${act(v.opened)} under ${charterText(v.rule)}; ` +
+        `${plural((v.eligible || []).length, 'eligible member')}${gone ? `, ${gone} withdrew before the close` : ''}.` }));
+    }
+    if (rec.stances && rec.stances.length) {
+      parts.push(h('h4', { text: 'Stances, with every change' }), h('ul', null, rec.stances.map((s) => h('li', null,
+        h('b', { text: s.name }), ' — ',
+        (s.history || []).length
+          ? (s.history || []).map((c) => `${c.stance} (#${c.seq})`).join(' → ')
+          : 'did not vote',
+        s.dropped ? ' — dropped: withdrew before the close' : ''))));
+    }
+    const o = rec.outcome;
+    if (o) {
+      parts.push(h('h4', { text: 'Outcome' }), h('p', null, h('b', { text: o.result }), ` — closed by ${act(o.closed)}. ${o.explanation}`));
+    }
+    if (rec.events && rec.events.length) {
+      parts.push(h('h4', { text: `Rests on ${plural(rec.events.length, 'event')}` }),
+        h('p', { class: 'mono' }, rec.events.map((e) => h('span', { title: `${e.type} sha256 ${e.hash}`, text: `#${e.seq} ${String(e.hash).slice(0, 8)}  ` }))));
+    }
+    return h('div', { class: 'record' }, parts, printable);
+  }
+
+  function fallbackRecord(p) {
     const v = p.voting || {};
-    const parts = [h('h4', { text: 'Rule' }), h('p', { text: `${charterText(v.rule)} · ${plural((v.eligible || []).length, 'eligible member')}` })];
     const stances = (v.eligible || []).map((id) => {
       const s = p.stances && p.stances[id];
       return h('li', null, h('b', { text: memberName(id) }), s ? ` — ${s.stance}${s.reason ? ': ' + s.reason : ''} (#${s.seq})` : ' — did not vote');
     });
-    parts.push(h('h4', { text: 'Final stances' }), h('ul', null, stances));
-    const evidence = rec && findEvidence(rec);
-    if (evidence && evidence.length) {
-      parts.push(h('h4', { text: `Rests on ${plural(evidence.length, 'event')}` }),
-        h('ul', null, evidence.map((e) => h('li', null, `#${e.seq} ${e.type || ''} `, h('span', { class: 'mono', title: e.hash, text: String(e.hash).slice(0, 16) + '…' })))));
-    }
-    return h('div', { class: 'record' }, parts);
-  }
-
-  // findEvidence returns the first list of {seq, hash} in a record, wherever
-  // the record keeps it.
-  function findEvidence(rec) {
-    for (const key of ['events', 'evidence', 'rests_on', 'sources']) {
-      const list = rec[key];
-      if (Array.isArray(list) && list.every((e) => e && e.seq && e.hash)) return list;
-    }
-    return null;
+    return [
+      h('h4', { text: 'Rule' }), h('p', { text: `${charterText(v.rule)} · ${plural((v.eligible || []).length, 'eligible member')}` }),
+      h('h4', { text: 'Final stances' }), h('ul', null, stances),
+    ];
   }
 
   function renderProposals(st) {
@@ -834,7 +861,11 @@
     $('signout').addEventListener('click', signOut);
     setInterval(() => { if (app.st && !$('alliance').hidden) renderVoting(app.st); }, 30000);
     app.me = recall();
-    route();
+    // Without a remembered sign-in, ask for a token rather than probe with a
+    // request that can only be refused; a stale cookie still answers 401
+    // below and leads here too.
+    if (app.me) route();
+    else showSignIn();
   }
 
   start();
