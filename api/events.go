@@ -125,6 +125,7 @@ func (s *Server) catchUpAlliance(ctx context.Context, st *sse, sub *subscriber, 
 		if !sub.restart() {
 			return nil
 		}
+		s.log.Debug("live stream lost records while catching up: reading the log again", "alliance", aid, "after", st.last.seq)
 	}
 }
 

@@ -12,12 +12,14 @@ import (
 	"accord/eventstore"
 )
 
+// liveBuffer bounds the records held for one client that has not taken
+// them yet. A client that lets it fill is dropped rather than allowed to hold
+// memory without bound: it resumes from the log with Last-Event-ID. (A
+// variable only so that a test can make losses common.)
+var liveBuffer = 512
+
 // The limits of a live stream.
 const (
-	// liveBuffer bounds the records held for one client that has not taken
-	// them yet. A client that lets it fill is dropped rather than allowed to
-	// hold memory without bound: it resumes from the log with Last-Event-ID.
-	liveBuffer = 512
 	// heartbeatEvery keeps proxies from closing an idle stream.
 	heartbeatEvery = 15 * time.Second
 	// writeTimeout is how long one write to a client may take before the
@@ -123,7 +125,10 @@ type sse struct {
 	id  func(cursor) string
 	// last is the last record sent or passed over by match.
 	last cursor
-	buf  []byte
+	// heartbeat is how often an idle stream says it is alive;
+	// heartbeatEvery when zero.
+	heartbeat time.Duration
+	buf       []byte
 }
 
 // start answers the stream's headers and the retry interval at once, so the
@@ -181,7 +186,11 @@ func (st *sse) flush() error {
 // already passed (during the catch-up from the log) are skipped, so the seam
 // has no repeat.
 func (st *sse) follow(ctx context.Context, sub *subscriber, shutdown <-chan struct{}) error {
-	tick := time.NewTicker(heartbeatEvery)
+	every := st.heartbeat
+	if every == 0 {
+		every = heartbeatEvery
+	}
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		if sub.lost.Load() {
