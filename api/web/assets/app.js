@@ -253,7 +253,8 @@
       el.replaceChildren('Signed in');
       return;
     }
-    el.replaceChildren(h('b', { text: me.name || me.role }), me.name ? ` · ${me.role}` : '');
+    const named = me.name && me.name !== me.role;
+    el.replaceChildren(h('b', { text: named ? me.name : me.role === 'admin' ? 'Administrator' : me.role }), named ? ` · ${me.role}` : '');
   }
 
   function showSignIn(message) {
@@ -310,6 +311,7 @@
       await route();
     } catch (err) {
       $('signin-error').textContent = err.status === 401 ? 'That token is not valid.' : err.message;
+      input.select();
     } finally {
       button.disabled = false;
     }
