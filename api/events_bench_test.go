@@ -26,9 +26,10 @@ import (
 	"accord/projections"
 )
 
-// benchServer is newEnv for benchmarks (newEnv takes a *testing.T): a real
-// API over an embedded JetStream, on a loopback port. It returns the URL.
-func benchServer(tb testing.TB) string {
+// liveServer is newEnv for benchmarks (newEnv takes a *testing.T) and for
+// tests that set the http.Server up as accord serve does: a real API over an
+// embedded JetStream, on a loopback port. It returns the URL and the server.
+func liveServer(tb testing.TB, configure func(*http.Server)) (string, *http.Server) {
 	tb.Helper()
 	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
 	require.NoError(tb, err)
@@ -52,9 +53,13 @@ func benchServer(tb testing.TB) string {
 		Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	hs := httptest.NewServer(s)
+	hs := httptest.NewUnstartedServer(s)
+	if configure != nil {
+		configure(hs.Config)
+	}
+	hs.Start()
 	tb.Cleanup(hs.Close)
-	return hs.URL
+	return hs.URL, hs.Config
 }
 
 // benchCall sends a JSON request, requires the status and decodes the answer.
@@ -82,7 +87,7 @@ func benchCall(tb testing.TB, url string, status int, method, path, token string
 // API's own answer time for comparison.
 func BenchmarkLiveFanout200(b *testing.B) {
 	const subscribers = 200
-	url := benchServer(b)
+	url, _ := liveServer(b, nil)
 	a := benchCall(b, url, 201, "POST", "/v1/alliances", adminToken, map[string]any{"name": "Fan-out", "purpose": "p", "charter": map[string]any{"decision_rule": "majority", "quorum": "1/2"}})
 	aid := a["id"].(string)
 	conv := benchCall(b, url, 201, "POST", "/v1/alliances/"+aid+"/members", adminToken, map[string]any{"name": "C", "sector": "s", "role": "convener"})

@@ -492,3 +492,27 @@ func TestAllEventsForAdmin(t *testing.T) {
 	}
 	require.Equal(t, 400, openStream(t, env.URL+"/v1/events", adminToken, "Last-Event-ID", "12").resp.StatusCode)
 }
+
+// TestEventsOutliveTheReadTimeout serves streams as accord serve does, with
+// a read timeout: a stream stays open past it, and a shutdown ends it
+// rather than waiting for it.
+func TestEventsOutliveTheReadTimeout(t *testing.T) {
+	url, srv := liveServer(t, func(s *http.Server) { s.ReadTimeout = 300 * time.Millisecond })
+	a := benchCall(t, url, 201, "POST", "/v1/alliances", adminToken, map[string]any{"name": "Timeouts", "purpose": "p", "charter": liveCharter})
+	aid := a["id"].(string)
+	s := openStream(t, url+"/v1/alliances/"+aid+"/events", adminToken)
+	require.Equal(t, 200, s.resp.StatusCode)
+
+	time.Sleep(time.Second)
+	benchCall(t, url, 201, "POST", "/v1/alliances/"+aid+"/members", adminToken, map[string]any{"name": "Late", "sector": "s", "role": "member"})
+	require.Equal(t, "MemberAdmitted", s.must(t).Type, "the stream outlived the read timeout")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(t, srv.Shutdown(ctx), "the open stream did not hold the shutdown")
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream is still open after the shutdown")
+	}
+}

@@ -132,7 +132,10 @@ type sse struct {
 }
 
 // start answers the stream's headers and the retry interval at once, so the
-// client knows it is subscribed before any event arrives.
+// client knows it is subscribed before any event arrives. It lifts the
+// server's read deadline (ReadTimeout), which must not end a long stream;
+// net/http also lifts it once it has read the request, so this only makes
+// that explicit.
 func (st *sse) start() error {
 	_ = st.rc.SetReadDeadline(time.Time{})
 	h := st.w.Header()
