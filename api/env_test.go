@@ -55,7 +55,11 @@ func newEnv(t *testing.T) *testEnv {
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	hs := httptest.NewServer(s)
-	t.Cleanup(hs.Close)
+	t.Cleanup(func() {
+		// Live streams never finish by themselves; cut them so Close returns.
+		hs.CloseClientConnections()
+		hs.Close()
+	})
 	return &testEnv{t: t, URL: hs.URL, Store: store, Proj: proj}
 }
 
