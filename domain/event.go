@@ -88,7 +88,7 @@ func Encode(e Event) ([]byte, error) {
 	if e.Type != e.Data.EventType() {
 		return nil, Errorf(Internal, "event type %q does not match its data (%s)", e.Type, e.Data.EventType())
 	}
-	line, err := json.Marshal(e)
+	line, err := encodeEnvelope(e)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", e.Type, err)
 	}
