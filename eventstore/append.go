@@ -59,16 +59,28 @@ func (s *Store) Append(ctx context.Context, allianceID string, at Position, even
 	return AppendResult{Records: records}, nil
 }
 
+func init() {
+	// Event ids are v7 uuids; drawing their random bits from a pooled buffer
+	// instead of one crypto/rand read per event is safe here, before any
+	// goroutine makes a uuid.
+	uuid.EnableRandPool()
+}
+
 // appendMsg builds the message of one command. Nats-Msg-Id lets JetStream
 // drop a retry within its duplicate window; the expected last subject
 // sequence, which the server checks even when it is 0 (then the subject must
 // be empty), serializes the alliance's writers.
 func appendMsg(allianceID string, at Position, commandID string, body []byte) *nats.Msg {
-	msg := nats.NewMsg(Subject(allianceID))
-	msg.Data = body
-	msg.Header.Set(jetstream.MsgIDHeader, commandID)
-	msg.Header.Set(jetstream.ExpectedLastSubjSeqHeader, strconv.FormatUint(at.StreamSeq, 10))
-	return msg
+	// The header names are already in canonical form; assigning them
+	// directly skips Header.Set's canonicalisation on every append.
+	return &nats.Msg{
+		Subject: Subject(allianceID),
+		Data:    body,
+		Header: nats.Header{
+			jetstream.MsgIDHeader:               {commandID},
+			jetstream.ExpectedLastSubjSeqHeader: {strconv.FormatUint(at.StreamSeq, 10)},
+		},
+	}
 }
 
 // checkAppend returns why Append cannot write events at at, or nil. The

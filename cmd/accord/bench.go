@@ -86,7 +86,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	fs.IntVar(&cfg.Subscribers, "subscribers", 200, "live subscribers on one alliance")
 	fs.IntVar(&cfg.LiveEvents, "live-events", 500, "events appended while the subscribers listen")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
-	fs.StringVar(&cfg.Only, "only", "", "run only the steps whose name contains `text` (e.g. append, rebuild)")
+	fs.StringVar(&cfg.Only, "only", "", "run only the steps whose name contains one of these comma-separated `words` (e.g. raw,single,rebuild)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: accord bench [flags]\n\nMeasures accord against raw JetStream on an embedded server in a temporary directory.\n\nExample:\n  accord bench --json\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -172,7 +172,7 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		defer pprof.StopCPUProfile()
 	}
 	for i, s := range steps {
-		if cfg.Only != "" && !strings.Contains(s.name, cfg.Only) && s.name != "seeding the ledger" {
+		if !cfg.wants(s.name) {
 			continue
 		}
 		progress(fmt.Sprintf("[%d/%d] %s", i+1, len(steps), s.name))
@@ -182,6 +182,20 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 	}
 	progress("")
 	return res, nil
+}
+
+// wants reports whether --only selects the step: any of its comma-separated
+// words in the step's name. Seeding always runs when a later step needs it.
+func (c benchConfig) wants(step string) bool {
+	if c.Only == "" || step == "seeding the ledger" && (c.wants("replay") || c.wants("rebuild")) {
+		return true
+	}
+	for _, w := range strings.Split(c.Only, ",") {
+		if w != "" && strings.Contains(step, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // progressTo reports progress on one rewritten line when w is a terminal,
