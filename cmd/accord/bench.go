@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -64,6 +65,9 @@ func bench(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "accord bench:", err)
 		return 2
 	}
+	// The read models log their restarts at info level; the figures are the
+	// output here.
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	res, err := runBench(context.Background(), cfg, progressTo(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, "accord bench:", err)
