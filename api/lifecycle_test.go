@@ -171,3 +171,26 @@ func TestBadInput(t *testing.T) {
 	e.must(404, "GET", base+"/proposals/0190a0a0-0000-7000-8000-000000000000", tok, nil)
 	require.Equal(t, head, e.head(a.ID))
 }
+
+// TestMetrics checks /metrics counts requests by route and status, appends,
+// the append latency histogram and the read models' lag.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	a := e.formAlliance(consensus, 1)
+	e.must(403, "POST", "/v1/alliances", a.Members[0].Token, map[string]any{"name": "x", "purpose": "y", "charter": consensus})
+	ans := e.do("GET", "/metrics", "", nil)
+	require.Equal(t, 200, ans.Status)
+	body := string(ans.Body)
+	for _, want := range []string{
+		`accord_http_requests_total{route="POST /v1/alliances/{aid}/members",status="201"} 2`,
+		`accord_http_requests_total{route="POST /v1/alliances",status="403"} 1`,
+		`accord_commands_total{outcome="appended"} 4`,
+		`accord_append_seconds_count 4`,
+		`accord_append_batches_total 4`,
+		`accord_append_conflicts_total 0`,
+		`accord_projection_lag_events 0`,
+	} {
+		require.Contains(t, body, want)
+	}
+	e.must(200, "GET", "/healthz", "", nil)
+}

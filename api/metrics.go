@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"accord/domain"
+	"accord/eventstore"
 )
 
 // appendBuckets are the upper bounds, in seconds, of the append latency
@@ -27,8 +28,11 @@ type Metrics struct {
 	sum       float64
 	count     uint64
 
-	// Lag, when set, reports how many events the read models are behind.
+	// Lag, when set, reports how many messages of the log the read models
+	// have not applied yet.
 	Lag func() uint64
+	// Runner, when set, reports the command runner's counters.
+	Runner func() eventstore.RunnerStats
 }
 
 // NewMetrics returns empty metrics.
@@ -91,6 +95,11 @@ func (m *Metrics) serve(w http.ResponseWriter, _ *http.Request) {
 	}
 	fmt.Fprintf(&b, "accord_append_seconds_bucket{le=\"+Inf\"} %d\naccord_append_seconds_sum %g\naccord_append_seconds_count %d\n", m.count, m.sum, m.count)
 	m.mu.Unlock()
+	if m.Runner != nil {
+		st := m.Runner()
+		fmt.Fprintf(&b, "# HELP accord_append_batches_total Messages written to the log, each carrying one or more commands.\n# TYPE accord_append_batches_total counter\naccord_append_batches_total %d\n", st.Batches)
+		fmt.Fprintf(&b, "# HELP accord_append_conflicts_total Appends that lost a concurrency race and were decided again.\n# TYPE accord_append_conflicts_total counter\naccord_append_conflicts_total %d\n", st.Conflicts)
+	}
 	if m.Lag != nil {
 		fmt.Fprintf(&b, "# HELP accord_projection_lag_events Events in the log not yet in the read models.\n# TYPE accord_projection_lag_events gauge\naccord_projection_lag_events %d\n", m.Lag())
 	}

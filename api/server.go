@@ -51,8 +51,23 @@ func New(cfg Config) *Server {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.metrics.Runner = s.runner.Stats
+	s.metrics.Lag = s.projectionLag
 	s.routes()
 	return s
+}
+
+// projectionLag returns how many messages of the log the read models have
+// not applied yet (0 when the log cannot be asked).
+func (s *Server) projectionLag() uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	last, err := s.store.LastStreamSeq(ctx)
+	_, applied := s.proj.Applied()
+	if err != nil || last < applied {
+		return 0
+	}
+	return last - applied
 }
 
 // Metrics returns the server's metrics, e.g. for the projection lag gauge.

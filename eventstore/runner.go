@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"accord/domain"
@@ -45,6 +46,20 @@ type Runner struct {
 
 	mu        sync.Mutex
 	alliances map[string]*allianceEntry
+
+	batches   atomic.Uint64
+	conflicts atomic.Uint64
+}
+
+// RunnerStats counts what a runner did since it started.
+type RunnerStats struct {
+	Batches   uint64 // messages written, each carrying one or more commands
+	Conflicts uint64 // appends that lost a concurrency race and were re-decided
+}
+
+// Stats returns the runner's counters.
+func (r *Runner) Stats() RunnerStats {
+	return RunnerStats{Batches: r.batches.Load(), Conflicts: r.conflicts.Load()}
 }
 
 // NewRunner returns a runner over store.
@@ -125,6 +140,9 @@ func (r *Runner) process(e *allianceEntry, batch []*pending) {
 		if err == nil {
 			return
 		}
+		if errors.Is(err, ErrConflict) {
+			r.conflicts.Add(1)
+		}
 		e.stale = true
 		if !errors.Is(err, ErrConflict) || attempt+1 >= r.retries {
 			settleUnsettled(batch, err)
@@ -186,6 +204,7 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 		}
 		records = res.Records
 		e.pos = records[len(records)-1].Position()
+		r.batches.Add(1)
 	}
 	off := 0
 	for _, d := range decided {

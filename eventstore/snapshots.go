@@ -71,3 +71,10 @@ func (s *Store) MessageAt(ctx context.Context, streamSeq uint64) ([]Record, erro
 	}
 	return decodeMessage(msg.Subject, msg.Sequence, msg.Data)
 }
+
+// LastStreamSeq returns the stream seq of the log's last message, e.g. to
+// tell how far behind a read model is. It returns an Unavailable error when
+// JetStream cannot be reached.
+func (s *Store) LastStreamSeq(ctx context.Context) (uint64, error) {
+	return s.end(ctx, "")
+}
