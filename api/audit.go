@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"net/http"
+	"strconv"
 
 	"accord/eventstore"
 	"accord/projections"
