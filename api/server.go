@@ -77,6 +77,7 @@ func (s *Server) Metrics() *Metrics { return s.metrics }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	r = r.WithContext(context.WithValue(r.Context(), recorderKey{}, rec))
 	s.mux.ServeHTTP(rec, r)
 	route := r.Pattern
 	if route == "" {
@@ -110,6 +111,10 @@ func (r *statusRecorder) Flush() {
 // Unwrap lets http.ResponseController reach the real writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
+// recorderKey finds the request's statusRecorder from inside handlers, even
+// when middleware wrapped the ResponseWriter.
+type recorderKey struct{}
+
 // handler is a route that needs a caller.
 type handler func(w http.ResponseWriter, r *http.Request, caller Identity) error
 
@@ -119,7 +124,7 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		caller, err := s.caller(r)
 		if err == nil {
-			if rec, ok := w.(*statusRecorder); ok {
+			if rec, ok := r.Context().Value(recorderKey{}).(*statusRecorder); ok {
 				rec.actor = caller.ID
 			}
 			err = h(w, r, caller)
