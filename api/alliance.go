@@ -86,19 +86,12 @@ type credential struct {
 }
 
 func (s *Server) admitMember(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.AdmitMember{MemberID: newID()}
+	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
 		return err
 	}
-	var cmd domain.AdmitMember
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	cmd.MemberID = newID()
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -106,24 +99,17 @@ func (s *Server) admitMember(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	id := Identity{ID: data.MemberID, Role: data.Role, AllianceID: aid, Name: data.Name}
+	id := Identity{ID: data.MemberID, Role: data.Role, AllianceID: ids[0], Name: data.Name}
 	return s.answerCredential(w, r, id, res)
 }
 
 func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.AddObserver{ObserverID: newID()}
+	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
 		return err
 	}
-	var cmd domain.AddObserver
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	cmd.ObserverID = newID()
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -131,7 +117,7 @@ func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	id := Identity{ID: data.ObserverID, Role: domain.RoleObserver, AllianceID: aid, Name: data.Name}
+	id := Identity{ID: data.ObserverID, Role: domain.RoleObserver, AllianceID: ids[0], Name: data.Name}
 	return s.answerCredential(w, r, id, res)
 }
 
@@ -147,23 +133,14 @@ func (s *Server) answerCredential(w http.ResponseWriter, r *http.Request, id Ide
 }
 
 func (s *Server) withdrawMember(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	var cmd domain.WithdrawMember
+	ids, err := writeRoute(r, caller, &cmd, "mid")
 	if err != nil {
 		return err
 	}
-	mid, err := pathID(r, "mid")
-	if err != nil {
-		return err
-	}
-	cmd := domain.WithdrawMember{MemberID: mid}
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	_, out, err := s.run(r, caller, aid, cmd, jsonView(func(st domain.Alliance) any {
-		m, _ := st.Member(mid)
+	cmd.MemberID = ids[1]
+	_, out, err := s.run(r, caller, ids[0], cmd, jsonView(func(st domain.Alliance) any {
+		m, _ := st.Member(cmd.MemberID)
 		return m
 	}))
 	if err != nil {
@@ -174,19 +151,12 @@ func (s *Server) withdrawMember(w http.ResponseWriter, r *http.Request, caller I
 }
 
 func (s *Server) formWorkgroup(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.FormWorkgroup{WorkgroupID: newID()}
+	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
 		return err
 	}
-	var cmd domain.FormWorkgroup
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	cmd.WorkgroupID = newID()
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}

@@ -7,18 +7,12 @@ import (
 )
 
 func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.MakeCommitment{CommitmentID: newID()}
+	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
 		return err
 	}
-	cmd := domain.MakeCommitment{CommitmentID: newID()}
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -26,30 +20,20 @@ func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	return s.answerCommitment(w, r, aid, data.CommitmentID, http.StatusCreated)
+	return s.answerCommitment(w, r, ids[0], data.CommitmentID, http.StatusCreated)
 }
 
 // commitmentCommand decodes and runs a command on commitment {cid} and
 // answers the commitment as it stands after it.
 func (s *Server) commitmentCommand(w http.ResponseWriter, r *http.Request, caller Identity, body any, build func(cid string) domain.Command) error {
-	aid, err := allianceParam(r, caller)
+	ids, err := writeRoute(r, caller, body, "cid")
 	if err != nil {
 		return err
 	}
-	cid, err := pathID(r, "cid")
-	if err != nil {
+	if _, _, err := s.run(r, caller, ids[0], build(ids[1]), nil); err != nil {
 		return err
 	}
-	if err := decodeBody(r, body); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	if _, _, err := s.run(r, caller, aid, build(cid), nil); err != nil {
-		return err
-	}
-	return s.answerCommitment(w, r, aid, cid, http.StatusOK)
+	return s.answerCommitment(w, r, ids[0], ids[1], http.StatusOK)
 }
 
 func (s *Server) answerCommitment(w http.ResponseWriter, r *http.Request, aid, cid string, status int) error {

@@ -7,27 +7,15 @@ import (
 	"accord/eventstore"
 )
 
-// proposalCommand decodes and runs a command on proposal {pid}: build makes
-// the command from the path ids after the body (if any) was decoded into it.
-// It answers the proposal as it stands after the command.
-func (s *Server) proposalCommand(w http.ResponseWriter, r *http.Request, caller Identity, status int, body any, build func(pid string) domain.Command) error {
-	aid, err := allianceParam(r, caller)
+// proposalCommand decodes and runs a command on proposal {pid} (and the
+// other named path ids): build makes the command from the path ids once the
+// body was decoded. It answers the proposal as it stands after the command.
+func (s *Server) proposalCommand(w http.ResponseWriter, r *http.Request, caller Identity, status int, body any, build func(ids []string) domain.Command, names ...string) error {
+	ids, err := writeRoute(r, caller, body, append([]string{"pid"}, names...)...)
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		if err := decodeBody(r, body); err != nil {
-			return err
-		}
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	_, out, err := s.run(r, caller, aid, build(pid), proposalView(pid))
+	_, out, err := s.run(r, caller, ids[0], build(ids[1:]), proposalView(ids[1]))
 	if err != nil {
 		return err
 	}
@@ -44,19 +32,12 @@ func proposalView(pid string) eventstore.View {
 }
 
 func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.SubmitProposal{ProposalID: newID()}
+	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
 		return err
 	}
-	var cmd domain.SubmitProposal
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	cmd.ProposalID = newID()
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -64,7 +45,7 @@ func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	out, err := s.readState(r, aid, asOf{}, func(st domain.Alliance) any {
+	out, err := s.readState(r, ids[0], asOf{}, func(st domain.Alliance) any {
 		p, _ := st.Proposal(data.ProposalID)
 		return p
 	})
@@ -126,22 +107,13 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request, caller Iden
 // proposeAmendment answers the new amendment with its id, which the author
 // of the proposal needs to accept or reject it.
 func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	cmd := domain.ProposeAmendment{AmendmentID: newID()}
+	ids, err := writeRoute(r, caller, &cmd, "pid")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	cmd := domain.ProposeAmendment{ProposalID: pid, AmendmentID: newID()}
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	cmd.ProposalID = ids[1]
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -158,37 +130,29 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller
 }
 
 func (s *Server) acceptAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	amid, err := pathID(r, "amid")
-	if err != nil {
-		return err
-	}
-	return s.proposalCommand(w, r, caller, http.StatusOK, &struct{}{}, func(pid string) domain.Command {
-		return domain.AcceptAmendment{ProposalID: pid, AmendmentID: amid}
-	})
+	return s.proposalCommand(w, r, caller, http.StatusOK, &noBody{}, func(ids []string) domain.Command {
+		return domain.AcceptAmendment{ProposalID: ids[0], AmendmentID: ids[1]}
+	}, "amid")
 }
 
 func (s *Server) rejectAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	amid, err := pathID(r, "amid")
-	if err != nil {
-		return err
-	}
-	return s.proposalCommand(w, r, caller, http.StatusOK, &struct{}{}, func(pid string) domain.Command {
-		return domain.RejectAmendment{ProposalID: pid, AmendmentID: amid}
-	})
+	return s.proposalCommand(w, r, caller, http.StatusOK, &noBody{}, func(ids []string) domain.Command {
+		return domain.RejectAmendment{ProposalID: ids[0], AmendmentID: ids[1]}
+	}, "amid")
 }
 
 func (s *Server) withdrawProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
 	var cmd domain.WithdrawProposal
-	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(pid string) domain.Command {
-		cmd.ProposalID = pid
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(ids []string) domain.Command {
+		cmd.ProposalID = ids[0]
 		return cmd
 	})
 }
 
 func (s *Server) openVoting(w http.ResponseWriter, r *http.Request, caller Identity) error {
 	var cmd domain.OpenVoting
-	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(pid string) domain.Command {
-		cmd.ProposalID = pid
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(ids []string) domain.Command {
+		cmd.ProposalID = ids[0]
 		return cmd
 	})
 }
@@ -196,22 +160,13 @@ func (s *Server) openVoting(w http.ResponseWriter, r *http.Request, caller Ident
 // castVote answers the recorded stance rather than the whole proposal: a
 // vote is the hot path and its caller wants to see what was recorded.
 func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	var cmd domain.CastVote
+	ids, err := writeRoute(r, caller, &cmd, "pid")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	cmd := domain.CastVote{ProposalID: pid}
-	if err := decodeBody(r, &cmd); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	res, _, err := s.run(r, caller, aid, cmd, nil)
+	cmd.ProposalID = ids[1]
+	res, _, err := s.run(r, caller, ids[0], cmd, nil)
 	if err != nil {
 		return err
 	}
@@ -229,21 +184,11 @@ func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller Identit
 
 // closeVoting answers the VotingClosed data, as DESIGN.md says.
 func (s *Server) closeVoting(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	ids, err := writeRoute(r, caller, &noBody{}, "pid")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	if err := decodeBody(r, &struct{}{}); err != nil {
-		return err
-	}
-	if err := writable(caller, aid); err != nil {
-		return err
-	}
-	res, _, err := s.run(r, caller, aid, domain.CloseVoting{ProposalID: pid}, nil)
+	res, _, err := s.run(r, caller, ids[0], domain.CloseVoting{ProposalID: ids[1]}, nil)
 	if err != nil {
 		return err
 	}
