@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -17,23 +19,33 @@ import (
 // MaxBody is the largest request body accepted; larger ones answer 413.
 const MaxBody = 1 << 20
 
+// maxDepth bounds how deeply a body's objects and arrays nest. The deepest
+// request body is three levels; the bound keeps a body of a million '['
+// from costing a million stack frames.
+const maxDepth = 32
+
 // decodeBody reads r's body strictly into v: at most MaxBody bytes, valid
-// UTF-8, one JSON object with no unknown or duplicate fields and nothing after
-// it. An empty body decodes as {}. Every failure is an Invalid or TooLarge
-// error whose message names what is wrong.
+// UTF-8 with no lone UTF-16 surrogate escapes, one JSON object with no
+// unknown or duplicate fields, nested at most maxDepth deep, and nothing
+// after it. An empty body (or one of blanks only) decodes as {}. Every
+// failure is an Invalid or TooLarge error whose message names what is
+// wrong.
 func decodeBody(r *http.Request, v any) error {
 	data, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		data = []byte("{}")
-	}
 	if !utf8.Valid(data) {
 		return domain.Errorf(domain.Invalid, "the body is not valid UTF-8")
 	}
-	if t := bytes.TrimLeft(data, " \t\r\n"); t[0] != '{' {
+	if len(bytes.TrimLeft(data, jsonBlanks)) == 0 {
+		data = []byte("{}")
+	}
+	if t := bytes.TrimLeft(data, jsonBlanks); t[0] != '{' {
 		return domain.Errorf(domain.Invalid, "the body must be a JSON object")
+	}
+	if err := checkSurrogates(data); err != nil {
+		return err
 	}
 	if err := checkDuplicateKeys(data); err != nil {
 		return err
@@ -49,6 +61,9 @@ func decodeBody(r *http.Request, v any) error {
 	return nil
 }
 
+// jsonBlanks is the white space JSON allows between tokens.
+const jsonBlanks = " \t\r\n"
+
 // readBody reads at most MaxBody bytes of the body.
 func readBody(r *http.Request) ([]byte, error) {
 	if r.ContentLength > MaxBody {
@@ -59,10 +74,65 @@ func readBody(r *http.Request) ([]byte, error) {
 	if errors.As(err, &tooBig) {
 		return nil, domain.Errorf(domain.TooLarge, "the body is over the limit of %d bytes", MaxBody)
 	}
-	if err != nil {
-		return nil, domain.Errorf(domain.Invalid, "cannot read the body: %v", err)
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return nil, domain.Errorf(domain.Invalid, "the body did not arrive in time")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, domain.Errorf(domain.Invalid, "the body ends before its Content-Length")
+	case err != nil:
+		return nil, domain.Errorf(domain.Invalid, "cannot read the body")
 	}
 	return data, nil
+}
+
+// checkSurrogates refuses \u escapes of lone UTF-16 surrogates: they are no
+// character, and encoding/json would silently store U+FFFD instead of what
+// the client sent. A backslash outside a string is a syntax error the
+// decoder reports.
+func checkSurrogates(data []byte) error {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' || i+1 >= len(data) {
+			continue
+		}
+		i++ // the escaped character: a second backslash is not an escape
+		if data[i] != 'u' {
+			continue
+		}
+		r, ok := hex4(data, i+1)
+		if !ok || !utf16.IsSurrogate(r) {
+			continue
+		}
+		if r < 0xDC00 && i+6 < len(data) && data[i+5] == '\\' && data[i+6] == 'u' {
+			if low, ok := hex4(data, i+7); ok && 0xDC00 <= low && low <= 0xDFFF {
+				i += 10 // the whole pair
+				continue
+			}
+		}
+		return domain.Errorf(domain.Invalid, "the body has a lone UTF-16 surrogate \\u%04X, which is no character", r)
+	}
+	return nil
+}
+
+// hex4 reads the four hex digits at data[i:].
+func hex4(data []byte, i int) (rune, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // jsonError turns a decoding error into an Invalid error naming the field.
@@ -73,7 +143,11 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return domain.Errorf(domain.Invalid, "field %q must be %s, not %s", field, describeType(typeErr.Type.Kind().String()), typeErr.Value)
+		want := describeType(typeErr.Type.Kind().String())
+		if want == "a number" && strings.HasPrefix(typeErr.Value, "number") {
+			return domain.Errorf(domain.Invalid, "field %q is a number out of range (%s)", field, truncate(strings.TrimPrefix(typeErr.Value, "number "), 40))
+		}
+		return domain.Errorf(domain.Invalid, "field %q must be %s, not %s", field, want, typeErr.Value)
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
@@ -106,17 +180,18 @@ func describeType(kind string) string {
 // encoding/json would silently keep the last one, and a ledger should not
 // guess which the caller meant.
 func checkDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := walkValue(dec); err != nil {
-		return err
-	}
-	return nil
+	return walkValue(json.NewDecoder(bytes.NewReader(data)), 0)
 }
 
-func walkValue(dec *json.Decoder) error {
+// walkValue reads one value, refusing duplicate keys and nesting deeper
+// than maxDepth.
+func walkValue(dec *json.Decoder, depth int) error {
 	tok, err := dec.Token()
 	if err != nil {
 		return jsonError(err)
+	}
+	if d, ok := tok.(json.Delim); ok && (d == '{' || d == '[') && depth >= maxDepth {
+		return domain.Errorf(domain.Invalid, "the body nests objects and arrays more than %d deep", maxDepth)
 	}
 	switch tok {
 	case json.Delim('{'):
@@ -131,14 +206,14 @@ func walkValue(dec *json.Decoder) error {
 				return domain.Errorf(domain.Invalid, "field %q appears twice", k)
 			}
 			seen[k] = true
-			if err := walkValue(dec); err != nil {
+			if err := walkValue(dec, depth+1); err != nil {
 				return err
 			}
 		}
 		_, err = dec.Token()
 	case json.Delim('['):
 		for dec.More() {
-			if err := walkValue(dec); err != nil {
+			if err := walkValue(dec, depth+1); err != nil {
 				return err
 			}
 		}

@@ -23,6 +23,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusConflict
 	case domain.TooLarge:
 		return http.StatusRequestEntityTooLarge
+	case domain.RateLimited:
+		return http.StatusTooManyRequests
 	case domain.Unavailable:
 		return http.StatusServiceUnavailable
 	default:

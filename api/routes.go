@@ -11,7 +11,8 @@ import (
 
 // routes registers every route of the API.
 func (s *Server) routes() {
-	a := s.authed
+	// Every authenticated route counts failed authentications per address.
+	a := func(h handler) http.HandlerFunc { return s.throttled(s.authed(h)) }
 	s.mux.HandleFunc("POST /v1/alliances", a(s.formAlliance))
 	s.mux.HandleFunc("GET /v1/alliances", a(s.listAlliances))
 	s.mux.HandleFunc("GET /v1/alliances/{aid}", a(s.getAlliance))
@@ -19,6 +20,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("DELETE /v1/alliances/{aid}/members/{mid}", a(s.withdrawMember))
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/observers", a(s.addObserver))
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/workgroups", a(s.formWorkgroup))
+	s.mux.HandleFunc("DELETE /v1/alliances/{aid}/tokens/{party_id}", a(s.revokeToken))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/tokens/{party_id}", a(s.reissueToken))
 
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/proposals", a(s.submitProposal))
 	s.mux.HandleFunc("GET /v1/alliances/{aid}/proposals", a(s.listProposals))

@@ -17,6 +17,7 @@ const (
 	Forbidden    Kind = "forbidden"    // the actor may not do this
 	Unauthorized Kind = "unauthorized" // no or bad credentials
 	TooLarge     Kind = "too_large"    // a request body over the limit
+	RateLimited  Kind = "rate_limited" // too many failed attempts; retry later
 	Unavailable  Kind = "unavailable"  // the log cannot be reached
 	Internal     Kind = "internal"     // a bug or an unexpected failure
 )
