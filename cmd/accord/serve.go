@@ -55,6 +55,7 @@ type Main struct {
 	httpServer *http.Server
 	listener   net.Listener
 	cancel     context.CancelFunc
+	deadlines  *DeadlineCloser
 }
 
 // NewMain returns a Main with the documented defaults and a text logger on
@@ -145,6 +146,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.api = api.New(api.Config{Runner: eventstore.NewRunner(store), Store: store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
+	m.deadlines = StartDeadlineCloser(eventstore.NewRunner(store), m.proj, m.Log)
 	return m.listen()
 }
 
@@ -257,6 +259,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.httpServer.Shutdown(ctx))
 		cancel()
 	}
+	m.deadlines.Stop()
 	if m.proj != nil {
 		m.proj.Close()
 	}
