@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -153,8 +154,12 @@ func jsonError(err error) error {
 	if errors.As(err, &syntaxErr) {
 		return domain.Errorf(domain.Invalid, "malformed JSON at byte %d: %s", syntaxErr.Offset, strings.TrimPrefix(syntaxErr.Error(), "json: "))
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return domain.Errorf(domain.Invalid, "malformed JSON: the body ends too early")
+	}
+	var timeErr *time.ParseError
+	if errors.As(err, &timeErr) {
+		return domain.Errorf(domain.Invalid, "a time must be RFC 3339, like 2026-11-22T10:00:00Z, not %q", truncate(strings.Trim(timeErr.Value, `"`), 40))
 	}
 	return domain.Errorf(domain.Invalid, "invalid body: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
@@ -180,7 +185,9 @@ func describeType(kind string) string {
 // encoding/json would silently keep the last one, and a ledger should not
 // guess which the caller meant.
 func checkDuplicateKeys(data []byte) error {
-	return walkValue(json.NewDecoder(bytes.NewReader(data)), 0)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // numbers are checked against their field's type later, with its name
+	return walkValue(dec, 0)
 }
 
 // walkValue reads one value, refusing duplicate keys and nesting deeper
