@@ -32,6 +32,12 @@ type testEnv struct {
 
 func newEnv(t *testing.T) *testEnv {
 	t.Helper()
+	return newEnvWithLog(t, io.Discard)
+}
+
+// newEnvWithLog is newEnv with the server's log written to w.
+func newEnvWithLog(t *testing.T, w io.Writer) *testEnv {
+	t.Helper()
 	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
 	require.NoError(t, err)
 	t.Cleanup(srv.Shutdown)
@@ -52,7 +58,7 @@ func newEnv(t *testing.T) *testEnv {
 	t.Cleanup(tokens.Close)
 	s := api.New(api.Config{
 		Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(w, nil)),
 	})
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() {

@@ -194,3 +194,17 @@ func TestMetrics(t *testing.T) {
 	}
 	e.must(200, "GET", "/healthz", "", nil)
 }
+
+// TestRequestLogNamesTheActor checks the one line per request carries the
+// route, status and the caller's id, and never the token.
+func TestRequestLogNamesTheActor(t *testing.T) {
+	var buf syncBuffer
+	e := newEnvWithLog(t, &buf)
+	a := e.formAlliance(consensus, 1)
+	e.must(200, "GET", "/v1/alliances/"+a.ID, a.Members[0].Token, nil)
+	logged := buf.String()
+	require.Contains(t, logged, `route="GET /v1/alliances/{aid}" status=200`)
+	require.Contains(t, logged, "actor="+a.Members[0].ID)
+	require.NotContains(t, logged, a.Members[0].Token)
+	require.NotContains(t, logged, adminToken)
+}
