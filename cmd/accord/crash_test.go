@@ -63,7 +63,14 @@ func startServeProcess(t *testing.T, dataDir string, extra ...string) *serveProc
 	args, err := json.Marshal(append([]string{"--http", addr, "--data-dir", dataDir, "--nats-listen", "none"}, extra...))
 	require.NoError(t, err)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServeProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+string(args), "ACCORD_ADMIN_TOKEN="+crashAdminToken)
+	// Only the flags above and the admin token configure it, whatever
+	// ACCORD_ variables the test runs with.
+	cmd.Env = []string{crashChildEnv + "=" + string(args), "ACCORD_ADMIN_TOKEN=" + crashAdminToken}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ACCORD_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
 	logFile, err := os.OpenFile(filepath.Join(t.TempDir(), "serve.log"), os.O_CREATE|os.O_WRONLY, 0o600)
 	require.NoError(t, err)
 	t.Cleanup(func() { logFile.Close() })
