@@ -279,7 +279,9 @@ func retryUnacknowledged(t *testing.T, api *ledgerHTTP, b crashBallot, votes []*
 		}
 	}
 	for _, v := range votes {
-		if v.acked && lastAcked[v.token] != v || v.hash != "" && !v.acked {
+		older := v.acked && lastAcked[v.token] != v
+		retriedBefore := !v.acked && v.hash != "" // after an earlier kill
+		if older || retriedBefore {
 			continue
 		}
 		out := api.must(t, http.MethodPut, "/v1/alliances/"+b.aid+"/proposals/"+b.pid+"/vote", v.token, map[string]any{"stance": v.stance, "reason": v.key}, v.key)
@@ -365,10 +367,6 @@ func (h *ledgerHTTP) raw(method, path, token string) (int, []byte, error) {
 // do sends body as JSON with the Idempotency-Key key (none when "") and
 // decodes the answer.
 func (h *ledgerHTTP) do(method, path, token, key string, body any) (int, map[string]any, error) {
-	return h.doContext(context.Background(), method, path, token, key, body)
-}
-
-func (h *ledgerHTTP) doContext(ctx context.Context, method, path, token, key string, body any) (int, map[string]any, error) {
 	var rd io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
@@ -377,7 +375,7 @@ func (h *ledgerHTTP) doContext(ctx context.Context, method, path, token, key str
 		}
 		rd = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, h.base+path, rd)
+	req, err := http.NewRequest(method, h.base+path, rd)
 	if err != nil {
 		return 0, nil, err
 	}
