@@ -161,9 +161,10 @@ func startClusterMain(t *testing.T, c *natsCluster) *Main {
 	return m
 }
 
-// createStream creates the R3 stream once the new cluster can place it: the
-// meta leader needs to have heard from its peers first, and accord serve
-// does not wait for that.
+// createStream creates the R3 stream, trying again while the young cluster
+// cannot place it yet (on a slow machine its peers may take a moment to
+// report in after the meta leader is elected). accord serve tries once and
+// exits on failure, leaving retries to whatever supervises it.
 func (c *natsCluster) createStream() {
 	c.t.Helper()
 	nc, err := eventstore.Connect(c.urls())
@@ -178,7 +179,7 @@ func (c *natsCluster) createStream() {
 	}, 60*time.Second, 100*time.Millisecond, "create the R3 stream: %v", openErr)
 }
 
-// clusterVote is one vote and the instance that acknowledged it.
+// clusterVote is one vote, what it was answered and how many tries it took.
 type clusterVote struct {
 	key, token, stance string
 	seq                float64
