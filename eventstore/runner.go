@@ -109,6 +109,7 @@ func (r *Runner) State(ctx context.Context, allianceID string) (domain.Alliance,
 		return domain.Alliance{}, Position{}, err
 	}
 	defer e.unlead()
+	e.stale = true // another instance may have written since
 	if err := r.catchUp(ctx, e); err != nil {
 		return domain.Alliance{}, Position{}, err
 	}
@@ -154,71 +155,155 @@ func (r *Runner) process(e *allianceEntry, batch []*pending) {
 // decision is one command's outcome within an attempt: how many events it
 // added to the batch, or why it was refused.
 type decision struct {
-	p   *pending
-	n   int
-	err error
+	p     *pending
+	n     int // -1: the same command as first, earlier in the batch
+	err   error
+	first *pending
 }
 
-// attempt decides the unsettled commands of batch in order against a
-// tentative state and appends their events as one message. Refusals are
-// settled only once the batch is written, because on a conflict they were
-// decided against a state that was not the log's. On error the tentative
-// state is garbage and the caller marks the entry stale.
+// attempt decides the unsettled commands of batch in order and appends
+// their events as one message. Several commands are decided against a copy
+// of the state, each seeing the ones before it; a single command against the
+// state itself, which is only evolved once written. So a failed append never
+// leaves the cache ahead of the log, only behind it. Refusals are settled
+// only once the batch is written: on a conflict they were decided against a
+// state that was not the log's.
 func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending) error {
+	work, multi := e.state, unsettled(batch) > 1
+	if multi {
+		work = e.state.Clone()
+	}
 	var events []domain.Event
 	var decided []decision
+	inBatch := map[string]*pending{}
 	for _, p := range batch {
 		if p.done {
 			continue
 		}
-		if recs, ok := e.recent.lookup(p.meta.CommandID); ok {
+		recs, found, err := r.recorded(ctx, e, p.meta.CommandID)
+		if err != nil {
+			return err
+		}
+		if found {
 			p.settle(Result{Records: recs, Duplicate: true}, nil)
 			continue
 		}
-		evs, err := domain.Decide(e.state, p.meta, p.cmd)
+		if first, ok := inBatch[p.meta.CommandID]; ok {
+			// The same command twice in one batch (a retry racing its
+			// first try): it answers as the first one does, below.
+			decided = append(decided, decision{p: p, n: -1, first: first})
+			continue
+		}
+		inBatch[p.meta.CommandID] = p
+		evs, err := domain.Decide(work, p.meta, p.cmd)
 		for i := range evs {
 			evs[i].Seq = e.pos.Seq + uint64(len(events)+i+1)
-			e.state = domain.Evolve(e.state, evs[i])
+			if multi {
+				work = domain.Evolve(work, evs[i])
+			}
 		}
 		events = append(events, evs...)
 		decided = append(decided, decision{p: p, n: len(evs), err: err})
 	}
-	var records []Record
-	if len(events) > 0 {
-		res, err := r.store.Append(ctx, e.allianceID, e.pos, events)
-		if err != nil {
-			return err
-		}
-		if res.Duplicate {
-			// The batch's first command had already landed (a lost ack); the
-			// rest were decided on a state without it, so they go round again.
-			first := decided[0]
-			for _, d := range decided {
-				if d.n > 0 {
-					first = d
-					break
-				}
-			}
-			first.p.settle(Result{Records: res.Records, Duplicate: true}, nil)
-			return ErrConflict
-		}
-		records = res.Records
-		e.pos = records[len(records)-1].Position()
-		r.batches.Add(1)
+	records, err := r.write(ctx, e, events, decided)
+	if err != nil {
+		return err
 	}
-	off := 0
-	for _, d := range decided {
-		if d.err != nil {
-			d.p.settle(Result{}, d.err)
-			continue
+	if multi {
+		e.state = work
+	} else {
+		for _, rec := range records {
+			e.state = domain.Evolve(e.state, rec.Event)
 		}
-		recs := records[off : off+d.n]
-		off += d.n
-		e.recent.add(d.p.meta.CommandID, recs)
-		d.p.settle(Result{Records: recs}, nil)
 	}
+	settleDecided(e, decided, records)
 	r.views(e, batch)
 	return nil
+}
+
+// write appends the batch's events, if any, and moves the entry's position.
+func (r *Runner) write(ctx context.Context, e *allianceEntry, events []domain.Event, decided []decision) ([]Record, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	res, err := r.store.Append(ctx, e.allianceID, e.pos, events)
+	if err != nil {
+		return nil, err
+	}
+	if res.Duplicate {
+		// The batch's first command had already landed (a lost ack); the
+		// rest were decided on a state without it, so they go round again.
+		for _, d := range decided {
+			if d.n > 0 {
+				d.p.settle(Result{Records: res.Records, Duplicate: true}, nil)
+				break
+			}
+		}
+		return nil, ErrConflict
+	}
+	e.pos = res.Records[len(res.Records)-1].Position()
+	r.batches.Add(1)
+	return res.Records, nil
+}
+
+// settleDecided answers each decided command with its records or refusal.
+func settleDecided(e *allianceEntry, decided []decision, records []Record) {
+	off := 0
+	for _, d := range decided {
+		switch {
+		case d.n < 0:
+			d.p.settle(Result{Records: d.first.result.Records, Duplicate: d.first.err == nil}, d.first.err)
+		case d.err != nil:
+			d.p.settle(Result{}, d.err)
+		default:
+			recs := records[off : off+d.n]
+			off += d.n
+			e.recent.add(d.p.meta.CommandID, recs)
+			d.p.settle(Result{Records: recs}, nil)
+		}
+	}
+}
+
+func unsettled(batch []*pending) int {
+	n := 0
+	for _, p := range batch {
+		if !p.done {
+			n++
+		}
+	}
+	return n
+}
+
+// recorded returns the records of a command already in the alliance's log:
+// from the recent cache, or read back from the log when its id was seen
+// longer ago.
+func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID string) ([]Record, bool, error) {
+	if recs, ok := e.recent.lookup(commandID); ok {
+		return recs, true, nil
+	}
+	seq, ok := e.recent.seenAt(commandID)
+	if !ok {
+		return nil, false, nil
+	}
+	from, err := r.store.Locate(ctx, e.allianceID, seq, e.pos)
+	if err != nil {
+		return nil, false, err
+	}
+	var recs []Record
+	err = r.store.ReadAlliance(ctx, e.allianceID, from, func(rec Record) error {
+		switch {
+		case rec.Event.Seq < seq:
+			return nil
+		case rec.Event.CommandID == commandID:
+			recs = append(recs, rec)
+			return nil
+		}
+		return errStop
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, false, err
+	}
+	return recs, len(recs) > 0, nil
 }
 
 // views builds each settled command's answer from the state after its batch.
@@ -230,24 +315,32 @@ func (r *Runner) views(e *allianceEntry, batch []*pending) {
 	}
 }
 
-// catchUp brings an entry's state to the log's end: a full rebuild when it
-// is stale or new, otherwise nothing (this runner wrote everything since).
+// catchUp brings an entry's state to the log's end: folded from the start
+// on first use, and read forward from its position when it fell behind (a
+// write lost a race to another instance, or State wants the latest).
 func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
-	if !e.stale && e.loaded {
+	if e.loaded && !e.stale {
 		return nil
 	}
-	state, pos := domain.Alliance{}, Position{}
-	recent := newRecentCommands()
-	err := r.store.ReadAlliance(ctx, e.allianceID, 0, func(rec Record) error {
-		state = domain.Evolve(state, rec.Event)
-		pos = rec.Position()
-		recent.addOne(rec)
+	if !e.loaded {
+		e.state, e.pos, e.recent = domain.Alliance{}, Position{}, newRecentCommands()
+	}
+	from := uint64(0)
+	if e.pos.StreamSeq > 0 {
+		from = e.pos.StreamSeq + 1
+	}
+	err := r.store.ReadAlliance(ctx, e.allianceID, from, func(rec Record) error {
+		if rec.Event.Seq <= e.pos.Seq {
+			return nil
+		}
+		e.state = domain.Evolve(e.state, rec.Event)
+		e.pos = rec.Position()
+		e.recent.addOne(rec)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	e.state, e.pos, e.recent = state, pos, recent
 	e.loaded, e.stale = true, false
 	return nil
 }

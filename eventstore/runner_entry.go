@@ -2,15 +2,15 @@ package eventstore
 
 import (
 	"context"
+	"hash/maphash"
 	"sync"
 
 	"accord/domain"
 )
 
-// recentLimit is how many of an alliance's latest command ids the runner
-// remembers to answer a retried command as the first time. Older ids are
-// still caught by the log's own de-duplication window and, on a conflict, by
-// the store's search of the events after the expected position.
+// recentLimit is how many of an alliance's latest commands the runner keeps
+// the records of, to answer a retried command at once. Older ones are read
+// back from the log (see recentCommands).
 const recentLimit = 4096
 
 // allianceEntry is the write side's cache of one alliance: its state, its
@@ -58,15 +58,21 @@ func (e *allianceEntry) take() []*pending {
 	return batch
 }
 
-// recentCommands remembers the records of the latest command ids, oldest
-// forgotten first.
+// recentCommands remembers every command id of an alliance: the records of
+// the latest recentLimit commands, to answer a retry at once, and for all of
+// them a 64-bit hash of the id with the seq of its first event, so a retry of
+// any older command is found in the log instead of being recorded again.
 type recentCommands struct {
 	byID  map[string][]Record
 	order []string
+	seen  map[uint64]uint64
 }
 
+// commandSeed keys the hashes of command ids; they never leave the process.
+var commandSeed = maphash.MakeSeed()
+
 func newRecentCommands() *recentCommands {
-	return &recentCommands{byID: map[string][]Record{}}
+	return &recentCommands{byID: map[string][]Record{}, seen: map[uint64]uint64{}}
 }
 
 func (c *recentCommands) lookup(commandID string) ([]Record, bool) {
@@ -74,11 +80,22 @@ func (c *recentCommands) lookup(commandID string) ([]Record, bool) {
 	return recs, ok
 }
 
+// seenAt returns the seq of the first event of a command whose id hashes
+// like commandID: probably that command, to be confirmed against the log.
+func (c *recentCommands) seenAt(commandID string) (uint64, bool) {
+	seq, ok := c.seen[maphash.String(commandSeed, commandID)]
+	return seq, ok
+}
+
 func (c *recentCommands) add(commandID string, recs []Record) {
 	if _, ok := c.byID[commandID]; !ok {
 		c.order = append(c.order, commandID)
 	}
 	c.byID[commandID] = recs
+	h := maphash.String(commandSeed, commandID)
+	if _, ok := c.seen[h]; !ok && len(recs) > 0 {
+		c.seen[h] = recs[0].Event.Seq
+	}
 	if len(c.order) > recentLimit {
 		delete(c.byID, c.order[0])
 		c.order = c.order[1:]
