@@ -35,7 +35,9 @@ func runnerAlliance(t *testing.T, r *Runner, aid string, n int) ([]string, strin
 	return members, pid
 }
 
-func member(id string) domain.Actor { return domain.Actor{ID: id, Role: domain.RoleMember, MemberID: id} }
+func member(id string) domain.Actor {
+	return domain.Actor{ID: id, Role: domain.RoleMember, MemberID: id}
+}
 
 func runCmd(r *Runner, aid string, actor domain.Actor, commandID string, cmd domain.Command) (Result, error) {
 	m := domain.Meta{AllianceID: aid, CommandID: commandID, At: time.Now().UTC(), Actor: actor}
