@@ -55,7 +55,12 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	head, err := s.proj.Head(aid)
+	if _, err := s.proj.Head(aid); err != nil {
+		return err
+	}
+	// The head comes from the log itself: an export must not start (and
+	// answer 200) when the log cannot be read.
+	head, err := s.store.Head(r.Context(), aid)
 	if err != nil {
 		return err
 	}

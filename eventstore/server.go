@@ -135,7 +135,7 @@ func splitListen(listen string) (string, int, error) {
 // ConnectInProcess connects to an embedded server without a network socket.
 // It returns an error of kind domain.Unavailable when the server refuses.
 func ConnectInProcess(srv *server.Server) (*nats.Conn, error) {
-	nc, err := nats.Connect(srv.ClientURL(), nats.InProcessServer(srv), nats.Name("accord"))
+	nc, err := nats.Connect(srv.ClientURL(), nats.InProcessServer(srv), nats.Name("accord"), asyncErrorsToLog())
 	if err != nil {
 		return nil, classify("connect in-process", err)
 	}
@@ -163,9 +163,23 @@ func Connect(url string) (*nats.Conn, error) {
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			log.Info("reconnected to NATS", "url", c.ConnectedUrlRedacted())
 		}),
+		asyncErrorsToLog(),
 	)
 	if err != nil {
 		return nil, classify("connect to "+url, err)
 	}
 	return nc, nil
+}
+
+// asyncErrorsToLog sends the client's asynchronous errors (a consumer the
+// server dropped, a pipe closed at shutdown) to slog: without a handler
+// nats.go prints them straight to the process's output.
+func asyncErrorsToLog() nats.Option {
+	return nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+		subject := ""
+		if sub != nil {
+			subject = sub.Subject
+		}
+		slog.Debug("nats: asynchronous error", "subject", subject, "err", err)
+	})
 }

@@ -261,7 +261,15 @@ func (m *Main) Close() error {
 	}
 	m.deadlines.Stop()
 	if m.proj != nil {
-		m.proj.Close()
+		// Stopping the follower waits for its consumer, which never answers
+		// while NATS is unreachable: give up after a while rather than hang.
+		closed := make(chan struct{})
+		go func() { m.proj.Close(); close(closed) }()
+		select {
+		case <-closed:
+		case <-time.After(5 * time.Second):
+			m.Log.Warn("read models did not stop in time; the log is unreachable")
+		}
 	}
 	if m.cancel != nil {
 		m.cancel()
