@@ -69,10 +69,8 @@ func newGuardEnv(t *testing.T) *guardEnv {
 	s, tokens := build()
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(t, err)
 	return &guardEnv{
-		testEnv: &testEnv{t: t, URL: hs.URL, Store: store},
+		testEnv: &testEnv{t: t, URL: hs.URL},
 		Handler: s, Tokens: tokens, Logs: logs, js: js, ctx: ctx, second: build,
 	}
 }
