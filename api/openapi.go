@@ -143,6 +143,7 @@ func oaPaths() oaObj {
 	oaAddCommitments(add, aid)
 	oaAddAudit(add, aid)
 	oaAddLive(add, aid)
+	oaAddTokens(add, aid)
 	return p
 }
 
