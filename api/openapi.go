@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -110,6 +111,11 @@ func (o oaOp) responses() oaObj {
 			errs = append(errs, 409, 413)
 		}
 	}
+	if !o.public && !slices.Contains(errs, http.StatusTooManyRequests) {
+		// Every authenticated route refuses an address that failed to
+		// authenticate too often.
+		errs = append(slices.Clone(errs), http.StatusTooManyRequests)
+	}
 	for _, code := range errs {
 		out[oaItoa(code)] = oaRef("#/components/responses/" + oaErrorNames[code])
 	}
@@ -119,6 +125,7 @@ func (o oaOp) responses() oaObj {
 
 var oaErrorNames = map[int]string{
 	400: "Invalid", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 413: "TooLarge",
+	429: "RateLimited",
 }
 
 func oaItoa(n int) string { return uitoa(uint64(n)) }
@@ -466,6 +473,7 @@ func oaComponents() oaObj {
 			"NotFound":     errorAnswer("No such alliance, proposal, member… or route (code not_found)."),
 			"Conflict":     errorAnswer("A rule of the ledger forbids it now, or concurrency retries ran out (code conflict)."),
 			"TooLarge":     errorAnswer("The body is over 1 MiB (code too_large)."),
+			"RateLimited":  errorAnswer("Too many failed authentications from this address (code rate_limited); see Retry-After."),
 			"Unavailable":  errorAnswer("The log cannot be reached (code unavailable, 503) or an internal error (code internal, 500)."),
 		},
 		"schemas": oaSchemas(),

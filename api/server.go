@@ -6,7 +6,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -78,7 +80,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = r.WithContext(context.WithValue(r.Context(), recorderKey{}, rec))
-	s.mux.ServeHTTP(rec, r)
+	if canonicalPath(r.URL.Path) {
+		s.mux.ServeHTTP(rec, r)
+	} else {
+		// The router would redirect to the cleaned path; a ledger answers
+		// what is wrong instead, in its own error shape.
+		s.writeError(rec, r, domain.Errorf(domain.Invalid, "the path %q has empty, . or .. segments", truncate(r.URL.Path, 200)))
+	}
 	route := r.Pattern
 	if route == "" {
 		route = "unmatched"
@@ -87,6 +95,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.metrics.observeRequest(route, rec.status, d)
 	s.log.Info("request", "method", r.Method, "route", route, "status", rec.status,
 		"duration", d, "actor", rec.actor)
+}
+
+// canonicalPath reports whether p is absolute with no empty, . or ..
+// segment (a single trailing slash is allowed).
+func canonicalPath(p string) bool {
+	return strings.HasPrefix(p, "/") && path.Clean(p) == strings.TrimSuffix(p, "/") || p == "/"
 }
 
 // statusRecorder remembers the status and the actor for the request log.
