@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"accord/domain"
@@ -57,21 +58,67 @@ func (p *Projection) restore(ctx context.Context) (uint64, error) {
 		slog.Info("projections: snapshot checkpoint ignored", "schema", cp.Schema, "want", SnapshotSchema, "err", err)
 		return 0, nil
 	}
-	rebuilt := 0
-	for aid, seq := range cp.Heads {
-		v, ok := p.loadSnapshot(ctx, aid, seq)
-		if !ok {
-			rebuilt++
-			if v, err = p.foldUpTo(ctx, aid, seq); err != nil {
-				return 0, err
-			}
-		}
+	views, rebuilt, err := p.loadAll(ctx, cp.Heads)
+	if err != nil {
+		return 0, err
+	}
+	for aid, v := range views {
 		p.alliances[aid] = v
 		p.count += v.head.Seq
 	}
 	p.applied = cp.StreamSeq
 	slog.Info("projections: resumed from snapshots", "stream_seq", cp.StreamSeq, "alliances", len(cp.Heads), "rebuilt", rebuilt)
 	return cp.StreamSeq, nil
+}
+
+// restoreWorkers bounds how many snapshots are fetched and checked at once:
+// each costs two round trips, and a ledger may hold thousands of alliances.
+const restoreWorkers = 16
+
+// loadAll loads every alliance the checkpoint names, from its snapshot when
+// it can be trusted and from the log otherwise, several at a time. It
+// returns the views, how many had to be rebuilt, and the first error.
+func (p *Projection) loadAll(ctx context.Context, heads map[string]uint64) (map[string]*allianceView, int, error) {
+	type job struct {
+		aid string
+		seq uint64
+	}
+	jobs := make(chan job)
+	var mu sync.Mutex
+	views := make(map[string]*allianceView, len(heads))
+	rebuilt := 0
+	var firstErr error
+	var wg sync.WaitGroup
+	for w := 0; w < restoreWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				v, ok := p.loadSnapshot(ctx, j.aid, j.seq)
+				var err error
+				if !ok {
+					v, err = p.foldUpTo(ctx, j.aid, j.seq)
+				}
+				mu.Lock()
+				switch {
+				case err != nil && firstErr == nil:
+					firstErr = err
+				case err == nil:
+					views[j.aid] = v
+				}
+				if !ok {
+					rebuilt++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for aid, seq := range heads {
+		jobs <- job{aid, seq}
+	}
+	close(jobs)
+	wg.Wait()
+	return views, rebuilt, firstErr
 }
 
 // loadSnapshot returns the alliance's snapshot if it can be trusted: the
