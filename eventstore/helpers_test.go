@@ -24,7 +24,7 @@ type testServer struct {
 
 // startTestServer starts an embedded server on dir and connects to it; both
 // are closed when the test ends (or earlier by stop).
-func startTestServer(t *testing.T, dir string) *testServer {
+func startTestServer(t testing.TB, dir string) *testServer {
 	t.Helper()
 	srv, err := StartServer(ServerConfig{Dir: dir})
 	require.NoError(t, err)
@@ -45,7 +45,7 @@ func (ts *testServer) stop() {
 
 // openTestStore starts a fresh server in a temporary directory and opens a
 // Store on it.
-func openTestStore(t *testing.T) (*Store, *testServer) {
+func openTestStore(t testing.TB) (*Store, *testServer) {
 	t.Helper()
 	ts := startTestServer(t, t.TempDir())
 	s, err := Open(testContext(t), ts.nc)
@@ -55,7 +55,7 @@ func openTestStore(t *testing.T) (*Store, *testServer) {
 
 // testContext returns a context that ends with the test or after a minute,
 // so that a hang fails the test instead of stalling the run.
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)

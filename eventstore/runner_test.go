@@ -16,7 +16,7 @@ import (
 // runnerAlliance forms an alliance through r with n members (the first a
 // convener) and a proposal in voting, and returns the member ids and the
 // proposal id.
-func runnerAlliance(t *testing.T, r *Runner, aid string, n int) ([]string, string) {
+func runnerAlliance(t testing.TB, r *Runner, aid string, n int) ([]string, string) {
 	t.Helper()
 	admin := domain.Actor{ID: uuid.NewString(), Role: domain.RoleAdmin}
 	mustRun(t, r, aid, admin, uuid.NewString(), domain.FormAlliance{Name: "Runner alliance", Purpose: "p", Charter: domain.Charter{DecisionRule: "majority"}})
@@ -45,7 +45,7 @@ func runCmd(r *Runner, aid string, actor domain.Actor, commandID string, cmd dom
 	return res, err
 }
 
-func mustRun(t *testing.T, r *Runner, aid string, actor domain.Actor, commandID string, cmd domain.Command) Result {
+func mustRun(t testing.TB, r *Runner, aid string, actor domain.Actor, commandID string, cmd domain.Command) Result {
 	t.Helper()
 	res, err := runCmd(r, aid, actor, commandID, cmd)
 	require.NoError(t, err, "%s", cmd.CommandName())
