@@ -155,8 +155,10 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		name string
 		fn   func() error
 	}{
-		{"raw OCC publishes", func() (err error) { res.RawOCCPublishPerS, err = benchRawPublish(ctx, env, cfg); return }},
-		{"single-writer appends", func() (err error) { res.AppendPerS, err = benchAppend(ctx, env, cfg); return }},
+		{"raw OCC publishes and single-writer appends", func() (err error) {
+			res.RawOCCPublishPerS, res.AppendPerS, err = benchSingleWriter(ctx, env, cfg)
+			return
+		}},
 		{"concurrent votes", func() (err error) { res.ConcurrentVotesPerS, err = benchConcurrentVotes(ctx, env, cfg); return }},
 		{"HTTP votes", func() (err error) { res.HTTPVotesPerS, err = benchHTTPVotes(ctx, env, cfg); return }},
 		{"live subscribers", func() (err error) { res.LiveP99Ms, err = benchLive(ctx, env, cfg); return }},
