@@ -42,6 +42,8 @@ func TestFormAlliance(t *testing.T) {
 		{name: "name not UTF-8", as: asAdmin(), when: FormAlliance{Name: "Care \xff"}, err: Invalid, msg: "name is not valid UTF-8"},
 		{name: "purpose too long", as: asAdmin(), when: FormAlliance{Name: "Care", Purpose: repeat("p", 2001)}, err: Invalid, msg: "purpose is 2001 characters, over the limit of 2000"},
 		{name: "carriage return in purpose", as: asAdmin(), when: FormAlliance{Name: "Care", Purpose: "a\r\nb"}, err: Invalid, msg: "purpose contains a control character (U+000D)"},
+		{name: "right-to-left override in name", as: asAdmin(), when: FormAlliance{Name: "Care \u202Eecnailla"}, err: Invalid, msg: "name contains a bidirectional control character (U+202E)"},
+		{name: "isolate in purpose", as: asAdmin(), when: FormAlliance{Name: "Care", Purpose: "a \u2067b\u2069"}, err: Invalid, msg: "purpose contains a bidirectional control character (U+2067)"},
 		{name: "unknown rule", as: asAdmin(), when: form(Charter{DecisionRule: "sortition"}), err: Invalid, msg: `decision_rule "sortition" is not one of`},
 		{name: "bad quorum", as: asAdmin(), when: form(Charter{Quorum: " 1/2"}), err: Invalid, msg: "charter quorum: fraction"},
 		{name: "quorum over 1", as: asAdmin(), when: form(Charter{Quorum: "3/2"}), err: Invalid, msg: `fraction "3/2" is more than 1`},

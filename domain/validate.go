@@ -87,11 +87,20 @@ func checkChars(field, v string, maxRunes int, multiline bool) error {
 		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
 			return Errorf(Invalid, "%s contains a control character (U+%04X)", field, r)
 		}
+		if bidiControl(r) {
+			return Errorf(Invalid, "%s contains a bidirectional control character (U+%04X)", field, r)
+		}
 	}
 	if maxRunes >= 0 && n > maxRunes {
 		return Errorf(Invalid, "%s is %d characters, over the limit of %d", field, n, maxRunes)
 	}
 	return nil
+}
+
+// bidiControl reports the embedding, override and isolate characters, which
+// can make a title or a reason read differently from what is stored.
+func bidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // checkID refuses anything but a uuid in canonical lowercase form
