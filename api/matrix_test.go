@@ -38,9 +38,9 @@ POST   /v1/alliances                                                 401  401  4
 GET    /v1/alliances                                                 401  401  401  401  200  200  200  200  200  200  200
 GET    /v1/alliances/{aid}                                           401  401  401  401  403  200  200  200  200  200  200
 POST   /v1/alliances/{aid}/members                                   401  401  401  401  403  403  403  403  201  201  403
-DELETE /v1/alliances/{aid}/members/{mid}                             401  401  401  401  403  403  403  403  200  200  200
+DELETE /v1/alliances/{aid}/members/{mid}                             401  401  401  401  403  403  403  403  403  200  200
 POST   /v1/alliances/{aid}/observers                                 401  401  401  401  403  403  403  403  201  201  403
-POST   /v1/alliances/{aid}/workgroups                                401  401  401  401  403  403  403  403  201  201  403
+POST   /v1/alliances/{aid}/workgroups                                401  401  401  401  403  403  403  403  403  201  403
 DELETE /v1/alliances/{aid}/tokens/{party_id}                         401  401  401  401  403  403  403  403  200  200  200
 POST   /v1/alliances/{aid}/tokens/{party_id}                         401  401  401  401  403  403  403  403  201  201  201
 POST   /v1/alliances/{aid}/proposals                                 401  401  401  401  403  403  403  201  403  201  201
@@ -50,9 +50,9 @@ POST   /v1/alliances/{aid}/proposals/{pid}/amendments                401  401  4
 POST   /v1/alliances/{aid}/proposals/{pid}/amendments/{amid}/accept  401  401  401  401  403  403  403  403  403  403  200
 POST   /v1/alliances/{aid}/proposals/{pid}/amendments/{amid}/reject  401  401  401  401  403  403  403  403  403  403  200
 POST   /v1/alliances/{aid}/proposals/{pid}/withdraw                  401  401  401  401  403  403  403  403  403  403  200
-POST   /v1/alliances/{aid}/proposals/{pid}/voting                    401  401  401  401  403  403  403  403  200  200  403
+POST   /v1/alliances/{aid}/proposals/{pid}/voting                    401  401  401  401  403  403  403  403  403  200  403
 PUT    /v1/alliances/{aid}/proposals/{pid}/vote                      401  401  401  401  403  403  403  200  403  200  200
-POST   /v1/alliances/{aid}/proposals/{pid}/close                     401  401  401  401  403  403  403  403  200  200  403
+POST   /v1/alliances/{aid}/proposals/{pid}/close                     401  401  401  401  403  403  403  403  403  200  403
 GET    /v1/alliances/{aid}/proposals/{pid}/record                    401  401  401  401  403  200  200  200  200  200  200
 POST   /v1/alliances/{aid}/commitments                               401  401  401  401  403  403  403  201  403  201  201
 POST   /v1/alliances/{aid}/commitments/{cid}/progress                401  401  401  401  403  403  403  403  403  403  200

@@ -35,9 +35,10 @@ func partyOf(s Alliance, a Actor) (party, error) {
 	return party{isMember: true, member: m}, nil
 }
 
-// convener reports whether the party may act as a convener; the admin may.
+// convener reports whether the party is an active convener of the alliance.
+// The admin is not: DESIGN.md gives it admissions, not the running of votes.
 func (p party) convener() bool {
-	return p.admin || p.isMember && p.member.Role == RoleConvener
+	return p.isMember && p.member.Role == RoleConvener
 }
 
 // is reports whether the party is the member with id.
@@ -52,6 +53,15 @@ func (p party) mustConvene(action string) error {
 		return nil
 	}
 	return Errorf(Forbidden, "only a convener can %s; %s", action, p.describe())
+}
+
+// mustAdminister returns a Forbidden error unless the party is the admin or
+// a convener: those who admit members and add observers.
+func (p party) mustAdminister(action string) error {
+	if p.admin || p.convener() {
+		return nil
+	}
+	return Errorf(Forbidden, "only the admin or a convener can %s; %s", action, p.describe())
 }
 
 // mustBeMember returns a Forbidden error unless the party is an active member.

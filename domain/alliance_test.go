@@ -71,7 +71,7 @@ func TestActors(t *testing.T) {
 		{name: "observer with a member id", given: formed(), as: as(RoleObserver, conv), when: admit, err: Forbidden, msg: "observers"},
 		{name: "stranger", given: formed(), as: asMember(stranger), when: admit, err: Forbidden, msg: stranger + " is not a member of alliance " + aid},
 		{name: "no member id", given: formed(), as: as(RoleMember, ""), when: admit, err: Forbidden, msg: "is not a member"},
-		{name: "claims convener", given: formed(), as: as(RoleConvener, m1), when: admit, err: Forbidden, msg: "only a convener can admit members; member " + m1 + " (Payer One) is a member"},
+		{name: "claims convener", given: formed(), as: as(RoleConvener, m1), when: admit, err: Forbidden, msg: "only the admin or a convener can admit members; member " + m1 + " (Payer One) is a member"},
 		{name: "withdrawn convener", given: append(formed(), MemberWithdrew{MemberID: conv}), as: asConvener(), when: admit,
 			err: Forbidden, msg: "member " + conv + " (Northside Health) has withdrawn from alliance"},
 		{name: "system", given: formed(), as: asSystem(), when: admit, err: Forbidden, msg: "the system only closes votes at their deadline; it cannot AdmitMember"},

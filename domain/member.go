@@ -21,7 +21,7 @@ type Observer struct {
 }
 
 func (d decision) admitMember(c AdmitMember) ([]EventData, error) {
-	if err := d.by.mustConvene("admit members"); err != nil {
+	if err := d.by.mustAdminister("admit members"); err != nil {
 		return nil, err
 	}
 	c.Name, c.Sector = strings.TrimSpace(c.Name), strings.TrimSpace(c.Sector)
@@ -57,7 +57,7 @@ func (d decision) withdrawMember(c WithdrawMember) ([]EventData, error) {
 }
 
 func (d decision) addObserver(c AddObserver) ([]EventData, error) {
-	if err := d.by.mustConvene("add observers"); err != nil {
+	if err := d.by.mustAdminister("add observers"); err != nil {
 		return nil, err
 	}
 	c.Name = strings.TrimSpace(c.Name)

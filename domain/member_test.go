@@ -15,7 +15,7 @@ func TestAdmitMember(t *testing.T) {
 		{name: "as convener, trimmed", given: formed(), as: asConvener(),
 			when: AdmitMember{MemberID: n, Name: " State Agency ", Sector: " agency", Role: RoleConvener},
 			then: then(MemberAdmitted{MemberID: n, Name: "State Agency", Sector: "agency", Role: RoleConvener})},
-		{name: "by a member", given: formed(), as: asMember(m1), when: admit, err: Forbidden, msg: "only a convener can admit members"},
+		{name: "by a member", given: formed(), as: asMember(m1), when: admit, err: Forbidden, msg: "only the admin or a convener can admit members"},
 		{name: "already admitted", given: formed(), as: asAdmin(), when: AdmitMember{MemberID: m2, Name: "X", Sector: "y", Role: RoleMember},
 			err: Conflict, msg: "member " + m2 + " (MedCo) was already admitted at seq 4"},
 		{name: "role observer", given: formed(), as: asAdmin(), when: AdmitMember{MemberID: n, Name: "X", Sector: "y", Role: RoleObserver},
@@ -41,7 +41,7 @@ func TestWithdrawMember(t *testing.T) {
 		{name: "by a convener", given: formed(), as: asConvener(), when: WithdrawMember{MemberID: m2, Reason: "line 1\n\tline 2"},
 			then: then(MemberWithdrew{MemberID: m2, Reason: "line 1\n\tline 2"})},
 		{name: "by the admin", given: formed(), as: asAdmin(), when: WithdrawMember{MemberID: m2},
-			then: then(MemberWithdrew{MemberID: m2})},
+			err: Forbidden, msg: "only member " + m2 + " (MedCo) themself or a convener can withdraw them; the admin is not a member"},
 		{name: "by another member", given: formed(), as: asMember(m1), when: WithdrawMember{MemberID: m2},
 			err: Forbidden, msg: "only member " + m2 + " (MedCo) themself or a convener can withdraw them"},
 		{name: "unknown", given: formed(), as: asConvener(), when: WithdrawMember{MemberID: stranger},
@@ -65,7 +65,7 @@ func TestAddObserver(t *testing.T) {
 	run(t, []scenario{
 		{name: "by the admin", given: formed(), as: asAdmin(), when: add, then: then(ObserverAdded{ObserverID: obs, Name: "Health Regulator"})},
 		{name: "by a convener", given: formed(), as: asConvener(), when: add, then: then(ObserverAdded{ObserverID: obs, Name: "Health Regulator"})},
-		{name: "by a member", given: formed(), as: asMember(m1), when: add, err: Forbidden, msg: "only a convener can add observers"},
+		{name: "by a member", given: formed(), as: asMember(m1), when: add, err: Forbidden, msg: "only the admin or a convener can add observers"},
 		{name: "by an observer", given: added, as: as(RoleObserver, ""), when: AddObserver{ObserverID: id(21), Name: "Other"}, err: Forbidden, msg: "observers"},
 		{name: "twice", given: added, as: asAdmin(), when: add, err: Conflict, msg: "observer " + obs + " (Health Regulator) was already added"},
 		{name: "no name", given: formed(), as: asAdmin(), when: AddObserver{ObserverID: obs}, err: Invalid, msg: "name is required"},
@@ -87,7 +87,8 @@ func TestFormWorkgroup(t *testing.T) {
 	}
 	run(t, []scenario{
 		{name: "by a convener", given: formed(), as: asConvener(), when: form(m1, m2), then: then(formedWG(m1, m2))},
-		{name: "by the admin, nobody yet", given: formed(), as: asAdmin(), when: form(), then: then(formedWG())},
+		{name: "by a convener, nobody yet", given: formed(), as: asConvener(), when: form(), then: then(formedWG())},
+		{name: "by the admin", given: formed(), as: asAdmin(), when: form(), err: Forbidden, msg: "only a convener can form workgroups; the admin is not a member"},
 		{name: "by a member", given: formed(), as: asMember(m1), when: form(m1), err: Forbidden, msg: "only a convener can form workgroups"},
 		{name: "twice", given: append(formed(), formedWG(m1)), as: asConvener(), when: form(m1), err: Conflict, msg: "workgroup " + wg + " (Data) was already formed"},
 		{name: "stranger", given: formed(), as: asConvener(), when: form(m1, stranger), err: NotFound, msg: "member_ids[1]: no member " + stranger},

@@ -15,8 +15,10 @@ func TestOpenVoting(t *testing.T) {
 	run(t, []scenario{
 		{name: "by a convener", given: proposed(), as: asConvener(), when: OpenVoting{ProposalID: prop},
 			then: then(openedAs(1, consensusCharter, everyone, nil))},
-		{name: "by the admin, with a deadline", given: proposed(), as: asAdmin(), when: OpenVoting{ProposalID: prop, ClosesAt: &deadline},
+		{name: "with a deadline", given: proposed(), as: asConvener(), when: OpenVoting{ProposalID: prop, ClosesAt: &deadline},
 			then: then(openedAs(1, consensusCharter, everyone, &deadline))},
+		{name: "by the admin", given: proposed(), as: asAdmin(), when: OpenVoting{ProposalID: prop},
+			err: Forbidden, msg: "only a convener can open voting; the admin is not a member"},
 		{name: "the amended version", given: append(withAmendment(), AmendmentAccepted{ProposalID: prop, AmendmentID: amend, Version: 2}),
 			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(2, consensusCharter, everyone, nil))},
 		{name: "active members in admission order", as: asConvener(), when: OpenVoting{ProposalID: prop},
@@ -37,9 +39,9 @@ func TestOpenVoting(t *testing.T) {
 		{name: "after the close", given: closedAs(ResultAdopted), as: asConvener(), when: OpenVoting{ProposalID: prop}, err: Conflict, msg: "voting on proposal " + prop + " closed at seq 8"},
 		{name: "withdrawn", given: append(proposed(), ProposalWithdrawn{ProposalID: prop}), as: asConvener(), when: OpenVoting{ProposalID: prop}, err: Conflict, msg: "it was withdrawn"},
 		{name: "no such proposal", given: formed(), as: asConvener(), when: OpenVoting{ProposalID: prop}, err: NotFound, msg: "no proposal " + prop},
-		{name: "nobody left to vote", as: asAdmin(), when: OpenVoting{ProposalID: prop},
+		{name: "nobody left to open it", as: asAdmin(), when: OpenVoting{ProposalID: prop},
 			given: append(proposed(), MemberWithdrew{MemberID: conv}, MemberWithdrew{MemberID: m1}, MemberWithdrew{MemberID: m2}, MemberWithdrew{MemberID: m3}),
-			err:   Conflict, msg: "alliance " + aid + " has no active members to vote on proposal " + prop},
+			err:   Forbidden, msg: "only a convener can open voting"},
 	})
 }
 
@@ -103,8 +105,10 @@ func TestCloseVoting(t *testing.T) {
 	}
 	run(t, []scenario{
 		{name: "by a convener", given: agreed, as: asConvener(), when: CloseVoting{ProposalID: prop}, then: then(adopted)},
-		{name: "by the admin before the deadline", given: withDeadline(vote(conv, StanceAgree), vote(m1, StanceAgree), vote(m2, StanceAgree)),
-			as: asAdmin(), when: CloseVoting{ProposalID: prop}, then: then(adopted)},
+		{name: "by a convener before the deadline", given: withDeadline(vote(conv, StanceAgree), vote(m1, StanceAgree), vote(m2, StanceAgree)),
+			as: asConvener(), when: CloseVoting{ProposalID: prop}, then: then(adopted)},
+		{name: "by the admin", given: agreed, as: asAdmin(), when: CloseVoting{ProposalID: prop},
+			err: Forbidden, msg: "only a convener can close voting before its deadline; the admin is not a member"},
 		{name: "by the system at the deadline", given: withDeadline(), as: when(asSystem(), deadline), when: CloseVoting{ProposalID: prop}, then: then(nobody)},
 		{name: "an adopted charter amends the charter", given: charterVote, as: asConvener(), when: CloseVoting{ProposalID: prop},
 			then: then(charterAdopted, CharterAmended{Charter: newCharter, ProposalID: prop})},
