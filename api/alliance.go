@@ -91,11 +91,7 @@ func (s *Server) admitMember(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.MemberAdmitted](res)
+	data, res, err := runFor[domain.MemberAdmitted](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
@@ -109,11 +105,7 @@ func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.ObserverAdded](res)
+	data, res, err := runFor[domain.ObserverAdded](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
@@ -156,16 +148,24 @@ func (s *Server) formWorkgroup(w http.ResponseWriter, r *http.Request, caller Id
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.WorkgroupFormed](res)
+	data, res, err := runFor[domain.WorkgroupFormed](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"id": data.WorkgroupID, "workgroup": data, "seq": res.Records[0].Event.Seq})
 	return nil
+}
+
+// runFor runs cmd for caller in alliance aid (see run) and returns the data
+// of its first event as T, with the whole result.
+func runFor[T domain.EventData](s *Server, r *http.Request, caller Identity, aid string, cmd domain.Command) (T, eventstore.Result, error) {
+	res, _, err := s.run(r, caller, aid, cmd, nil)
+	if err != nil {
+		var zero T
+		return zero, res, err
+	}
+	data, err := dataOf[T](res)
+	return data, res, err
 }
 
 // dataOf returns the data of the command's first event as T. A retried

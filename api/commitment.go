@@ -12,11 +12,7 @@ func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.CommitmentMade](res)
+	data, _, err := runFor[domain.CommitmentMade](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}

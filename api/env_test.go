@@ -38,28 +38,7 @@ func newEnv(t *testing.T) *testEnv {
 // newEnvWithLog is newEnv with the server's log written to w.
 func newEnvWithLog(t *testing.T, w io.Writer) *testEnv {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(t, err)
-	proj := projections.New(store)
-	require.NoError(t, proj.Start(ctx))
-	t.Cleanup(proj.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	tokens, err := api.OpenTokens(ctx, js, adminToken, 1)
-	require.NoError(t, err)
-	t.Cleanup(tokens.Close)
-	s := api.New(api.Config{
-		Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens,
-		Log: slog.New(slog.NewTextHandler(w, nil)),
-	})
+	s, store, proj := newAPI(t, w)
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() {
 		// Live streams never finish by themselves; cut them so Close returns.
@@ -67,6 +46,35 @@ func newEnvWithLog(t *testing.T, w io.Writer) *testEnv {
 		hs.Close()
 	})
 	return &testEnv{t: t, URL: hs.URL, Store: store, Proj: proj}
+}
+
+// newAPI builds a real accord API over an embedded JetStream in a temporary
+// directory, logging to w; everything stops when the test or benchmark ends.
+func newAPI(tb testing.TB, w io.Writer) (*api.Server, *eventstore.Store, *projections.Projection) {
+	tb.Helper()
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
+	require.NoError(tb, err)
+	tb.Cleanup(srv.Shutdown)
+	nc, err := eventstore.ConnectInProcess(srv)
+	require.NoError(tb, err)
+	tb.Cleanup(nc.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	store, err := eventstore.Open(ctx, nc)
+	require.NoError(tb, err)
+	proj := projections.New(store)
+	require.NoError(tb, proj.Start(ctx))
+	tb.Cleanup(proj.Close)
+	js, err := jetstream.New(nc)
+	require.NoError(tb, err)
+	tokens, err := api.OpenTokens(ctx, js, adminToken, 1)
+	require.NoError(tb, err)
+	tb.Cleanup(tokens.Close)
+	s := api.New(api.Config{
+		Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens,
+		Log: slog.New(slog.NewTextHandler(w, nil)),
+	})
+	return s, store, proj
 }
 
 // answer is a decoded HTTP answer.

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -18,41 +17,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
-
-	"accord/api"
-	"accord/eventstore"
-	"accord/projections"
 )
 
-// liveServer is newEnv for benchmarks (newEnv takes a *testing.T) and for
-// tests that set the http.Server up as accord serve does: a real API over an
-// embedded JetStream, on a loopback port. It returns the URL and the server.
+// liveServer serves newAPI for benchmarks and for tests that set the
+// http.Server up as accord serve does, on a loopback port. It returns the URL
+// and the server.
 func liveServer(tb testing.TB, configure func(*http.Server)) (string, *http.Server) {
 	tb.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
-	require.NoError(tb, err)
-	tb.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(tb, err)
-	tb.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	tb.Cleanup(cancel)
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(tb, err)
-	proj := projections.New(store)
-	require.NoError(tb, proj.Start(ctx))
-	tb.Cleanup(proj.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(tb, err)
-	tokens, err := api.OpenTokens(ctx, js, adminToken, 1)
-	require.NoError(tb, err)
-	tb.Cleanup(tokens.Close)
-	s := api.New(api.Config{
-		Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	s, _, _ := newAPI(tb, io.Discard)
 	hs := httptest.NewUnstartedServer(s)
 	if configure != nil {
 		configure(hs.Config)

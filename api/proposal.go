@@ -37,11 +37,7 @@ func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.ProposalSubmitted](res)
+	data, _, err := runFor[domain.ProposalSubmitted](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
@@ -113,11 +109,7 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller
 		return err
 	}
 	cmd.ProposalID = ids[1]
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.AmendmentProposed](res)
+	data, res, err := runFor[domain.AmendmentProposed](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
@@ -166,11 +158,7 @@ func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller Identit
 		return err
 	}
 	cmd.ProposalID = ids[1]
-	res, _, err := s.run(r, caller, ids[0], cmd, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.VoteCast](res)
+	data, res, err := runFor[domain.VoteCast](s, r, caller, ids[0], cmd)
 	if err != nil {
 		return err
 	}
@@ -188,11 +176,7 @@ func (s *Server) closeVoting(w http.ResponseWriter, r *http.Request, caller Iden
 	if err != nil {
 		return err
 	}
-	res, _, err := s.run(r, caller, ids[0], domain.CloseVoting{ProposalID: ids[1]}, nil)
-	if err != nil {
-		return err
-	}
-	data, err := dataOf[domain.VotingClosed](res)
+	data, _, err := runFor[domain.VotingClosed](s, r, caller, ids[0], domain.CloseVoting{ProposalID: ids[1]})
 	if err != nil {
 		return err
 	}
