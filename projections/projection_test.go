@@ -113,6 +113,7 @@ func TestReplayEqualsLiveFold(t *testing.T) {
 	}
 	stances := []string{"agree", "disagree", "abstain", "block"}
 	var wg sync.WaitGroup
+	errs := make(chan error, 8)
 	for w := 0; w < 8; w++ {
 		wg.Add(1)
 		go func(w int) {
@@ -120,11 +121,20 @@ func TestReplayEqualsLiveFold(t *testing.T) {
 			for i := 0; i < 1240; i++ {
 				a := alliances[(w+i)%len(alliances)]
 				member := a.ids[(w*7+i)%len(a.ids)]
-				l.run(t, a.aid, memberActor(member), domain.CastVote{ProposalID: a.pid, Stance: stances[(w+i)%4], Reason: fmt.Sprintf("w%d i%d", w, i)})
+				m := domain.Meta{AllianceID: a.aid, CommandID: uuid.NewString(), At: l.tick(), Actor: memberActor(member)}
+				cmd := domain.CastVote{ProposalID: a.pid, Stance: stances[(w+i)%4], Reason: fmt.Sprintf("w%d i%d", w, i)}
+				if _, _, err := l.runner.Run(ctx, m, cmd, nil); err != nil {
+					errs <- err
+					return
+				}
 			}
 		}(w)
 	}
 	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
 	total := uint64(0)
 	for _, a := range alliances {
 		head, err := l.store.Head(ctx, a.aid)
