@@ -208,3 +208,16 @@ func TestRequestLogNamesTheActor(t *testing.T) {
 	require.NotContains(t, logged, a.Members[0].Token)
 	require.NotContains(t, logged, adminToken)
 }
+
+// TestReservedIdempotencyKey checks a client cannot take the command id the
+// ledger uses to close a vote at its deadline.
+func TestReservedIdempotencyKey(t *testing.T) {
+	e := newEnv(t)
+	a := e.formAlliance(consensus, 1)
+	head := e.head(a.ID)
+	ans := e.do("POST", "/v1/alliances/"+a.ID+"/proposals", a.Members[0].Token,
+		map[string]any{"kind": "position", "title": "t", "body": "b"}, "Idempotency-Key", "close:0190a0a0-0000-7000-8000-000000000000")
+	require.Equal(t, 400, ans.Status, "%s", ans.Body)
+	require.Contains(t, string(ans.Body), "the ledger uses it")
+	require.Equal(t, head, e.head(a.ID))
+}

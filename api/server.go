@@ -163,6 +163,10 @@ func (s *Server) caller(r *http.Request) (Identity, error) {
 	return Identity{}, domain.Errorf(domain.Unauthorized, "a bearer token is required")
 }
 
+// ReservedKeyPrefix starts the command ids the ledger itself uses (closing a
+// vote at its deadline); clients may not send such an Idempotency-Key.
+const ReservedKeyPrefix = "close:"
+
 // idempotencyKey is what a command id may look like when a client sends it.
 var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:~+/=-]{1,128}$`)
 
@@ -174,6 +178,11 @@ func commandID(r *http.Request) (string, error) {
 	}
 	if !idempotencyKey.MatchString(key) {
 		return "", domain.Errorf(domain.Invalid, "Idempotency-Key must be 1 to 128 letters, digits or ._:~+/=-")
+	}
+	if strings.HasPrefix(key, ReservedKeyPrefix) {
+		// The ledger closes votes at their deadline under "close:<proposal>";
+		// a client key there could pass for that close and keep a vote open.
+		return "", domain.Errorf(domain.Invalid, "Idempotency-Key may not start with %q: the ledger uses it", ReservedKeyPrefix)
 	}
 	return key, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"accord/api"
 	"accord/domain"
 	"accord/eventstore"
 	"accord/projections"
@@ -30,7 +31,7 @@ const (
 // is the same on every instance, so when several race to close the same vote
 // the log records it once: the others' appends conflict, find the command
 // already there, and stand down.
-func closeCommandID(proposalID string) string { return "close:" + proposalID }
+func closeCommandID(proposalID string) string { return api.ReservedKeyPrefix + proposalID }
 
 // ballot names one vote that may need closing.
 type ballot struct{ allianceID, proposalID string }
