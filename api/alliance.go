@@ -32,15 +32,11 @@ func (s *Server) listAlliances(w http.ResponseWriter, _ *http.Request, caller Id
 }
 
 func (s *Server) getAlliance(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	ids, q, err := readRoute(r, caller)
 	if err != nil {
 		return err
 	}
-	q, err := parseAsOf(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.readState(r, aid, q, func(st domain.Alliance) any { return st })
+	out, err := s.readState(r, ids[0], q, func(st domain.Alliance) any { return st })
 	if err != nil {
 		return err
 	}

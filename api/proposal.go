@@ -53,15 +53,11 @@ func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller I
 }
 
 func (s *Server) listProposals(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	ids, q, err := readRoute(r, caller)
 	if err != nil {
 		return err
 	}
-	q, err := parseAsOf(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.readState(r, aid, q, func(st domain.Alliance) any {
+	out, err := s.readState(r, ids[0], q, func(st domain.Alliance) any {
 		return map[string]any{"proposals": st.Proposals, "seq": st.Seq}
 	})
 	if err != nil {
@@ -72,18 +68,11 @@ func (s *Server) listProposals(w http.ResponseWriter, r *http.Request, caller Id
 }
 
 func (s *Server) getProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	ids, q, err := readRoute(r, caller, "pid")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	q, err := parseAsOf(r)
-	if err != nil {
-		return err
-	}
+	aid, pid := ids[0], ids[1]
 	found := false
 	out, err := s.readState(r, aid, q, func(st domain.Alliance) any {
 		p, ok := st.Proposal(pid)

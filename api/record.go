@@ -18,18 +18,11 @@ import (
 // ?at=, as JSON or, for Accept: text/html or ?format=html, as a printable
 // HTML page of the same record.
 func (s *Server) getRecord(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	aid, err := allianceParam(r, caller)
+	ids, q, err := readRoute(r, caller, "pid")
 	if err != nil {
 		return err
 	}
-	pid, err := pathID(r, "pid")
-	if err != nil {
-		return err
-	}
-	q, err := parseAsOf(r)
-	if err != nil {
-		return err
-	}
+	aid, pid := ids[0], ids[1]
 	html, err := wantsHTML(r)
 	if err != nil {
 		return err

@@ -11,6 +11,31 @@ type noBody struct{}
 // to the alliance at all (the domain checks the rule itself). It returns the
 // alliance id followed by the named ids, or the first thing wrong.
 func writeRoute(r *http.Request, caller Identity, body any, names ...string) ([]string, error) {
+	ids, err := routeIDs(r, caller, names...)
+	if err != nil {
+		return nil, err
+	}
+	if err := decodeBody(r, body); err != nil {
+		return nil, err
+	}
+	return ids, writable(caller, ids[0])
+}
+
+// readRoute reads a time-travelling read route's {aid} (which the caller
+// must be able to read), the other named path ids and ?at_seq= or ?at=. It
+// returns the alliance id followed by the named ids, or the first thing wrong.
+func readRoute(r *http.Request, caller Identity, names ...string) ([]string, asOf, error) {
+	ids, err := routeIDs(r, caller, names...)
+	if err != nil {
+		return nil, asOf{}, err
+	}
+	q, err := parseAsOf(r)
+	return ids, q, err
+}
+
+// routeIDs returns the route's {aid}, checked readable by caller, followed
+// by the other named path ids, each checked as a uuid.
+func routeIDs(r *http.Request, caller Identity, names ...string) ([]string, error) {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return nil, err
@@ -23,8 +48,5 @@ func writeRoute(r *http.Request, caller Identity, body any, names ...string) ([]
 		}
 		ids = append(ids, id)
 	}
-	if err := decodeBody(r, body); err != nil {
-		return nil, err
-	}
-	return ids, writable(caller, aid)
+	return ids, nil
 }
