@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"accord/domain"
+	"accord/eventstore"
 )
 
 func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller Identity) error {
@@ -12,11 +13,19 @@ func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	data, _, err := runFor[domain.CommitmentMade](s, r, caller, ids[0], cmd)
+	res, out, err := s.run(r, caller, ids[0], cmd, commitmentView(cmd.CommitmentID))
 	if err != nil {
 		return err
 	}
-	return s.answerCommitment(w, r, ids[0], data.CommitmentID, http.StatusCreated)
+	data, err := dataOf[domain.CommitmentMade](res)
+	if err != nil {
+		return err
+	}
+	if data.CommitmentID != cmd.CommitmentID { // a retry: the first call's commitment
+		out = commitmentView(data.CommitmentID)(currentState(s, ids[0]))
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
 }
 
 // commitmentCommand decodes and runs a command on commitment {cid} and
@@ -26,22 +35,20 @@ func (s *Server) commitmentCommand(w http.ResponseWriter, r *http.Request, calle
 	if err != nil {
 		return err
 	}
-	if _, _, err := s.run(r, caller, ids[0], build(ids[1]), nil); err != nil {
-		return err
-	}
-	return s.answerCommitment(w, r, ids[0], ids[1], http.StatusOK)
-}
-
-func (s *Server) answerCommitment(w http.ResponseWriter, r *http.Request, aid, cid string, status int) error {
-	out, err := s.readState(r, aid, asOf{}, func(st domain.Alliance) any {
-		c, _ := st.Commitment(cid)
-		return c
-	})
+	_, out, err := s.run(r, caller, ids[0], build(ids[1]), commitmentView(ids[1]))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, out)
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// commitmentView answers a commitment from the state after a command.
+func commitmentView(cid string) eventstore.View {
+	return jsonView(func(st domain.Alliance) any {
+		c, _ := st.Commitment(cid)
+		return c
+	})
 }
 
 func (s *Server) reportProgress(w http.ResponseWriter, r *http.Request, caller Identity) error {

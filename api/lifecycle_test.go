@@ -221,3 +221,19 @@ func TestReservedIdempotencyKey(t *testing.T) {
 	require.Contains(t, string(ans.Body), "the ledger uses it")
 	require.Equal(t, head, e.head(a.ID))
 }
+
+// TestWriteAnswersWhenReadModelsLag checks a stored write answers success
+// from the write side even when the read models cannot catch up in time,
+// rather than a 503 that would invite a retry of a command already stored.
+func TestWriteAnswersWhenReadModelsLag(t *testing.T) {
+	e := newEnv(t)
+	a := e.formAlliance(consensus, 1)
+	base := "/v1/alliances/" + a.ID
+	e.Proj.Close() // the read models stop following the log
+	p := e.must(201, "POST", base+"/proposals", a.Members[0].Token, map[string]any{"kind": "position", "title": "Lagging", "body": "b"})
+	require.Equal(t, "Lagging", p["title"])
+	require.Equal(t, "open", p["status"])
+	head, err := e.Store.Head(t.Context(), a.ID)
+	require.NoError(t, err)
+	require.Equal(t, uint64(5), head.Seq, "the proposal is stored")
+}

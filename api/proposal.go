@@ -37,16 +37,16 @@ func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	data, _, err := runFor[domain.ProposalSubmitted](s, r, caller, ids[0], cmd)
+	res, out, err := s.run(r, caller, ids[0], cmd, proposalView(cmd.ProposalID))
 	if err != nil {
 		return err
 	}
-	out, err := s.readState(r, ids[0], asOf{}, func(st domain.Alliance) any {
-		p, _ := st.Proposal(data.ProposalID)
-		return p
-	})
+	data, err := dataOf[domain.ProposalSubmitted](res)
 	if err != nil {
 		return err
+	}
+	if data.ProposalID != cmd.ProposalID { // a retry: the first call's proposal
+		out = proposalView(data.ProposalID)(currentState(s, ids[0]))
 	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil

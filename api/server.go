@@ -204,8 +204,15 @@ func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Co
 	if err != nil {
 		return res, nil, err
 	}
+	// Wait for the read models, so the caller reads its own write next. The
+	// write is stored whatever happens here: if they lag (e.g. while the
+	// connection to NATS is being re-established), the answer, built from
+	// the write side, still says so rather than a 503 that invites a retry.
 	last := res.Records[len(res.Records)-1]
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	return res, out, s.proj.WaitFor(ctx, aid, last.Event.Seq)
+	if err := s.proj.WaitFor(ctx, aid, last.Event.Seq); err != nil {
+		s.log.Warn("read models lag behind a stored write", "alliance", aid, "seq", last.Event.Seq, "err", err)
+	}
+	return res, out, nil
 }

@@ -1,6 +1,11 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"accord/domain"
+	"accord/eventstore"
+)
 
 // noBody is decoded into by routes that take no fields: it still refuses a
 // body that is not an empty object.
@@ -49,4 +54,12 @@ func routeIDs(r *http.Request, caller Identity, names ...string) ([]string, erro
 		ids = append(ids, id)
 	}
 	return ids, nil
+}
+
+// currentState returns a copy of the read model's current state of an
+// alliance, or the empty state if it has none yet.
+func currentState(s *Server, aid string) domain.Alliance {
+	var out domain.Alliance
+	_ = s.proj.Read(aid, func(st domain.Alliance, _ eventstore.Position) { out = st.Clone() })
+	return out
 }
