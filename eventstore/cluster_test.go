@@ -3,7 +3,6 @@ package eventstore
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -26,28 +25,29 @@ func TestReplicatedConformance(t *testing.T) {
 }
 
 // startCluster starts n clustered servers with JetStream, each in its own
-// directory, and returns an in-process connection to the first.
+// directory, and returns an in-process connection to the first. Every
+// listener takes a port from the kernel as it binds (none is chosen ahead
+// and freed, which another listener could take first): each node after the
+// first routes to the nodes already running, and gossip completes the mesh.
 func startCluster(t *testing.T, n int) *nats.Conn {
 	t.Helper()
-	ports := make([]int, n)
-	routes := make([]string, n)
-	for i := range ports {
-		ports[i] = freePort(t)
-		routes[i] = fmt.Sprintf("nats://127.0.0.1:%d", ports[i])
-	}
 	var servers []*server.Server
-	for i := range ports {
+	var routes []string
+	for i := 0; i < n; i++ {
 		// Routes start only once the client listener is up, so each node
 		// listens for clients too.
 		opts, err := serverOptions(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
 		require.NoError(t, err)
 		opts.ServerName = fmt.Sprintf("accord-%d", i)
-		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: ports[i]}
+		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: server.RANDOM_PORT}
 		opts.Routes = server.RoutesFromStr(strings.Join(routes, ","))
 		srv, err := startServer(opts)
 		require.NoError(t, err)
 		servers = append(servers, srv)
 		t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+		addr := srv.ClusterAddr()
+		require.NotNil(t, addr, "node %d has no route listener", i)
+		routes = append(routes, fmt.Sprintf("nats://%s", addr))
 	}
 	nc, err := ConnectInProcess(servers[0])
 	require.NoError(t, err)
@@ -72,13 +72,4 @@ func openRetrying(t *testing.T, nc *nats.Conn) *Store {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// freePort returns a TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,28 +34,35 @@ type natsCluster struct {
 }
 
 // startNATSCluster starts three clustered JetStream servers, each with its
-// own store directory and fixed ports so that a node can be restarted as
-// itself, and waits until they have elected a JetStream meta leader.
+// own store directory, and waits until they have elected a JetStream meta
+// leader. Every node binds ports the kernel gives it as it starts (none is
+// chosen ahead and freed, which another listener could take first) and
+// routes to the nodes already running; the ports it got are then written
+// into its options, so that a node can be restarted as itself.
 func startNATSCluster(t *testing.T) *natsCluster {
 	t.Helper()
 	c := &natsCluster{t: t}
 	var routes []string
 	for i := range 3 {
-		clusterPort := freeTCPPort(t)
-		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", clusterPort))
 		c.opts = append(c.opts, &server.Options{
 			ServerName: fmt.Sprintf("nats-%d", i+1),
 			Host:       "127.0.0.1",
-			Port:       freeTCPPort(t),
+			Port:       server.RANDOM_PORT,
 			JetStream:  true,
 			StoreDir:   t.TempDir(),
 			NoSigs:     true,
-			Cluster:    server.ClusterOpts{Name: "accord", Host: "127.0.0.1", Port: clusterPort},
+			Cluster:    server.ClusterOpts{Name: "accord", Host: "127.0.0.1", Port: server.RANDOM_PORT},
+			Routes:     server.RoutesFromStr(strings.Join(routes, ",")),
 		})
-	}
-	for i, o := range c.opts {
-		o.Routes = server.RoutesFromStr(strings.Join(routes, ","))
 		c.start(i)
+		client, cluster := c.servers[i].Addr().(*net.TCPAddr), c.servers[i].ClusterAddr()
+		require.NotNil(t, client)
+		require.NotNil(t, cluster)
+		c.opts[i].Port, c.opts[i].Cluster.Port = client.Port, cluster.Port
+		routes = append(routes, fmt.Sprintf("nats://127.0.0.1:%d", cluster.Port))
+	}
+	for _, o := range c.opts {
+		o.Routes = server.RoutesFromStr(strings.Join(routes, ","))
 	}
 	t.Cleanup(func() {
 		for i := range c.servers {

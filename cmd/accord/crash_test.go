@@ -9,11 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,6 +48,9 @@ func TestCrashServeProcess(t *testing.T) {
 	os.Exit(serve(args, os.Stderr))
 }
 
+// listeningLine finds the address accord serve logs once its API listens.
+var listeningLine = regexp.MustCompile(`accord listening.* http=(http://[0-9.:]+)`)
+
 // serveProcess is `accord serve` running as a child process.
 type serveProcess struct {
 	cmd  *exec.Cmd
@@ -59,8 +62,8 @@ type serveProcess struct {
 // waits until its API answers.
 func startServeProcess(t *testing.T, dataDir string, extra ...string) *serveProcess {
 	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t))
-	args, err := json.Marshal(append([]string{"--http", addr, "--data-dir", dataDir, "--nats-listen", "none"}, extra...))
+	// The child binds a port the kernel gives it and logs its address.
+	args, err := json.Marshal(append([]string{"--http", "127.0.0.1:0", "--data-dir", dataDir, "--nats-listen", "none"}, extra...))
 	require.NoError(t, err)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServeProcess$", "-test.count=1")
 	// Only the flags above and the admin token configure it, whatever
@@ -76,7 +79,7 @@ func startServeProcess(t *testing.T, dataDir string, extra ...string) *serveProc
 	t.Cleanup(func() { logFile.Close() })
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	require.NoError(t, cmd.Start())
-	p := &serveProcess{cmd: cmd, api: newLedgerHTTP("http://" + addr), exit: make(chan error, 1)}
+	p := &serveProcess{cmd: cmd, exit: make(chan error, 1)}
 	go func() { p.exit <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -87,9 +90,17 @@ func startServeProcess(t *testing.T, dataDir string, extra ...string) *serveProc
 		}
 	})
 	require.Eventually(t, func() bool {
-		status, _, err := p.api.do(http.MethodGet, "/healthz", "", "", nil)
-		return err == nil && status == http.StatusOK
-	}, 60*time.Second, 50*time.Millisecond, "accord serve did not come up")
+		logs, _ := os.ReadFile(logFile.Name())
+		m := listeningLine.FindSubmatch(logs)
+		if m == nil {
+			return false
+		}
+		p.api = newLedgerHTTP(string(m[1]))
+		return true
+	}, 60*time.Second, 50*time.Millisecond, "accord serve did not log its address")
+	status, _, err := p.api.do(http.MethodGet, "/healthz", "", "", nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, status)
 	return p
 }
 
@@ -409,15 +420,6 @@ func (h *ledgerHTTP) must(t testing.TB, method, path, token string, body any, ke
 	require.NoError(t, err, "%s %s", method, path)
 	require.True(t, status >= 200 && status < 300, "%s %s: %d %v", method, path, status, out)
 	return out
-}
-
-// freeTCPPort returns a loopback TCP port that was free a moment ago.
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func lastLines(raw []byte, n int) string {
