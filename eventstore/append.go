@@ -44,7 +44,7 @@ func (s *Store) Append(ctx context.Context, allianceID string, at Position, even
 		return AppendResult{}, err
 	}
 	commandID := events[0].CommandID
-	ack, err := s.js.PublishMsg(ctx, appendMsg(allianceID, at, commandID, body))
+	ack, err := s.publish(ctx, appendMsg(allianceID, at, commandID, body))
 	switch {
 	case isWrongLastSequence(err):
 		return s.resolveConflict(ctx, allianceID, at, commandID, err)
@@ -133,6 +133,9 @@ func seal(at Position, events []domain.Event) ([]Record, []byte, error) {
 		records = append(records, rec)
 		lines = append(lines, rec.Raw)
 		prev = rec.Hash
+	}
+	if len(lines) == 1 {
+		return records, lines[0], nil
 	}
 	return records, bytes.Join(lines, []byte("\n")), nil
 }

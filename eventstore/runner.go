@@ -175,7 +175,7 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 	}
 	var events []domain.Event
 	var decided []decision
-	inBatch := map[string]*pending{}
+	var inBatch map[string]*pending // only a batch of several can repeat a command
 	for _, p := range batch {
 		if p.done {
 			continue
@@ -194,7 +194,12 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 			decided = append(decided, decision{p: p, n: -1, first: first})
 			continue
 		}
-		inBatch[p.meta.CommandID] = p
+		if multi {
+			if inBatch == nil {
+				inBatch = make(map[string]*pending, len(batch))
+			}
+			inBatch[p.meta.CommandID] = p
+		}
 		evs, err := domain.Decide(work, p.meta, p.cmd)
 		for i := range evs {
 			evs[i].Seq = e.pos.Seq + uint64(len(events)+i+1)

@@ -12,6 +12,7 @@ import (
 // Store is accord's event log on the ACCORD stream. It is safe for concurrent
 // use. It does not own the NATS connection: close that when done.
 type Store struct {
+	nc     *nats.Conn
 	js     jetstream.JetStream
 	stream jetstream.Stream
 }
@@ -39,5 +40,5 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{js: js, stream: stream}, nil
+	return &Store{nc: nc, js: js, stream: stream}, nil
 }
