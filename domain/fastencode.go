@@ -74,6 +74,15 @@ func encodeData(b []byte, d EventData) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the ASCII bytes encoding/json writes as they are (it
+// escapes control characters, quotes, backslashes and <, >, &).
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string escaped the way encoding/json
 // escapes it by default (HTML characters, U+2028 and U+2029 included, and
 // invalid UTF-8 as U+FFFD).
@@ -83,7 +92,7 @@ func appendString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if plainASCII[c] {
 				i++
 				continue
 			}

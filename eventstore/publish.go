@@ -21,9 +21,8 @@ type pubAck struct {
 	Error     *jetstream.APIError `json:"error"`
 }
 
-// publishTimeout bounds a publish whose context has no deadline, as the
-// jetstream client's default does.
-const publishTimeout = 5 * time.Second
+// publishTimeout bounds a publish whose context has no deadline.
+const publishTimeout = appendTimeout
 
 // publish sends m and waits for the stream's acknowledgement. It behaves as
 // jetstream's PublishMsg does (a deadline when ctx has none; two retries
@@ -33,19 +32,25 @@ const publishTimeout = 5 * time.Second
 // append waits for its acknowledgement, so decoding it is on the critical
 // path. Every other answer goes through encoding/json.
 func (s *Store) publish(ctx context.Context, m *nats.Msg) (pubAck, error) {
-	if _, ok := ctx.Deadline(); !ok {
+	request := func() (*nats.Msg, error) { return s.nc.RequestMsgWithContext(ctx, m) }
+	switch _, ok := ctx.Deadline(); {
+	case ctx.Done() == nil:
+		// A context that can never end (the runner's): wait on the
+		// client's pooled timer instead of a context and timer per append.
+		request = func() (*nats.Msg, error) { return s.nc.RequestMsg(m, publishTimeout) }
+	case !ok:
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
 		defer cancel()
 	}
-	resp, err := s.nc.RequestMsgWithContext(ctx, m)
+	resp, err := request()
 	for retry := 0; errors.Is(err, nats.ErrNoResponders) && retry < jetstream.DefaultPubRetryAttempts; retry++ {
 		select {
 		case <-ctx.Done():
 			return pubAck{}, ctx.Err()
 		case <-time.After(jetstream.DefaultPubRetryWait):
 		}
-		resp, err = s.nc.RequestMsgWithContext(ctx, m)
+		resp, err = request()
 	}
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):

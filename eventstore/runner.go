@@ -18,9 +18,9 @@ const DefaultRetries = 8
 // written as one message, so a message stays far below the payload limit.
 const maxBatch = 64
 
-// appendTimeout bounds one write to the log. A batch is written on behalf of
-// several callers, so it must not die with the context of whichever of them
-// happens to lead it.
+// appendTimeout bounds one write to the log, and each read the runner makes
+// of it. A batch is written on behalf of several callers, so it must not die
+// with the context of whichever of them happens to lead it.
 const appendTimeout = 10 * time.Second
 
 // Result is what a command produced: its records (the originals when the
@@ -130,8 +130,10 @@ func (r *Runner) entry(allianceID string) *allianceEntry {
 // process decides and writes one batch, retrying on conflict, and settles
 // every pending command in it.
 func (r *Runner) process(e *allianceEntry, batch []*pending) {
-	ctx, cancel := context.WithTimeout(context.Background(), appendTimeout)
-	defer cancel()
+	// No deadline here: reads bound themselves (bounded), and an append
+	// under a context that cannot be cancelled waits on a pooled timer
+	// (Store.publish) rather than a context and timer of its own each time.
+	ctx := context.Background()
 	for attempt := 0; ; attempt++ {
 		if err := r.catchUp(ctx, e); err != nil {
 			settleUnsettled(batch, err)
@@ -290,6 +292,8 @@ func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID strin
 	if !ok {
 		return nil, false, nil
 	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	from, err := r.store.Locate(ctx, e.allianceID, seq, e.pos)
 	if err != nil {
 		return nil, false, err
@@ -330,6 +334,8 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 	if !e.loaded {
 		e.state, e.pos, e.recent = domain.Alliance{}, Position{}, newRecentCommands()
 	}
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	from := uint64(0)
 	if e.pos.StreamSeq > 0 {
 		from = e.pos.StreamSeq + 1
@@ -348,6 +354,15 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 	}
 	e.loaded, e.stale = true, false
 	return nil
+}
+
+// bounded returns ctx with the append timeout as its deadline when it has
+// none.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, appendTimeout)
 }
 
 func (p *pending) settle(res Result, err error) {
