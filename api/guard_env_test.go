@@ -16,7 +16,6 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
-	"accord/projections"
 )
 
 // guardEnv is testEnv with what the hardening tests also need: the handler
@@ -40,30 +39,14 @@ type guardEnv struct {
 // make many refused requests; the rate-limit tests set their own.
 func newGuardEnv(t *testing.T) *guardEnv {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
+	ctx, nc := startNATS(t)
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-
 	build := func() (*api.Server, *api.Tokens) {
-		store, err := eventstore.Open(ctx, nc)
-		require.NoError(t, err)
-		proj := projections.New(store)
-		require.NoError(t, proj.Start(ctx))
-		t.Cleanup(proj.Close)
-		tokens, err := api.OpenTokens(ctx, js, adminToken, 1)
-		require.NoError(t, err)
-		t.Cleanup(tokens.Close)
+		s, _, _, tokens := buildAPI(t, ctx, nc, log)
 		api.SetAuthFailureLimit(tokens, 1_000_000, time.Minute)
-		s := api.New(api.Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
 		return s, tokens
 	}
 	s, tokens := build()
