@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"accord/api"
@@ -53,43 +50,9 @@ func newEnvWithLog(t *testing.T, w io.Writer) *testEnv {
 // directory, logging to w; everything stops when the test or benchmark ends.
 func newAPI(tb testing.TB, w io.Writer) (*api.Server, *eventstore.Store, *projections.Projection) {
 	tb.Helper()
-	ctx, nc := startNATS(tb)
-	s, store, proj, _ := buildAPI(tb, ctx, nc, slog.New(slog.NewTextHandler(w, nil)))
+	ctx, nc := api.StartTestNATS(tb)
+	s, store, proj, _ := api.BuildTestAPI(tb, ctx, nc, adminToken, slog.New(slog.NewTextHandler(w, nil)))
 	return s, store, proj
-}
-
-// startNATS starts an embedded JetStream in a temporary directory and
-// connects to it in process; both, and the context, end with tb.
-func startNATS(tb testing.TB) (context.Context, *nats.Conn) {
-	tb.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
-	require.NoError(tb, err)
-	tb.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(tb, err)
-	tb.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	tb.Cleanup(cancel)
-	return ctx, nc
-}
-
-// buildAPI builds one accord API instance over nc, as `accord serve` does:
-// store, read models, tokens and runner, all closed when tb ends. Several
-// instances over one nc run as a scaled-out deployment does.
-func buildAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, log *slog.Logger) (*api.Server, *eventstore.Store, *projections.Projection, *api.Tokens) {
-	tb.Helper()
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(tb, err)
-	proj := projections.New(store)
-	require.NoError(tb, proj.Start(ctx))
-	tb.Cleanup(proj.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(tb, err)
-	tokens, err := api.OpenTokens(ctx, js, adminToken, 1)
-	require.NoError(tb, err)
-	tb.Cleanup(tokens.Close)
-	s := api.New(api.Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
-	return s, store, proj, tokens
 }
 
 // answer is a decoded HTTP answer.

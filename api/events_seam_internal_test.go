@@ -16,11 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
-
-	"accord/eventstore"
-	"accord/projections"
 )
 
 // countingHandler counts log records by message.
@@ -55,25 +51,8 @@ func (h *countingHandler) count(prefix string) int {
 // need the package's insides (a tiny live buffer).
 func seamStack(t *testing.T, logs slog.Handler) (url string) {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(t, err)
-	proj := projections.New(store)
-	require.NoError(t, proj.Start(ctx))
-	t.Cleanup(proj.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	tokens, err := OpenTokens(ctx, js, "admin", 1)
-	require.NoError(t, err)
-	t.Cleanup(tokens.Close)
-	s := New(Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: slog.New(logs)})
+	ctx, nc := StartTestNATS(t)
+	s, _, _, _ := BuildTestAPI(t, ctx, nc, "admin", slog.New(logs))
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
 	return hs.URL

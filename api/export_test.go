@@ -1,6 +1,52 @@
 package api
 
-import "time"
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+
+	"accord/eventstore"
+	"accord/projections"
+)
+
+// StartTestNATS starts an embedded JetStream in a temporary directory and
+// connects to it in process; both, and the context, end with tb.
+func StartTestNATS(tb testing.TB) (context.Context, *nats.Conn) {
+	tb.Helper()
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
+	require.NoError(tb, err)
+	tb.Cleanup(srv.Shutdown)
+	nc, err := eventstore.ConnectInProcess(srv)
+	require.NoError(tb, err)
+	tb.Cleanup(nc.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	tb.Cleanup(cancel)
+	return ctx, nc
+}
+
+// BuildTestAPI builds one API instance over nc, as accord serve does: store,
+// read models, tokens (with adminToken) and runner, all closed when tb
+// ends. Several instances over one nc run as a scaled-out deployment does.
+func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken string, log *slog.Logger) (*Server, *eventstore.Store, *projections.Projection, *Tokens) {
+	tb.Helper()
+	store, err := eventstore.Open(ctx, nc)
+	require.NoError(tb, err)
+	proj := projections.New(store)
+	require.NoError(tb, proj.Start(ctx))
+	tb.Cleanup(proj.Close)
+	js, err := jetstream.New(nc)
+	require.NoError(tb, err)
+	tokens, err := OpenTokens(ctx, js, adminToken, 1)
+	require.NoError(tb, err)
+	tb.Cleanup(tokens.Close)
+	s := New(Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
+	return s, store, proj, tokens
+}
 
 // SetAuthFailureLimit sets how many failed authentications an address may
 // make in a row, and the window in which it earns them all back.

@@ -39,13 +39,13 @@ type guardEnv struct {
 // make many refused requests; the rate-limit tests set their own.
 func newGuardEnv(t *testing.T) *guardEnv {
 	t.Helper()
-	ctx, nc := startNATS(t)
+	ctx, nc := api.StartTestNATS(t)
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	build := func() (*api.Server, *api.Tokens) {
-		s, _, _, tokens := buildAPI(t, ctx, nc, log)
+		s, _, _, tokens := api.BuildTestAPI(t, ctx, nc, adminToken, log)
 		api.SetAuthFailureLimit(tokens, 1_000_000, time.Minute)
 		return s, tokens
 	}
