@@ -207,10 +207,13 @@ type ProgressReported struct {
 	Note         string  `json:"note"`
 }
 
-// CommitmentFulfilled records a commitment met.
+// CommitmentFulfilled records a commitment met, with its final value. Lines
+// stored before value existed have none: their final value is the last one
+// reported (FinalValue says so), and they keep their bytes.
 type CommitmentFulfilled struct {
-	CommitmentID string `json:"commitment_id"`
-	Note         string `json:"note"`
+	CommitmentID string   `json:"commitment_id"`
+	Note         string   `json:"note"`
+	Value        *float64 `json:"value,omitempty"`
 }
 
 // CommitmentWithdrawn records a commitment given up.

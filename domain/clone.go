@@ -68,5 +68,9 @@ func (v *Voting) clone() *Voting {
 
 func (c Commitment) clone() Commitment {
 	c.Progress = slices.Clone(c.Progress)
+	if c.Value != nil {
+		v := *c.Value
+		c.Value = &v
+	}
 	return c
 }

@@ -28,7 +28,7 @@ func oneOfEach() []EventData {
 		CharterAmended{Charter: Charter{RuleUnanimity, "2/3", "1/1"}, ProposalID: prop},
 		CommitmentMade{CommitmentID: cmt, MemberID: m1, ProposalID: prop, Description: "Publish", Metric: "sites", Target: -1.25, Due: "2027-06-30"},
 		ProgressReported{CommitmentID: cmt, Value: 0.1, Note: "n"},
-		CommitmentFulfilled{CommitmentID: cmt, Note: "done"},
+		CommitmentFulfilled{CommitmentID: cmt, Note: "done", Value: ptr(3.5)},
 		CommitmentWithdrawn{CommitmentID: cmt, Note: "cut"},
 	}
 }

@@ -119,10 +119,12 @@ type ReportProgress struct {
 	Note         string  `json:"note"`
 }
 
-// FulfilCommitment marks a commitment met (its member).
+// FulfilCommitment marks a commitment met (its member). Value is the final
+// value; without it the last reported value stands (0 when none was).
 type FulfilCommitment struct {
-	CommitmentID string `json:"-"`
-	Note         string `json:"note"`
+	CommitmentID string   `json:"-"`
+	Note         string   `json:"note"`
+	Value        *float64 `json:"value,omitempty"`
 }
 
 // WithdrawCommitment gives a commitment up (its member).

@@ -7,7 +7,7 @@ import (
 
 // Commitment is a member's measurable commitment on an adopted proposal.
 // Status is open, fulfilled or withdrawn; Progress lists each report in
-// ledger order.
+// ledger order. Value is the final value, set once it is fulfilled.
 type Commitment struct {
 	ID          string     `json:"id"`
 	MemberID    string     `json:"member_id"`
@@ -18,6 +18,7 @@ type Commitment struct {
 	Due         string     `json:"due"`
 	Status      string     `json:"status"`
 	Progress    []Progress `json:"progress"`
+	Value       *float64   `json:"value,omitempty"`
 }
 
 // Progress is one measured value reported on a commitment.
@@ -70,15 +71,44 @@ func (d decision) reportProgress(c ReportProgress) ([]EventData, error) {
 	return one(ProgressReported{CommitmentID: cm.ID, Value: c.Value, Note: c.Note})
 }
 
+// LatestValue returns the last value reported on the commitment, or 0 when
+// none was.
+func (c Commitment) LatestValue() float64 {
+	if len(c.Progress) == 0 {
+		return 0
+	}
+	return c.Progress[len(c.Progress)-1].Value
+}
+
+// FinalValue returns the value the fulfilment of c records: its own, or, for
+// a line stored before it carried one, the last value reported on c before
+// it (0 when none was).
+func (d CommitmentFulfilled) FinalValue(c Commitment) float64 {
+	if d.Value != nil {
+		return *d.Value
+	}
+	return c.LatestValue()
+}
+
+// fulfilCommitment always records the final value: the one given, else the
+// last reported, else 0 (nothing was measured).
 func (d decision) fulfilCommitment(c FulfilCommitment) ([]EventData, error) {
 	if err := checkText("note", c.Note, false); err != nil {
 		return nil, err
+	}
+	if c.Value != nil {
+		if err := checkFinite("value", *c.Value); err != nil {
+			return nil, err
+		}
 	}
 	cm, err := d.ownOpenCommitment(c.CommitmentID, "fulfil it")
 	if err != nil {
 		return nil, err
 	}
-	return one(CommitmentFulfilled{CommitmentID: cm.ID, Note: c.Note})
+	out := CommitmentFulfilled{CommitmentID: cm.ID, Note: c.Note, Value: c.Value}
+	value := out.FinalValue(cm)
+	out.Value = &value
+	return one(out)
 }
 
 func (d decision) withdrawCommitment(c WithdrawCommitment) ([]EventData, error) {

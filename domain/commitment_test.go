@@ -1,8 +1,11 @@
 package domain
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestMakeCommitment(t *testing.T) {
@@ -55,8 +58,19 @@ func TestReportProgress(t *testing.T) {
 
 func TestFulfilAndWithdrawCommitment(t *testing.T) {
 	run(t, []scenario{
-		{name: "fulfil", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "done"},
-			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "done"})},
+		{name: "fulfil with nothing reported records 0", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "done"},
+			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "done", Value: ptr(0.0)})},
+		{name: "fulfil records the last report", given: committed(ProgressReported{CommitmentID: cmt, Value: 4}, ProgressReported{CommitmentID: cmt, Value: 7.5}),
+			as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "done"},
+			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "done", Value: ptr(7.5)})},
+		{name: "fulfil with a final value", given: committed(ProgressReported{CommitmentID: cmt, Value: 4}),
+			as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "done", Value: ptr(10.0)},
+			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "done", Value: ptr(10.0)})},
+		{name: "fulfil with a final value of 0", given: committed(ProgressReported{CommitmentID: cmt, Value: 4}),
+			as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Value: ptr(0.0)},
+			then: then(CommitmentFulfilled{CommitmentID: cmt, Value: ptr(0.0)})},
+		{name: "fulfil with an infinite value", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Value: ptr(math.Inf(-1))},
+			err: Invalid, msg: "value must be a finite number"},
 		{name: "withdraw", given: committed(), as: asMember(m1), when: WithdrawCommitment{CommitmentID: cmt, Note: "budget cut"},
 			then: then(CommitmentWithdrawn{CommitmentID: cmt, Note: "budget cut"})},
 		{name: "fulfil by another", given: committed(), as: asMember(m2), when: FulfilCommitment{CommitmentID: cmt}, err: Forbidden, msg: "can fulfil it"},
@@ -70,7 +84,59 @@ func TestFulfilAndWithdrawCommitment(t *testing.T) {
 		{name: "no such commitment", given: committed(), as: asMember(m1), when: WithdrawCommitment{CommitmentID: id(51)}, err: NotFound, msg: "no commitment"},
 		{name: "bad id", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: "c"}, err: Invalid, msg: `commitment id "c" is not a uuid`},
 		{name: "tab and newline in note", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "a\tb\nc"},
-			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "a\tb\nc"})},
+			then: then(CommitmentFulfilled{CommitmentID: cmt, Note: "a\tb\nc", Value: ptr(0.0)})},
 		{name: "vertical tab in note", given: committed(), as: asMember(m1), when: FulfilCommitment{CommitmentID: cmt, Note: "a\vb"}, err: Invalid, msg: "U+000B"},
 	})
+}
+
+// A CommitmentFulfilled stored before it carried value means the last
+// reported value (0 with none); one that carries it means that value. The
+// state shows it as the commitment's value once fulfilled.
+func TestFulfilledValue(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		given []EventData
+		want  *float64
+	}{
+		{"open", committed(ProgressReported{CommitmentID: cmt, Value: 3}), nil},
+		{"old event after reports", committed(ProgressReported{CommitmentID: cmt, Value: 3}, ProgressReported{CommitmentID: cmt, Value: 8},
+			CommitmentFulfilled{CommitmentID: cmt}), ptr(8.0)},
+		{"old event with no report", committed(CommitmentFulfilled{CommitmentID: cmt}), ptr(0.0)},
+		{"given value", committed(ProgressReported{CommitmentID: cmt, Value: 3}, CommitmentFulfilled{CommitmentID: cmt, Value: ptr(12.0)}), ptr(12.0)},
+		{"withdrawn", committed(ProgressReported{CommitmentID: cmt, Value: 3}, CommitmentWithdrawn{CommitmentID: cmt}), nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := fold(t, c.given)
+			cm, ok := s.Commitment(cmt)
+			require.True(t, ok)
+			require.Equal(t, c.want, cm.Value)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal([]byte(stateJSON(t, s)), &got))
+			shown := got["commitments"].([]any)[0].(map[string]any)
+			if c.want == nil {
+				require.NotContains(t, shown, "value")
+				return
+			}
+			require.Equal(t, *c.want, shown["value"])
+		})
+	}
+}
+
+// A line stored before CommitmentFulfilled carried value decodes without
+// one and keeps its bytes; a new one with value 0 writes it.
+func TestFulfilledLineKeepsItsBytes(t *testing.T) {
+	old := `{"id":"` + id(501) + `","alliance_id":"` + aid + `","seq":12,"type":"CommitmentFulfilled","v":1,"at":"2026-11-22T10:00:00Z",` +
+		`"actor":{"id":"` + id(99) + `","role":"member","member_id":"` + m1 + `"},"command_id":"c","prev_hash":"` + ZeroHash + `",` +
+		`"data":{"commitment_id":"` + cmt + `","note":"done"}}`
+	e, err := Decode([]byte(old))
+	require.NoError(t, err)
+	require.Equal(t, CommitmentFulfilled{CommitmentID: cmt, Note: "done"}, e.Data)
+	again, err := Encode(e)
+	require.NoError(t, err)
+	require.Equal(t, old, string(again))
+
+	e.Data = CommitmentFulfilled{CommitmentID: cmt, Note: "done", Value: ptr(0.0)}
+	line, err := Encode(e)
+	require.NoError(t, err)
+	require.Contains(t, string(line), `"data":{"commitment_id":"`+cmt+`","note":"done","value":0}}`)
 }

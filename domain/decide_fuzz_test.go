@@ -62,7 +62,7 @@ func decideSeeds() [][]byte {
 			[]byte{actConvener, 12, 0},                           // close: adopted
 			[]byte{actMember1, 13, 0, 0, 10, 10, 1, 0},           // commitment 0
 			[]byte{actMember1, 14, 0, 3, 10},                     // progress
-			[]byte{actMember1, 15, 0, 10},                        // fulfilled
+			[]byte{actMember1, 15, 0, 10, 1, 6},                  // fulfilled at 100
 			[]byte{actMember2, 13, 1, 0, 10, 10, 1, 0},           // commitment 1
 			[]byte{actMember2, 16, 1, 10},                        // withdrawn
 			[]byte{actConvener, 4, 2, 0, 1, 0, 10, 10, 10, 1, 0}, // workgroup of members 1 and 2
@@ -216,7 +216,12 @@ func fuzzCommand(in *[]byte) domain.Command {
 	case 14:
 		return domain.ReportProgress{CommitmentID: commitment(), Value: fuzzNumber(in), Note: fuzzText(in)}
 	case 15:
-		return domain.FulfilCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
+		c := domain.FulfilCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
+		if b := next(in); b%2 == 1 {
+			v := fuzzNumber(in)
+			c.Value = &v
+		}
+		return c
 	case 16:
 		return domain.WithdrawCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
 	}

@@ -117,6 +117,8 @@ func (a *Alliance) evolveCommitment(e Event) {
 		c.Progress = append(c.Progress, Progress{Value: d.Value, Note: d.Note, Seq: e.Seq, At: e.At})
 	case CommitmentFulfilled:
 		c.Status = StatusFulfilled
+		value := d.FinalValue(*c)
+		c.Value = &value
 	case CommitmentWithdrawn:
 		c.Status = StatusWithdrawn
 	}

@@ -54,9 +54,10 @@ func (p Proposal) tally() Tally {
 // Judge applies a charter's decision rule to a tally among eligible members
 // and returns the VotingClosed data without its proposal id. Arithmetic is on
 // integers only. It returns Internal if the charter is not valid: rules are
-// validated when they enter the ledger, so a bad one here is a bug.
+// validated when they enter the ledger, so a bad one here is a bug. A rule
+// recorded before the bounds NormalizeCharter sets is judged as it reads.
 func Judge(rule Charter, t Tally, eligible int) (VotingClosed, error) {
-	rule, err := NormalizeCharter(rule)
+	rule, err := CharterInForce(rule)
 	if err != nil {
 		return VotingClosed{}, Errorf(Internal, "the rule in force is not valid: %s", MessageOf(err))
 	}

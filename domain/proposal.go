@@ -50,6 +50,17 @@ func (p Proposal) Amendment(id string) (Amendment, bool) {
 	return Amendment{}, false
 }
 
+// pendingAmendment returns the proposal's first amendment still awaiting
+// its author's answer, and false when none is.
+func (p Proposal) pendingAmendment() (Amendment, bool) {
+	for _, a := range p.Amendments {
+		if a.Status == StatusProposed {
+			return a, true
+		}
+	}
+	return Amendment{}, false
+}
+
 func (d decision) submitProposal(c SubmitProposal) ([]EventData, error) {
 	if err := d.by.mustBeMember("submit proposals"); err != nil {
 		return nil, err

@@ -70,17 +70,45 @@ func digits(s string) bool {
 	return true
 }
 
-// NormalizeCharter validates a charter and fills in its defaults: rule
-// consensus, quorum 1/2, the rule's default threshold. It returns an Invalid
-// error naming the field at fault. Majority and unanimity take no threshold
-// of their own, so another value than theirs is refused rather than ignored.
+// NormalizeCharter validates a charter entering the ledger (forming an
+// alliance, proposing a charter) and fills in its defaults: rule consensus,
+// quorum 1/2, the rule's default threshold. A quorum lies in (0, 1]; a
+// consensus or supermajority threshold in [1/2, 1]. Majority and unanimity
+// take no threshold of their own, so another value than theirs is refused
+// rather than ignored. It returns an Invalid error naming the field at fault.
 func NormalizeCharter(c Charter) (Charter, error) {
+	c, q, t, err := parseCharter(c)
+	if err != nil {
+		return Charter{}, err
+	}
+	if q.Num == 0 {
+		return Charter{}, Errorf(Invalid, "charter quorum %s is not more than 0: a quorum lies in (0, 1]", c.Quorum)
+	}
+	if takesThreshold(c.DecisionRule) && 2*t.Num < t.Den {
+		return Charter{}, Errorf(Invalid, "charter threshold %s is under 1/2: a %s threshold lies in [1/2, 1]", c.Threshold, c.DecisionRule)
+	}
+	return c, nil
+}
+
+// CharterInForce fills in the defaults of a charter already in the ledger
+// (the alliance's, or a rule frozen at an opening) as NormalizeCharter does,
+// but holds it only to the checks every recorded charter passed: a rule
+// recorded before the bounds on quorum and threshold keeps its meaning. It
+// returns an Invalid error naming the field at fault.
+func CharterInForce(c Charter) (Charter, error) {
+	c, _, _, err := parseCharter(c)
+	return c, err
+}
+
+// parseCharter fills in a charter's defaults and parses its fractions,
+// refusing an unknown rule and a threshold on a rule that has its own.
+func parseCharter(c Charter) (Charter, Fraction, Fraction, error) {
 	if c.DecisionRule == "" {
 		c.DecisionRule = RuleConsensus
 	}
 	def, ok := defaultThreshold[c.DecisionRule]
 	if !ok {
-		return Charter{}, Errorf(Invalid, "charter decision_rule %s is not one of consensus, unanimity, supermajority, majority", clip(c.DecisionRule))
+		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter decision_rule %s is not one of consensus, unanimity, supermajority, majority", clip(c.DecisionRule))
 	}
 	if c.Quorum == "" {
 		c.Quorum = DefaultQuorum
@@ -88,17 +116,24 @@ func NormalizeCharter(c Charter) (Charter, error) {
 	if c.Threshold == "" {
 		c.Threshold = def
 	}
-	if _, err := ParseFraction(c.Quorum); err != nil {
-		return Charter{}, Errorf(Invalid, "charter quorum: %s", MessageOf(err))
+	q, err := ParseFraction(c.Quorum)
+	if err != nil {
+		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter quorum: %s", MessageOf(err))
 	}
 	t, err := ParseFraction(c.Threshold)
 	if err != nil {
-		return Charter{}, Errorf(Invalid, "charter threshold: %s", MessageOf(err))
+		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter threshold: %s", MessageOf(err))
 	}
-	if fixed := c.DecisionRule == RuleMajority || c.DecisionRule == RuleUnanimity; fixed && !sameValue(t, def) {
-		return Charter{}, Errorf(Invalid, "charter threshold %s does not apply to %s, whose threshold is %s: leave it out", c.Threshold, c.DecisionRule, def)
+	if !takesThreshold(c.DecisionRule) && !sameValue(t, def) {
+		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter threshold %s does not apply to %s, whose threshold is %s: leave it out", c.Threshold, c.DecisionRule, def)
 	}
-	return c, nil
+	return c, q, t, nil
+}
+
+// takesThreshold reports whether a rule's threshold is the charter's to
+// choose (consensus, supermajority) rather than fixed (majority, unanimity).
+func takesThreshold(rule string) bool {
+	return rule == RuleConsensus || rule == RuleSupermajority
 }
 
 func sameValue(f Fraction, s string) bool {

@@ -64,7 +64,10 @@ func (d decision) openVoting(c OpenVoting) ([]EventData, error) {
 	if p.Status != StatusOpen {
 		return nil, p.notOpen("put to a vote")
 	}
-	rule, err := NormalizeCharter(d.s.Charter)
+	if a, ok := p.pendingAmendment(); ok {
+		return nil, Errorf(Conflict, "amendment %s is still pending on proposal %s: its author accepts or rejects it before voting opens, so the version voted on is final", a.ID, p.ID)
+	}
+	rule, err := CharterInForce(d.s.Charter)
 	if err != nil {
 		return nil, Errorf(Internal, "the charter of alliance %s is not valid: %s", d.s.ID, MessageOf(err))
 	}

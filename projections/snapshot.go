@@ -15,7 +15,8 @@ import (
 // SnapshotSchema is the version of the snapshot format and of the state it
 // holds. Bump it whenever domain.Alliance or Evolve changes meaning: older
 // snapshots are then ignored and the read models rebuilt from the log.
-const SnapshotSchema = 1
+// Schema 2: a fulfilled commitment holds its final value.
+const SnapshotSchema = 2
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.

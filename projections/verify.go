@@ -382,7 +382,7 @@ func (c *chain) checkOpening(d domain.VotingOpened, fail failf) error {
 	if d.Version != p.Version {
 		return fail("voting on proposal %s opened on version %d, but it was at version %d", p.ID, d.Version, p.Version)
 	}
-	rule, err := domain.NormalizeCharter(c.state.Charter)
+	rule, err := domain.CharterInForce(c.state.Charter)
 	if err != nil {
 		return fail("the charter in force is not valid: %s", domain.MessageOf(err))
 	}

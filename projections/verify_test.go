@@ -111,6 +111,12 @@ func (l *memLedger) run(actor domain.Actor, cmd domain.Command) {
 	m := domain.Meta{AllianceID: l.aid, CommandID: fmt.Sprintf("cmd-%d", len(l.lines)+1), At: l.clock, Actor: actor}
 	events, err := domain.Decide(l.state, m, cmd)
 	require.NoError(l.t, err, "%s", cmd.CommandName())
+	l.seal(events)
+}
+
+// seal stores events as the store does: id, seq, prev_hash, encode.
+func (l *memLedger) seal(events []domain.Event) {
+	l.t.Helper()
 	for _, e := range events {
 		e.ID = testID(100000 + len(l.lines))
 		e.Seq = uint64(len(l.lines) + 1)
