@@ -8,9 +8,12 @@ import (
 )
 
 func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	cmd := domain.MakeCommitment{CommitmentID: newID()}
+	var cmd domain.MakeCommitment
 	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
+		return err
+	}
+	if r, cmd.CommitmentID, err = created(r, ids[0], domain.CreatesCommitment); err != nil {
 		return err
 	}
 	res, out, err := s.run(r, caller, ids[0], cmd, commitmentView(cmd.CommitmentID))
@@ -21,7 +24,7 @@ func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	if data.CommitmentID != cmd.CommitmentID { // a retry: the first call's commitment
+	if data.CommitmentID != cmd.CommitmentID { // a retry of a command recorded before ids were derived
 		out = commitmentView(data.CommitmentID)(currentState(s, ids[0]))
 	}
 	writeJSON(w, http.StatusCreated, out)

@@ -32,9 +32,12 @@ func proposalView(pid string) eventstore.View {
 }
 
 func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	cmd := domain.SubmitProposal{ProposalID: newID()}
+	var cmd domain.SubmitProposal
 	ids, err := writeRoute(r, caller, &cmd)
 	if err != nil {
+		return err
+	}
+	if r, cmd.ProposalID, err = created(r, ids[0], domain.CreatesProposal); err != nil {
 		return err
 	}
 	res, out, err := s.run(r, caller, ids[0], cmd, proposalView(cmd.ProposalID))
@@ -45,7 +48,7 @@ func (s *Server) submitProposal(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	if data.ProposalID != cmd.ProposalID { // a retry: the first call's proposal
+	if data.ProposalID != cmd.ProposalID { // a retry of a command recorded before ids were derived
 		out = proposalView(data.ProposalID)(currentState(s, ids[0]))
 	}
 	writeJSON(w, http.StatusCreated, out)
@@ -92,9 +95,12 @@ func (s *Server) getProposal(w http.ResponseWriter, r *http.Request, caller Iden
 // proposeAmendment answers the new amendment with its id, which the author
 // of the proposal needs to accept or reject it.
 func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	cmd := domain.ProposeAmendment{AmendmentID: newID()}
+	var cmd domain.ProposeAmendment
 	ids, err := writeRoute(r, caller, &cmd, "pid")
 	if err != nil {
+		return err
+	}
+	if r, cmd.AmendmentID, err = created(r, ids[0], domain.CreatesAmendment); err != nil {
 		return err
 	}
 	cmd.ProposalID = ids[1]

@@ -170,8 +170,16 @@ const ReservedKeyPrefix = "close:"
 // idempotencyKey is what a command id may look like when a client sends it.
 var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:~+/=-]{1,128}$`)
 
-// commandID returns the request's Idempotency-Key, or a new uuid.
+// commandKey carries a request's command id once a handler has fixed it.
+type commandKey struct{}
+
+// commandID returns the request's command id: the one fixed by withCommand,
+// else its Idempotency-Key, else a new uuid. It returns an Invalid error for
+// a key of the wrong form.
 func commandID(r *http.Request) (string, error) {
+	if cid, ok := r.Context().Value(commandKey{}).(string); ok {
+		return cid, nil
+	}
 	key := r.Header.Get("Idempotency-Key")
 	if key == "" {
 		return uuid.Must(uuid.NewV7()).String(), nil
@@ -187,8 +195,19 @@ func commandID(r *http.Request) (string, error) {
 	return key, nil
 }
 
-// newID mints the id of a new alliance, member, proposal…
-func newID() string { return uuid.Must(uuid.NewV7()).String() }
+// created fixes the request's command id (so the command that run records
+// carries the same one, even when the client sent no Idempotency-Key) and
+// returns the request with it and the id of what the command creates in
+// alliance aid ("" for a new alliance), derived from it: a retried creation
+// creates the same id. It returns an Invalid error for a bad key.
+func created(r *http.Request, aid string, what domain.Creation) (*http.Request, string, error) {
+	cid, err := commandID(r)
+	if err != nil {
+		return r, "", err
+	}
+	r = r.WithContext(context.WithValue(r.Context(), commandKey{}, cid))
+	return r, domain.CreatedID(aid, cid, what), nil
+}
 
 // run executes a command for caller in alliance aid and waits until the read
 // models reflect it, so the caller reads its own write next.
