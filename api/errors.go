@@ -19,6 +19,8 @@ func statusOf(k domain.Kind) int {
 		return http.StatusForbidden
 	case domain.NotFound:
 		return http.StatusNotFound
+	case domain.MethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case domain.Conflict:
 		return http.StatusConflict
 	case domain.TooLarge:

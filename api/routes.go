@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"accord/domain"
@@ -58,9 +59,35 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/", s.notFound)
 }
 
-// notFound answers unknown routes in the documented error shape.
+// notFound answers what no route takes, in the documented error shape: 405
+// with an Allow header when the path is a route's under other methods (the
+// catch-all "/" below would otherwise hide them from the mux), else 404.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, domain.Errorf(domain.NotFound, "no route %s %s", r.Method, truncate(r.URL.Path, 200)))
+	path := truncate(r.URL.Path, 200)
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.writeError(w, r, domain.Errorf(domain.MethodNotAllowed, "%s %s: this path takes %s", r.Method, path, strings.Join(allow, ", ")))
+		return
+	}
+	s.writeError(w, r, domain.Errorf(domain.NotFound, "no route %s %s", r.Method, path))
+}
+
+// routeMethods are the methods a path is asked about, in the order Allow
+// lists them.
+var routeMethods = []string{http.MethodDelete, http.MethodGet, http.MethodHead, http.MethodPatch, http.MethodPost, http.MethodPut}
+
+// allowedMethods returns the methods some route takes on r's path (HEAD
+// wherever GET is), or none when only the catch-all matches it.
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range routeMethods {
+		probe := r.WithContext(r.Context()) // a shallow copy, to ask the mux
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

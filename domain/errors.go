@@ -22,6 +22,10 @@ const (
 	Internal     Kind = "internal"     // a bug or an unexpected failure
 )
 
+// MethodNotAllowed is the kind of a request for a known path with a method
+// that path does not take.
+const MethodNotAllowed Kind = "method_not_allowed"
+
 // Error is a ledger error with a kind and a message a person understands.
 type Error struct {
 	Kind    Kind
