@@ -41,8 +41,9 @@ func OpenAPI() oaObj {
 			"version": "1",
 			"summary": "An event-sourced consensus ledger for multi-sector alliances.",
 			"description": "Every write is an immutable event on a hash-chained, per-alliance ledger. " +
-				"Errors answer {\"error\":{\"code\",\"message\"}}. Writes take an Idempotency-Key header: " +
-				"the same key again is recorded once and answers as the first call did. " +
+				"Errors answer {\"error\":{\"code\",\"message\"}}; a known path asked with another method answers 405 with Allow. " +
+				"Writes take an Idempotency-Key header: the same key again is recorded once and answers as the first call did, " +
+				"with the same ids (the ids a command creates are derived from it). " +
 				"The export format and how to verify it independently are in docs/VERIFYING.md.",
 		},
 		"security":   []any{oaObj{"bearer": []any{}}, oaObj{"session": []any{}}},
@@ -294,12 +295,15 @@ func oaAddCommitments(add oaAdder, aid any) {
 		body:   oaObject([]string{"value"}, oaObj{"value": oaNum("The measured value."), "note": oaStr("")}),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
-	for verb, what := range map[string]string{"fulfil": "Mark a commitment fulfilled (its member)", "withdraw": "Withdraw a commitment (its member)"} {
-		add("POST", base+"/{cid}/"+verb, oaOp{
-			summary: what, params: []any{aid, cid}, write: true,
-			body: oaObject(nil, oaObj{"note": oaStr("")}), okDesc: "The commitment.", okSchema: commitment,
-		})
-	}
+	add("POST", base+"/{cid}/fulfil", oaOp{
+		summary: "Mark a commitment fulfilled (its member)", params: []any{aid, cid}, write: true,
+		body:   oaObject(nil, oaObj{"note": oaStr(""), "value": oaNum("The final value; without it, the last reported value (0 when none was).")}),
+		okDesc: "The commitment.", okSchema: commitment,
+	})
+	add("POST", base+"/{cid}/withdraw", oaOp{
+		summary: "Withdraw a commitment (its member)", params: []any{aid, cid}, write: true,
+		body: oaObject(nil, oaObj{"note": oaStr("")}), okDesc: "The commitment.", okSchema: commitment,
+	})
 }
 
 func oaAddAudit(add oaAdder, aid any) {
@@ -483,13 +487,14 @@ func oaComponents() oaObj {
 func oaSchemas() oaObj {
 	sc := oaObj{
 		"Error": oaObject([]string{"error"}, oaObj{"error": oaObject([]string{"code", "message"}, oaObj{
-			"code":    oaEnum("invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "unavailable", "internal"),
+			"code": oaEnum("invalid", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large",
+				"rate_limited", "unavailable", "internal"),
 			"message": oaStr("What is wrong, in words a person understands."),
 		})}),
 		"Charter": oaObject([]string{"decision_rule", "quorum", "threshold"}, oaObj{
 			"decision_rule": oaEnum("consensus", "unanimity", "supermajority", "majority"),
-			"quorum":        oaFraction("Least share of the eligible who must take part (default 1/2)."),
-			"threshold":     oaFraction("Share of agree needed (consensus default 3/4, supermajority 2/3; fixed for majority and unanimity)."),
+			"quorum":        oaFraction("Least share of the eligible who must take part, more than 0 and at most 1 (default 1/2)."),
+			"threshold":     oaFraction("Share of agree needed, from 1/2 to 1 (consensus default 3/4, supermajority 2/3; fixed for majority and unanimity, which refuse another)."),
 		}),
 		"Actor": oaObject([]string{"id", "role"}, oaObj{
 			"id": oaUuidSchema(), "role": oaEnum("admin", "convener", "member", "observer", "system"), "member_id": oaUuidSchema(),
@@ -548,6 +553,7 @@ func oaSchemas() oaObj {
 			"id": oaUuidSchema(), "member_id": oaUuidSchema(), "proposal_id": oaUuidSchema(), "description": oaStr(""),
 			"metric": oaStr(""), "target": oaNum(""), "due": oaStr(""), "status": oaEnum("open", "fulfilled", "withdrawn"),
 			"progress": oaArray(oaObject([]string{"value", "note", "seq", "at"}, oaObj{"value": oaNum(""), "note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")})),
+			"value":    oaNum("The final value, once fulfilled."),
 		}),
 		"Verification": oaObj{"oneOf": []any{
 			oaObject([]string{"ok", "events", "decisions", "head", "checked"}, oaObj{

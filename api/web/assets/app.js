@@ -639,7 +639,8 @@
     $('commitments').replaceChildren(...cs.map((c) => {
       const progress = c.progress || [];
       const last = progress.length ? progress[progress.length - 1] : null;
-      const value = last ? last.value : 0;
+      // A fulfilled commitment shows its final value; an open one its latest report.
+      const value = typeof c.value === 'number' ? c.value : (last ? last.value : 0);
       const pct = c.target ? Math.max(0, Math.min(100, (100 * value) / c.target)) : 0;
       const overdue = c.status === 'open' && c.due && c.due < today;
       const fill = h('span');
