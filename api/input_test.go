@@ -241,7 +241,7 @@ func TestPathTricks(t *testing.T) {
 		want           string
 	}{
 		{"GET", "/v1/alliances/a%2Fb", 400, `aid "a/b" is not a uuid`},
-		{"POST", base + "/proposals/" + pid + "%2Fwithdraw", 404, "no route"},
+		{"POST", base + "/proposals/" + pid + "%2Fwithdraw", 405, pid + "%2Fwithdraw: this path takes GET, HEAD"},
 		{"GET", "/v1/alliances/%2e%2e/", 400, "has empty, . or .. segments"},
 		{"GET", "/v1/alliances/%2e%2e%2fv1%2falliances", 400, "has empty, . or .. segments"},
 		{"GET", base + "%00", 400, `\x00" is not a uuid`},
@@ -250,7 +250,7 @@ func TestPathTricks(t *testing.T) {
 		{"POST", base + "/proposals/" + strings.Repeat("9", 5000) + "/withdraw", 400, "pid"},
 		{"GET", "/v1/alliances/" + strings.ToUpper(a.ID) + "x", 400, "is not a uuid"},
 		{"PUT", base + "/proposals/" + pid + "/vote/again", 404, "no route PUT"},
-		{"PATCH", "/v1/alliances", 404, "no route PATCH /v1/alliances"},
+		{"PATCH", "/v1/alliances", 405, "PATCH /v1/alliances: this path takes GET, HEAD, POST"},
 		{"POST", "/V1/ALLIANCES", 404, "no route"},
 		{"GET", "/v1/alliances/" + a.ID + "/../" + a.ID, 400, "has empty, . or .. segments"},
 		{"POST", base + "/proposals/" + pid + "/../" + pid + "/withdraw", 400, "has empty, . or .. segments"},

@@ -319,7 +319,7 @@ func matrixMarkdown(t *testing.T) string {
 
 func codeOf(status int) string {
 	return map[int]string{400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-		413: "too_large", 429: "rate_limited"}[status]
+		405: "method_not_allowed", 413: "too_large", 429: "rate_limited"}[status]
 }
 
 // requireNoTokenLogged checks that no token ever issued in the test, nor the

@@ -56,20 +56,28 @@ func (s *Server) routes() {
 
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /metrics", s.metrics.serve)
-	s.mux.HandleFunc("/", s.notFound)
+	s.mux.HandleFunc("/", s.unrouted)
 }
 
-// notFound answers what no route takes, in the documented error shape: 405
+// unrouted answers what no route takes, in the documented error shape: 405
 // with an Allow header when the path is a route's under other methods (the
-// catch-all "/" below would otherwise hide them from the mux), else 404.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	path := truncate(r.URL.Path, 200)
-	if allow := s.allowedMethods(r); len(allow) > 0 {
-		w.Header().Set("Allow", strings.Join(allow, ", "))
-		s.writeError(w, r, domain.Errorf(domain.MethodNotAllowed, "%s %s: this path takes %s", r.Method, path, strings.Join(allow, ", ")))
+// catch-all "/" would otherwise hide them from the mux), else 404.
+func (s *Server) unrouted(w http.ResponseWriter, r *http.Request) {
+	allow := s.allowedMethods(r)
+	if len(allow) == 0 {
+		s.notFound(w, r)
 		return
 	}
-	s.writeError(w, r, domain.Errorf(domain.NotFound, "no route %s %s", r.Method, path))
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	// The escaped path, so that an escaped slash shows where the route's
+	// segments really end.
+	s.writeError(w, r, domain.Errorf(domain.MethodNotAllowed, "%s %s: this path takes %s",
+		r.Method, truncate(r.URL.EscapedPath(), 200), strings.Join(allow, ", ")))
+}
+
+// notFound answers 404 in the documented error shape.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeError(w, r, domain.Errorf(domain.NotFound, "no route %s %s", r.Method, truncate(r.URL.Path, 200)))
 }
 
 // routeMethods are the methods a path is asked about, in the order Allow
