@@ -173,7 +173,7 @@ var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9._:~+/=-]{1,128}$`)
 // commandKey carries a request's command id once a handler has fixed it.
 type commandKey struct{}
 
-// commandID returns the request's command id: the one fixed by withCommand,
+// commandID returns the request's command id: the one fixed by created,
 // else its Idempotency-Key, else a new uuid. It returns an Invalid error for
 // a key of the wrong form.
 func commandID(r *http.Request) (string, error) {
