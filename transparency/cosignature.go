@@ -14,11 +14,11 @@ import (
 // A cosignature/v1 signature is key id (4) ‖ big-endian Unix time (8) ‖
 // Ed25519 signature (64).
 const (
-	keyIDSize      = 4
-	timestampSize  = 8
-	cosigSize      = keyIDSize + timestampSize + ed25519.SignatureSize
-	cosigHeader    = "cosignature/v1\ntime "
-	signaturePrefx = "— " // em dash, space: how a note signature line starts
+	keyIDSize     = 4
+	timestampSize = 8
+	cosigSize     = keyIDSize + timestampSize + ed25519.SignatureSize
+	cosigHeader   = "cosignature/v1\ntime "
+	sigLinePrefix = "— " // em dash, space: how a note signature line starts
 )
 
 // Cosignature is one verified witness cosignature of a checkpoint.
@@ -62,8 +62,8 @@ func (s WitnessSigner) Cosign(cp Checkpoint, at time.Time) ([]byte, error) {
 
 // signatureLine returns "— <name> <base64 sig>\n".
 func signatureLine(name string, sig []byte) []byte {
-	line := make([]byte, 0, len(signaturePrefx)+len(name)+1+base64.StdEncoding.EncodedLen(len(sig))+1)
-	line = append(line, signaturePrefx...)
+	line := make([]byte, 0, len(sigLinePrefix)+len(name)+1+base64.StdEncoding.EncodedLen(len(sig))+1)
+	line = append(line, sigLinePrefix...)
 	line = append(line, name...)
 	line = append(line, ' ')
 	line = base64.StdEncoding.AppendEncode(line, sig)
@@ -75,7 +75,7 @@ func signatureLine(name string, sig []byte) []byte {
 // returns an error wrapping ErrMalformed unless the line is "— ", a valid key
 // name, one space and the canonical base64 of more than four bytes.
 func parseSignatureLine(line []byte) (name string, sig []byte, err error) {
-	rest, ok := bytes.CutPrefix(bytes.TrimSuffix(line, []byte("\n")), []byte(signaturePrefx))
+	rest, ok := bytes.CutPrefix(bytes.TrimSuffix(line, []byte("\n")), []byte(sigLinePrefix))
 	nameB, b64, ok2 := bytes.Cut(rest, []byte(" "))
 	if !ok || !ok2 || !validKeyName(string(nameB)) {
 		return "", nil, fmt.Errorf("%w: a signature line is \"— <key name> <base64 signature>\"", ErrMalformed)

@@ -26,7 +26,7 @@ func AddCosignatures(signed []byte, lines ...[]byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		k := signer{name, binary.BigEndian.Uint32(sig)}
+		k := noteKey{name, binary.BigEndian.Uint32(sig)}
 		if have[k] {
 			continue
 		}
@@ -36,8 +36,8 @@ func AddCosignatures(signed []byte, lines ...[]byte) ([]byte, error) {
 	return out, nil
 }
 
-// signer is a note key: its name and key id.
-type signer struct {
+// noteKey is a note key: its name and key id.
+type noteKey struct {
 	name string
 	id   uint32
 }
@@ -45,18 +45,18 @@ type signer struct {
 // noteSigners returns the keys whose signature lines end the note, or an
 // error wrapping ErrMalformed when the note has no text, no blank line
 // before its signatures or a line there that is not a signature line.
-func noteSigners(signed []byte) (map[signer]bool, error) {
+func noteSigners(signed []byte) (map[noteKey]bool, error) {
 	split := bytes.LastIndex(signed, []byte("\n\n"))
 	if split < 0 || !bytes.HasSuffix(signed, []byte("\n")) || split+2 == len(signed) {
 		return nil, fmt.Errorf("%w: a signed note is text, a blank line and signature lines", ErrMalformed)
 	}
-	have := map[signer]bool{}
+	have := map[noteKey]bool{}
 	for line := range bytes.Lines(signed[split+2:]) {
 		name, sig, err := parseSignatureLine(line)
 		if err != nil {
 			return nil, err
 		}
-		have[signer{name, binary.BigEndian.Uint32(sig)}] = true
+		have[noteKey{name, binary.BigEndian.Uint32(sig)}] = true
 	}
 	return have, nil
 }
@@ -127,7 +127,7 @@ func verifiedCosignatures(n *note.Note, keys []WitnessKey) []Cosignature {
 		}
 		sig, err := base64.StdEncoding.DecodeString(s.Base64)
 		if err != nil || len(sig) != cosigSize {
-			continue // cannot happen: note.Open decoded and verified it
+			continue // not reached: note.Open decoded this signature to verify it
 		}
 		out = append(out, cosignature(key, sig))
 	}

@@ -81,5 +81,6 @@
 // # Errors
 //
 // Every error wraps one of ErrRange, ErrMalformed, ErrKey, ErrSignature,
-// ErrOrigin, ErrUnknownWitness, ErrQuorum or ErrProof; match with errors.Is.
+// ErrOrigin, ErrUnknownWitness, ErrQuorum or ErrProof (match with
+// errors.Is), except that a key generator returns its random source's error.
 package transparency

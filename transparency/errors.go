@@ -3,7 +3,9 @@ package transparency
 import "errors"
 
 // The errors of this package. Every error it returns wraps exactly one of
-// them (test with errors.Is) and adds a message that names what failed.
+// them (test with errors.Is) and adds a message that names what failed; the
+// one exception is a failing random source given to a key generator, whose
+// own error is wrapped instead.
 var (
 	// ErrRange: a leaf index or tree size beyond the tree, or sizes in the
 	// wrong order.

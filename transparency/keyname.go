@@ -18,8 +18,8 @@ type sigType byte
 
 // The two signature types accord uses.
 const (
-	sigEd25519    sigType = 0x01 // the log's checkpoint signature (signed-note Ed25519)
-	sigCosigEd255 sigType = 0x04 // a witness's timestamped Ed25519 cosignature/v1
+	sigEd25519       sigType = 0x01 // the log's checkpoint signature (signed-note Ed25519)
+	sigCosignatureV1 sigType = 0x04 // a witness's timestamped Ed25519 cosignature/v1
 )
 
 // validKeyName reports whether name may name a note key (and so a log's

@@ -103,7 +103,7 @@ func TestBadLogVerifierKeysAreRefused(t *testing.T) {
 	id, key64, _ := strings.Cut(rest, "+")
 	material, err := base64.StdEncoding.DecodeString(key64)
 	require.NoError(t, err)
-	asWitness := formatVKey(name, sigCosigEd255, material[1:])
+	asWitness := formatVKey(name, sigCosignatureV1, material[1:])
 	for what, vkey := range map[string]string{
 		"empty":           "",
 		"two parts":       name + "+" + id,

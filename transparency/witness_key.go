@@ -26,11 +26,11 @@ type WitnessKey struct {
 // ErrKey when vkey is not name+id+key, its type byte is not 0x04 (a plain
 // Ed25519 note key, type 0x01, is refused), or the id does not match.
 func ParseWitnessKey(vkey string) (WitnessKey, error) {
-	name, public, err := parseVKey("witness", vkey, sigCosigEd255)
+	name, public, err := parseVKey("witness", vkey, sigCosignatureV1)
 	if err != nil {
 		return WitnessKey{}, err
 	}
-	return WitnessKey{name: name, id: keyID(name, sigCosigEd255, public), public: public}, nil
+	return WitnessKey{name: name, id: keyID(name, sigCosignatureV1, public), public: public}, nil
 }
 
 // Name returns the witness's key name, the name in its cosignature lines.
@@ -40,7 +40,7 @@ func (w WitnessKey) Name() string { return w.name }
 func (w WitnessKey) KeyID() uint32 { return w.id }
 
 // String returns the verifier key text, as ParseWitnessKey reads it.
-func (w WitnessKey) String() string { return formatVKey(w.name, sigCosigEd255, w.public) }
+func (w WitnessKey) String() string { return formatVKey(w.name, sigCosignatureV1, w.public) }
 
 // witnessKeyPrefix starts a witness key file, as in the signed-note signer
 // key format.
@@ -71,7 +71,7 @@ func GenerateWitnessKey(name string, rand io.Reader) (file []byte, vkey string, 
 		return nil, "", fmt.Errorf("transparency: generating a witness key: %w", err)
 	}
 	s := newWitnessSigner(name, seed)
-	material := base64.StdEncoding.EncodeToString(append([]byte{byte(sigCosigEd255)}, seed...))
+	material := base64.StdEncoding.EncodeToString(append([]byte{byte(sigCosignatureV1)}, seed...))
 	line := fmt.Sprintf("%s%s+%08x+%s\n", witnessKeyPrefix, name, s.key.id, material)
 	return []byte(line), s.key.String(), nil
 }
@@ -89,7 +89,7 @@ func ParseWitnessSigner(file []byte) (WitnessSigner, error) {
 		return WitnessSigner{}, fmt.Errorf("%w: a witness key file is one line PRIVATE+KEY+<name>+<id>+<key>", ErrKey)
 	}
 	material, err := decodeBase64(key64)
-	if err != nil || len(material) != 1+ed25519.SeedSize || sigType(material[0]) != sigCosigEd255 {
+	if err != nil || len(material) != 1+ed25519.SeedSize || sigType(material[0]) != sigCosignatureV1 {
 		return WitnessSigner{}, fmt.Errorf("%w: witness key file of %q: the key is not base64 of 0x04 and a 32-byte seed", ErrKey, name)
 	}
 	s := newWitnessSigner(name, material[1:])
@@ -104,7 +104,7 @@ func newWitnessSigner(name string, seed []byte) WitnessSigner {
 	private := ed25519.NewKeyFromSeed(seed)
 	public := private.Public().(ed25519.PublicKey)
 	return WitnessSigner{
-		key:     WitnessKey{name: name, id: keyID(name, sigCosigEd255, public), public: public},
+		key:     WitnessKey{name: name, id: keyID(name, sigCosignatureV1, public), public: public},
 		private: private,
 	}
 }
