@@ -75,11 +75,13 @@ func (s *Server) projectionLag() uint64 {
 // Metrics returns the server's metrics, e.g. for the projection lag gauge.
 func (s *Server) Metrics() *Metrics { return s.metrics }
 
-// ServeHTTP logs and measures every request. It ends an answer that a
-// handler cut off (see breakStream) as a broken transfer.
+// ServeHTTP logs and measures every request. Once the answer is written it
+// reads what the handler left of a large body (see lingerBody), and it ends
+// an answer that a handler cut off (see breakStream) as a broken transfer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	body := watchBody(r)
 	r = r.WithContext(context.WithValue(r.Context(), recorderKey{}, rec))
 	if canonicalPath(r.URL.Path) {
 		s.mux.ServeHTTP(rec, r)
@@ -88,7 +90,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// what is wrong instead, in its own error shape.
 		s.writeError(rec, r, domain.Errorf(domain.Invalid, "the path %q has empty, . or .. segments", truncate(r.URL.Path, 200)))
 	}
-	s.logRequest(r, rec, time.Since(start), 0)
+	var drained int64
+	if rec.broken == nil {
+		drained = lingerBody(rec, r, body)
+	}
+	s.logRequest(r, rec, time.Since(start), drained)
 	if rec.broken != nil {
 		// net/http closes the connection (or resets the HTTP/2 stream)
 		// without ending the body, and logs nothing more.
