@@ -49,7 +49,10 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identi
 }
 
 // auditExport streams the alliance's stored lines straight from the log, so
-// a ledger of any size is exported without being held in memory.
+// a ledger of any size is exported without being held in memory. When the
+// log cannot be asked for the head, the answer is an error; once the lines
+// are being read, a failure cuts the answer off as a broken transfer (see
+// breakStream).
 func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
@@ -76,12 +79,19 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 		bw.Write(rec.Raw)
 		return bw.WriteByte('\n')
 	})
-	if err != nil && !errors.Is(err, errStop) {
-		// Headers are gone; all that can be done is to cut the stream short,
-		// which a verifier then reports as a missing tail.
-		s.log.Warn("export cut short", "alliance", aid, "err", err)
+	if errors.Is(err, errStop) {
+		err = nil
 	}
-	return bw.Flush()
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		// Lines may already have gone out under the 200: the export is cut
+		// off as a broken transfer, so no client takes them for the ledger.
+		s.log.Warn("export cut short", "alliance", aid, "err", err)
+		breakStream(w, r, err)
+	}
+	return nil
 }
 
 func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller Identity) error {

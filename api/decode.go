@@ -20,6 +20,22 @@ import (
 // MaxBody is the largest request body accepted; larger ones answer 413.
 const MaxBody = 1 << 20
 
+// The bounds of the lingering read that follows an answer given before the
+// request's body was read (a 413, a 401…). A client that sends its whole
+// body before it reads would otherwise have its upload, and with it the
+// answer, cut by the reset that closing a connection with unread data
+// causes.
+const (
+	// lingerMax is the largest body read and discarded after the answer;
+	// a larger one is not read at all and its client may see a reset.
+	lingerMax = 16 << 20
+	// lingerTime bounds how long that read may take.
+	lingerTime = 5 * time.Second
+	// discardedByNetHTTP is the declared body size up to which net/http
+	// itself reads what a handler left before it reuses the connection.
+	discardedByNetHTTP = 256 << 10
+)
+
 // maxDepth bounds how deeply a body's objects and arrays nest. The deepest
 // request body is three levels; the bound keeps a body of a million '['
 // from costing a million stack frames.
@@ -85,6 +101,58 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, domain.Errorf(domain.Invalid, "cannot read the body")
 	}
 	return data, nil
+}
+
+// bodyWatch notes whether a request's body was read at all, and whether to
+// its end (or to an error), so that ServeHTTP knows whether any is left to
+// linger on.
+type bodyWatch struct {
+	io.ReadCloser
+	started, done bool
+}
+
+func (b *bodyWatch) Read(p []byte) (int, error) {
+	b.started = true
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.done = true
+	}
+	return n, err
+}
+
+// watchBody puts a bodyWatch in front of r's body; nil when r has none.
+func watchBody(r *http.Request) *bodyWatch {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil
+	}
+	b := &bodyWatch{ReadCloser: r.Body}
+	r.Body = b
+	return b
+}
+
+// lingerBody reads and discards, once the answer is written, what the
+// handler left of an HTTP/1 request's body: at most lingerMax bytes, for at
+// most lingerTime, as nginx's lingering close does. The answer is flushed
+// first, so a client that reads at once has it before the read begins. It
+// returns how many bytes it discarded; it reads nothing when the body was
+// read, is declared small enough for net/http to read the rest itself or
+// larger than lingerMax, or waits on a 100 Continue that was never sent
+// (reading sends it, so the client will not send the body).
+func lingerBody(w http.ResponseWriter, r *http.Request, body *bodyWatch) int64 {
+	if body == nil || body.done || r.ProtoMajor != 1 ||
+		r.ContentLength > lingerMax || (r.ContentLength >= 0 && r.ContentLength <= discardedByNetHTTP) {
+		return 0
+	}
+	if !body.started && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		return 0
+	}
+	rc := http.NewResponseController(w)
+	if err := rc.Flush(); err != nil {
+		return 0
+	}
+	_ = rc.SetReadDeadline(time.Now().Add(lingerTime))
+	n, _ := io.CopyN(io.Discard, body, lingerMax)
+	return n
 }
 
 // checkSurrogates refuses \u escapes of lone UTF-16 surrogates: they are no

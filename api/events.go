@@ -52,6 +52,9 @@ func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller I
 	err = st.start()
 	if err == nil {
 		err = s.catchUpAlliance(r.Context(), st, sub, aid)
+		if s.replayFailed(w, r, aid, st, err) {
+			return nil
+		}
 	}
 	if err == nil {
 		err = st.follow(r.Context(), sub, shuttingDown(r))
@@ -88,6 +91,9 @@ func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identi
 	err = st.start()
 	if err == nil && resume {
 		err = s.catchUpAll(r.Context(), st, sub)
+		if s.replayFailed(w, r, "", st, err) {
+			return nil
+		}
 	}
 	if err == nil {
 		err = st.follow(r.Context(), sub, shuttingDown(r))
@@ -144,6 +150,19 @@ func (s *Server) catchUpAll(ctx context.Context, st *sse, sub *subscriber) error
 			return nil
 		}
 	}
+}
+
+// replayFailed reports whether err is a failure of the stream's replay from
+// the log, the client being still there; the stream is then cut off as a
+// broken transfer (see breakStream), so that the client reconnects with
+// Last-Event-ID (an EventSource does) rather than take it for ended.
+func (s *Server) replayFailed(w http.ResponseWriter, r *http.Request, aid string, st *sse, err error) bool {
+	if err == nil || errors.Is(err, errClientGone) || r.Context().Err() != nil {
+		return false
+	}
+	s.log.Warn("live stream replay failed", "alliance", aid, "last", st.id(st.last), "err", err)
+	breakStream(w, r, err)
+	return true
 }
 
 // streamEnded logs why a live stream ended, once its answer has begun.

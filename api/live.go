@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -31,6 +32,10 @@ const (
 
 // errDropped ends a stream whose client fell too far behind.
 var errDropped = errors.New("client too slow: dropped")
+
+// errClientGone marks a failed write to a stream's client: the stream is
+// over, but nothing is wrong with the log.
+var errClientGone = errors.New("client gone")
 
 // subscriber receives the records the projection applies, on its single
 // follower goroutine, without ever blocking it: a record that does not fit in
@@ -173,15 +178,25 @@ func (st *sse) send(rec eventstore.Record) error {
 	return st.write(b)
 }
 
+// write writes b; a failure is an errClientGone.
 func (st *sse) write(b []byte) error {
 	_ = st.rc.SetWriteDeadline(time.Now().Add(writeTimeout))
 	_, err := st.w.Write(b)
-	return err
+	return clientGone(err)
 }
 
+// flush sends what was written; a failure is an errClientGone.
 func (st *sse) flush() error {
 	_ = st.rc.SetWriteDeadline(time.Now().Add(writeTimeout))
-	return st.rc.Flush()
+	return clientGone(st.rc.Flush())
+}
+
+// clientGone marks a failed write as errClientGone; nil stays nil.
+func clientGone(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", errClientGone, err)
 }
 
 // follow sends live records from sub until the client leaves, the server

@@ -2,7 +2,9 @@ package api
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ var appendBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0
 type Metrics struct {
 	mu        sync.Mutex
 	requests  map[string]uint64 // "route\x00status" → count
+	broken    map[string]uint64 // route → streamed answers cut off
 	appends   uint64
 	conflicts uint64
 	refused   uint64
@@ -37,7 +40,15 @@ type Metrics struct {
 
 // NewMetrics returns empty metrics.
 func NewMetrics() *Metrics {
-	return &Metrics{requests: map[string]uint64{}, buckets: make([]uint64, len(appendBuckets))}
+	return &Metrics{requests: map[string]uint64{}, broken: map[string]uint64{}, buckets: make([]uint64, len(appendBuckets))}
+}
+
+// observeBroken counts one streamed answer of route cut off as a broken
+// transfer.
+func (m *Metrics) observeBroken(route string) {
+	m.mu.Lock()
+	m.broken[route]++
+	m.mu.Unlock()
 }
 
 func (m *Metrics) observeRequest(route string, status int, _ time.Duration) {
@@ -83,6 +94,10 @@ func (m *Metrics) serve(w http.ResponseWriter, _ *http.Request) {
 	for _, k := range keys {
 		route, status, _ := strings.Cut(k, "\x00")
 		fmt.Fprintf(&b, "accord_http_requests_total{route=%q,status=%q} %d\n", route, status, m.requests[k])
+	}
+	b.WriteString("# HELP accord_http_streams_broken_total Streamed answers (exports, live events) cut off as broken transfers, by route.\n# TYPE accord_http_streams_broken_total counter\n")
+	for _, route := range slices.Sorted(maps.Keys(m.broken)) {
+		fmt.Fprintf(&b, "accord_http_streams_broken_total{route=%q} %d\n", route, m.broken[route])
 	}
 	b.WriteString("# HELP accord_commands_total Commands run, by outcome.\n# TYPE accord_commands_total counter\n")
 	fmt.Fprintf(&b, "accord_commands_total{outcome=\"appended\"} %d\n", m.appends)

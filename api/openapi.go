@@ -319,7 +319,7 @@ func oaAddAudit(add oaAdder, aid any) {
 	})
 	add("GET", base+"/export", oaOp{
 		summary: "Export the ledger: each line exactly the stored bytes of one event, in seq order (streamed)", params: []any{aid},
-		description: "NDJSON framed by LF. Verify it with `accord verify FILE`; the format is specified in docs/VERIFYING.md.",
+		description: "NDJSON framed by LF. Verify it with `accord verify FILE`; the format is specified in docs/VERIFYING.md. An export that cannot be completed (the log fails half-way) is cut off as a broken transfer, without the body's proper end, never ended as if it were whole.",
 		okDesc:      "The events.",
 		okContent:   oaObj{"application/x-ndjson": oaObj{"schema": oaObj{"type": "string"}}},
 		okHeaders: oaObj{

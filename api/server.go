@@ -75,10 +75,13 @@ func (s *Server) projectionLag() uint64 {
 // Metrics returns the server's metrics, e.g. for the projection lag gauge.
 func (s *Server) Metrics() *Metrics { return s.metrics }
 
-// ServeHTTP logs and measures every request.
+// ServeHTTP logs and measures every request. Once the answer is written it
+// reads what the handler left of a large body (see lingerBody), and it ends
+// an answer that a handler cut off (see breakStream) as a broken transfer.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	body := watchBody(r)
 	r = r.WithContext(context.WithValue(r.Context(), recorderKey{}, rec))
 	if canonicalPath(r.URL.Path) {
 		s.mux.ServeHTTP(rec, r)
@@ -87,14 +90,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// what is wrong instead, in its own error shape.
 		s.writeError(rec, r, domain.Errorf(domain.Invalid, "the path %q has empty, . or .. segments", truncate(r.URL.Path, 200)))
 	}
+	var drained int64
+	if rec.broken == nil {
+		drained = lingerBody(rec, r, body)
+	}
+	s.logRequest(r, rec, time.Since(start), drained)
+	if rec.broken != nil {
+		// net/http closes the connection (or resets the HTTP/2 stream)
+		// without ending the body, and logs nothing more.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// logRequest logs and counts one answered request; drained is how much of
+// its body was read and discarded after the answer.
+func (s *Server) logRequest(r *http.Request, rec *statusRecorder, d time.Duration, drained int64) {
 	route := r.Pattern
 	if route == "" {
 		route = "unmatched"
 	}
-	d := time.Since(start)
 	s.metrics.observeRequest(route, rec.status, d)
-	s.log.Info("request", "method", r.Method, "route", route, "status", rec.status,
-		"duration", d, "actor", rec.actor)
+	attrs := []any{"method", r.Method, "route", route, "status", rec.status, "duration", d, "actor", rec.actor}
+	if drained > 0 {
+		attrs = append(attrs, "drained_bytes", drained)
+	}
+	if rec.broken != nil {
+		s.metrics.observeBroken(route)
+		attrs = append(attrs, "broken", rec.broken.Error())
+	}
+	s.log.Info("request", attrs...)
 }
 
 // canonicalPath reports whether p is absolute with no empty, . or ..
@@ -108,6 +132,9 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	actor  string
+	// broken is why a streamed answer was cut off (see breakStream), nil
+	// when it was not.
+	broken error
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
