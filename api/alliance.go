@@ -6,6 +6,7 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/ledger"
 )
 
 func (s *Server) formAlliance(w http.ResponseWriter, r *http.Request, caller Identity) error {
@@ -127,7 +128,7 @@ func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller Iden
 
 // answerCredential issues the party's token (the same one again for a retried
 // command) and answers it.
-func (s *Server) answerCredential(w http.ResponseWriter, r *http.Request, id Identity, res eventstore.Result) error {
+func (s *Server) answerCredential(w http.ResponseWriter, r *http.Request, id Identity, res ledger.Result) error {
 	token, err := s.tokens.Issue(r.Context(), id)
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ func (s *Server) formWorkgroup(w http.ResponseWriter, r *http.Request, caller Id
 
 // runFor runs cmd for caller in alliance aid (see run) and returns the data
 // of its first event as T, with the whole result.
-func runFor[T domain.EventData](s *Server, r *http.Request, caller Identity, aid string, cmd domain.Command) (T, eventstore.Result, error) {
+func runFor[T domain.EventData](s *Server, r *http.Request, caller Identity, aid string, cmd domain.Command) (T, ledger.Result, error) {
 	res, _, err := s.run(r, caller, aid, cmd, nil)
 	if err != nil {
 		var zero T
@@ -185,7 +186,7 @@ func runFor[T domain.EventData](s *Server, r *http.Request, caller Identity, aid
 
 // dataOf returns the data of the command's first event as T. A retried
 // Idempotency-Key that first carried another kind of command is a conflict.
-func dataOf[T domain.EventData](res eventstore.Result) (T, error) {
+func dataOf[T domain.EventData](res ledger.Result) (T, error) {
 	data, ok := res.Records[0].Event.Data.(T)
 	if !ok {
 		var zero T

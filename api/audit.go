@@ -3,11 +3,9 @@ package api
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
-	"accord/eventstore"
 	"accord/projections"
 )
 
@@ -72,15 +70,14 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	w.Header().Set("Accord-Head-Seq", uitoa(head.Seq))
 	w.Header().Set("Accord-Head-Hash", head.Hash)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	err = s.store.ReadAlliance(r.Context(), aid, 0, func(rec eventstore.Record) error {
-		if rec.Event.Seq > head.Seq {
-			return errStop
+	for rec, rerr := range s.store.ReadAlliance(r.Context(), aid, 0) {
+		if err = rerr; err != nil || rec.Event.Seq > head.Seq {
+			break
 		}
 		bw.Write(rec.Raw)
-		return bw.WriteByte('\n')
-	})
-	if errors.Is(err, errStop) {
-		err = nil
+		if err = bw.WriteByte('\n'); err != nil {
+			break
+		}
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
@@ -106,8 +103,5 @@ func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller Identi
 	writeJSON(w, http.StatusOK, map[string]any{"seq": head.Seq, "hash": head.Hash})
 	return nil
 }
-
-// errStop ends a read of the log early; it never reaches a caller.
-var errStop = errors.New("stop")
 
 func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 func (s *Server) makeCommitment(w http.ResponseWriter, r *http.Request, caller Identity) error {
@@ -47,7 +47,7 @@ func (s *Server) commitmentCommand(w http.ResponseWriter, r *http.Request, calle
 }
 
 // commitmentView answers a commitment from the state after a command.
-func commitmentView(cid string) eventstore.View {
+func commitmentView(cid string) ledger.View {
 	return jsonView(func(st domain.Alliance) any {
 		c, _ := st.Commitment(cid)
 		return c

@@ -139,9 +139,13 @@ func (s *Server) catchUpAlliance(ctx context.Context, st *sse, sub *subscriber, 
 // from the message the stream's place is in, to the stream's end.
 func (s *Server) catchUpAll(ctx context.Context, st *sse, sub *subscriber) error {
 	for {
-		err := s.store.Replay(ctx, max(st.last.stream, 1), st.send)
-		if err != nil {
-			return err
+		for rec, err := range s.store.Replay(ctx, max(st.last.stream, 1)) {
+			if err == nil {
+				err = st.send(rec)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if err := st.flush(); err != nil {
 			return err

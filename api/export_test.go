@@ -11,23 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
-
-// StartTestNATS starts an embedded JetStream in a temporary directory and
-// connects to it in process; both, and the context, end with tb.
-func StartTestNATS(tb testing.TB) (context.Context, *nats.Conn) {
-	tb.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
-	require.NoError(tb, err)
-	tb.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(tb, err)
-	tb.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	tb.Cleanup(cancel)
-	return ctx, nc
-}
 
 // BuildTestAPI builds one API instance over nc, as accord serve does: store,
 // read models, tokens (with adminToken) and runner, all closed when tb
@@ -44,7 +30,7 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	tokens, err := OpenTokens(ctx, js, adminToken, 1)
 	require.NoError(tb, err)
 	tb.Cleanup(tokens.Close)
-	s := New(Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
+	s := New(Config{Runner: ledger.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
 	return s, store, proj, tokens
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // guardEnv is testEnv with what the hardening tests also need: the handler
@@ -39,7 +40,7 @@ type guardEnv struct {
 // make many refused requests; the rate-limit tests set their own.
 func newGuardEnv(t *testing.T) *guardEnv {
 	t.Helper()
-	ctx, nc := api.StartTestNATS(t)
+	ctx, nc := t.Context(), eventstoretest.StartNATS(t, t.TempDir()).Conn
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
 	logs := &syncBuffer{}

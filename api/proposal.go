@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // proposalCommand decodes and runs a command on proposal {pid} (and the
@@ -24,7 +24,7 @@ func (s *Server) proposalCommand(w http.ResponseWriter, r *http.Request, caller 
 }
 
 // proposalView answers a proposal from the state after a command.
-func proposalView(pid string) eventstore.View {
+func proposalView(pid string) ledger.View {
 	return jsonView(func(st domain.Alliance) any {
 		p, _ := st.Proposal(pid)
 		return p

@@ -136,9 +136,6 @@ var verifyChecks = []string{
 	"the chain ends at the head the API serves",
 }
 
-// errVerified ends the read of the log at the head being verified.
-var errVerified = errors.New("verified up to the head")
-
 // auditVerify re-reads the alliance's stored lines from the log, through the
 // same verifier as `accord verify`, up to the head as of the request. A
 // ledger that fails answers 200 with ok false: the request succeeded, and
@@ -165,16 +162,16 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request, caller Iden
 func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Position) (verifyAnswer, error) {
 	v := projections.NewVerifier(projections.VerifyOptions{})
 	var last uint64
-	err := s.store.ReadAlliance(r.Context(), aid, 0, func(rec eventstore.Record) error {
-		if rec.Event.Seq > head.Seq {
-			return errVerified
+	var err error
+	for rec, rerr := range s.store.ReadAlliance(r.Context(), aid, 0) {
+		if err = rerr; err != nil || rec.Event.Seq > head.Seq {
+			break
 		}
-		if err := v.Check(rec.Raw); err != nil {
-			return err
+		if err = v.Check(rec.Raw); err != nil {
+			break
 		}
 		last = rec.Event.Seq
-		return nil
-	})
+	}
 	var chainErr *projections.ChainError
 	var malformed *eventstore.MalformedError
 	switch {
@@ -186,7 +183,7 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 		return verifyAnswer{seq: seq, reason: chainErr.Error()}, nil
 	case errors.As(err, &malformed):
 		return verifyAnswer{seq: last + 1, reason: "the stored message after seq " + uitoa(last) + " does not hold events: " + malformed.Error()}, nil
-	case err != nil && !errors.Is(err, errVerified):
+	case err != nil:
 		return verifyAnswer{}, err
 	}
 	sum, err := v.Finish()

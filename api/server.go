@@ -15,12 +15,13 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
 // Config is what a Server needs.
 type Config struct {
-	Runner     *eventstore.Runner
+	Runner     *ledger.Runner
 	Store      *eventstore.Store
 	Projection *projections.Projection
 	Tokens     *Tokens
@@ -31,7 +32,7 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	runner  *eventstore.Runner
+	runner  *ledger.Runner
 	store   *eventstore.Store
 	proj    *projections.Projection
 	tokens  *Tokens
@@ -238,10 +239,10 @@ func created(r *http.Request, aid string, what domain.Creation) (*http.Request, 
 
 // run executes a command for caller in alliance aid and waits until the read
 // models reflect it, so the caller reads its own write next.
-func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Command, view eventstore.View) (eventstore.Result, any, error) {
+func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Command, view ledger.View) (ledger.Result, any, error) {
 	cid, err := commandID(r)
 	if err != nil {
-		return eventstore.Result{}, nil, err
+		return ledger.Result{}, nil, err
 	}
 	m := domain.Meta{AllianceID: aid, CommandID: cid, At: s.now().UTC(), Actor: caller.Actor()}
 	start := time.Now()

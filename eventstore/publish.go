@@ -22,7 +22,7 @@ type pubAck struct {
 }
 
 // publishTimeout bounds a publish whose context has no deadline.
-const publishTimeout = appendTimeout
+const publishTimeout = 10 * time.Second
 
 // publish sends m and waits for the stream's acknowledgement. It behaves as
 // jetstream's PublishMsg does (a deadline when ctx has none; two retries

@@ -10,10 +10,11 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
-// storedStory tells the story through the real runner onto an embedded
-// JetStream in a temp dir, and returns the projection that follows it.
+// storedStory tells the story onto an embedded JetStream in a temp dir,
+// and returns the projection that follows it.
 func storedStory(t *testing.T) (*Projection, story) {
 	t.Helper()
 	proj, s, _ := storedStoryAnd(t)
@@ -21,24 +22,20 @@ func storedStory(t *testing.T) (*Projection, story) {
 }
 
 // storedStoryAnd is storedStory that also returns how to run more commands.
+// Each is decided on the state the writer folded and appended at its
+// position, as the command runner does (this package's tests cannot import
+// the runner, which imports this package), then awaited in the read model.
 func storedStoryAnd(t *testing.T) (*Projection, story, func(domain.Actor, domain.Command)) {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
-	store, err := eventstore.Open(ctx, nc)
-	require.NoError(t, err)
+	store := eventstoretest.Start(t).Store
+	ctx := eventstoretest.Context(t)
 	proj := New(store)
 	require.NoError(t, proj.Start(ctx))
 	t.Cleanup(proj.Close)
 
 	s := newStory(0)
-	runner := eventstore.NewRunner(store)
+	var state domain.Alliance
+	var pos eventstore.Position
 	clock := t0
 	n := 0
 	run := func(a domain.Actor, c domain.Command) {
@@ -46,9 +43,15 @@ func storedStoryAnd(t *testing.T) (*Projection, story, func(domain.Actor, domain
 		clock = clock.Add(time.Minute)
 		n++
 		m := domain.Meta{AllianceID: s.aid, CommandID: fmt.Sprintf("cmd-%d", n), At: clock, Actor: a}
-		res, _, err := runner.Run(ctx, m, c, nil)
+		events, err := domain.Decide(state, m, c)
 		require.NoError(t, err, "%s", c.CommandName())
-		require.NoError(t, proj.WaitFor(ctx, s.aid, res.Records[len(res.Records)-1].Event.Seq))
+		res, err := store.Append(ctx, s.aid, pos, events)
+		require.NoError(t, err, "%s", c.CommandName())
+		for _, rec := range res.Records {
+			state = domain.Evolve(state, rec.Event)
+		}
+		pos = res.Records[len(res.Records)-1].Position()
+		require.NoError(t, proj.WaitFor(ctx, s.aid, pos.Seq))
 	}
 	s.tell(run)
 	return proj, s, run

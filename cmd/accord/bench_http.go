@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"accord/api"
-	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -28,7 +28,7 @@ const benchAdminToken = "bench-admin-token"
 type benchAPI struct {
 	url    string
 	proj   *projections.Projection
-	runner *eventstore.Runner
+	runner *ledger.Runner
 	srv    *http.Server
 	tokens *api.Tokens
 	client *http.Client
@@ -44,7 +44,7 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 		proj.Close()
 		return nil, err
 	}
-	runner := eventstore.NewRunner(env.store)
+	runner := ledger.NewRunner(env.store)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	handler := api.New(api.Config{Runner: runner, Store: env.store, Projection: proj, Tokens: tokens, Log: quiet})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,6 +12,7 @@ import (
 	"accord/api"
 	"accord/domain"
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -48,12 +49,12 @@ type ballotDue struct {
 // the runner. Any number of instances may run one: the deterministic command
 // id and the log's optimistic concurrency make exactly one VotingClosed.
 type DeadlineCloser struct {
-	runner *eventstore.Runner
+	runner *ledger.Runner
 	proj   *projections.Projection
 	log    *slog.Logger
 	now    func() time.Time
 	// settled, when set (by tests), is told how each attempt ended.
-	settled func(b ballot, res eventstore.Result, err error)
+	settled func(b ballot, res ledger.Result, err error)
 
 	mu   sync.Mutex
 	due  map[ballot]ballotDue
@@ -68,13 +69,13 @@ type DeadlineCloser struct {
 // deadlines, using runner to write: the API's or a runner of its own, since
 // the log's concurrency check orders writers wherever they run. Call it once
 // proj has started; stop it with Stop.
-func StartDeadlineCloser(runner *eventstore.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
+func StartDeadlineCloser(runner *ledger.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
 	d := newDeadlineCloser(runner, proj, log)
 	d.start()
 	return d
 }
 
-func newDeadlineCloser(runner *eventstore.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
+func newDeadlineCloser(runner *ledger.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
 	return &DeadlineCloser{
 		runner: runner, proj: proj, log: log.With("component", "deadlines"), now: time.Now,
 		due: map[ballot]ballotDue{}, wake: make(chan struct{}, 1), done: make(chan struct{}),

@@ -13,6 +13,8 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -20,20 +22,13 @@ import (
 // sets up alliances with votes to close.
 type deadlineLedger struct {
 	store  *eventstore.Store
-	runner *eventstore.Runner
+	runner *ledger.Runner
 }
 
 func newDeadlineLedger(t *testing.T) *deadlineLedger {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	store, err := eventstore.Open(context.Background(), nc)
-	require.NoError(t, err)
-	return &deadlineLedger{store: store, runner: eventstore.NewRunner(store)}
+	store := eventstoretest.Start(t).Store
+	return &deadlineLedger{store: store, runner: ledger.NewRunner(store)}
 }
 
 func (l *deadlineLedger) run(t *testing.T, aid string, at time.Time, actor domain.Actor, cmd domain.Command) {
@@ -67,20 +62,19 @@ func (l *deadlineLedger) closer(t *testing.T) *DeadlineCloser {
 	proj := projections.New(l.store)
 	require.NoError(t, proj.Start(context.Background()))
 	t.Cleanup(proj.Close)
-	return newDeadlineCloser(eventstore.NewRunner(l.store), proj, quietLog())
+	return newDeadlineCloser(ledger.NewRunner(l.store), proj, quietLog())
 }
 
 // closings returns the VotingClosed events of a ballot in the log.
 func (l *deadlineLedger) closings(t *testing.T, b ballot) []domain.Event {
 	t.Helper()
 	var out []domain.Event
-	err := l.store.ReadAlliance(context.Background(), b.allianceID, 0, func(rec eventstore.Record) error {
+	for rec, err := range l.store.ReadAlliance(context.Background(), b.allianceID, 0) {
+		require.NoError(t, err)
 		if rec.Event.Type == domain.TypeVotingClosed {
 			out = append(out, rec.Event)
 		}
-		return nil
-	})
-	require.NoError(t, err)
+	}
 	return out
 }
 
@@ -106,7 +100,7 @@ func TestDeadlineRaceClosesOnce(t *testing.T) {
 	}
 	var mu sync.Mutex
 	outcomes := map[ballot][]outcome{}
-	record := func(bl ballot, res eventstore.Result, err error) {
+	record := func(bl ballot, res ledger.Result, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		outcomes[bl] = append(outcomes[bl], outcome{fresh: err == nil && !res.Duplicate, err: err})

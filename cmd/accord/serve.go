@@ -23,6 +23,7 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -145,8 +146,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openTokens(ctx); err != nil {
 		return err
 	}
-	m.api = api.New(api.Config{Runner: eventstore.NewRunner(store), Store: store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
-	m.deadlines = StartDeadlineCloser(eventstore.NewRunner(store), m.proj, m.Log)
+	m.api = api.New(api.Config{Runner: ledger.NewRunner(store), Store: store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
+	m.deadlines = StartDeadlineCloser(ledger.NewRunner(store), m.proj, m.Log)
 	return m.listen()
 }
 

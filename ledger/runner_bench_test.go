@@ -1,4 +1,4 @@
-package eventstore
+package ledger
 
 import (
 	"testing"
@@ -6,23 +6,25 @@ import (
 	"github.com/google/uuid"
 
 	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // BenchmarkRunnerVote is one vote through the runner: decide, encode, hash,
 // append with the expected sequence, evolve.
 func BenchmarkRunnerVote(b *testing.B) {
-	store, _ := openTestStore(b)
+	store := eventstoretest.Start(b).Store
 	benchVotes(b, store, false)
 }
 
 // BenchmarkRunnerVoteParallel is votes from concurrent writers on one
 // alliance, where group commit shares messages between them.
 func BenchmarkRunnerVoteParallel(b *testing.B) {
-	store, _ := openTestStore(b)
+	store := eventstoretest.Start(b).Store
 	benchVotes(b, store, true)
 }
 
-func benchVotes(b *testing.B, store *Store, parallel bool) {
+func benchVotes(b *testing.B, store *eventstore.Store, parallel bool) {
 	r := NewRunner(store)
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(b, r, aid, 16)

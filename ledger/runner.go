@@ -1,4 +1,4 @@
-package eventstore
+package ledger
 
 import (
 	"context"
@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"accord/domain"
+	"accord/eventstore"
 )
 
 // DefaultRetries is how many times a batch is re-decided after losing a
-// concurrency race before its commands answer ErrConflict.
+// concurrency race before its commands answer eventstore.ErrConflict.
 const DefaultRetries = 8
 
 // maxBatch bounds how many commands of one alliance are decided together and
@@ -27,7 +28,7 @@ const appendTimeout = 10 * time.Second
 // command had already been recorded) and the alliance state right after the
 // batch that carried it.
 type Result struct {
-	Records   []Record
+	Records   []eventstore.Record
 	Duplicate bool
 }
 
@@ -41,7 +42,7 @@ type View func(s domain.Alliance) any
 // alliance that arrive together are decided in order and written as one
 // message (group commit), so concurrency adds throughput instead of conflicts.
 type Runner struct {
-	store   *Store
+	store   *eventstore.Store
 	retries int
 
 	mu        sync.Mutex
@@ -63,7 +64,7 @@ func (r *Runner) Stats() RunnerStats {
 }
 
 // NewRunner returns a runner over store.
-func NewRunner(store *Store) *Runner {
+func NewRunner(store *eventstore.Store) *Runner {
 	return &Runner{store: store, retries: DefaultRetries, alliances: map[string]*allianceEntry{}}
 }
 
@@ -81,7 +82,7 @@ type pending struct {
 
 // Run decides cmd against the current state of m.AllianceID and appends what
 // it yields. It returns the command's records and view's answer; a domain
-// refusal as a *domain.Error; ErrConflict when retries ran out; an Unavailable
+// refusal as a *domain.Error; eventstore.ErrConflict when retries ran out; an Unavailable
 // error when the log cannot be reached. A command whose id was already
 // recorded answers with the original records and Duplicate set.
 func (r *Runner) Run(ctx context.Context, m domain.Meta, cmd domain.Command, view View) (Result, any, error) {
@@ -103,15 +104,15 @@ func (r *Runner) Run(ctx context.Context, m domain.Meta, cmd domain.Command, vie
 
 // State returns a deep copy of the write side's current state of an alliance,
 // loading it if needed.
-func (r *Runner) State(ctx context.Context, allianceID string) (domain.Alliance, Position, error) {
+func (r *Runner) State(ctx context.Context, allianceID string) (domain.Alliance, eventstore.Position, error) {
 	e := r.entry(allianceID)
 	if err := e.lead(ctx); err != nil {
-		return domain.Alliance{}, Position{}, err
+		return domain.Alliance{}, eventstore.Position{}, err
 	}
 	defer e.unlead()
 	e.stale = true // another instance may have written since
 	if err := r.catchUp(ctx, e); err != nil {
-		return domain.Alliance{}, Position{}, err
+		return domain.Alliance{}, eventstore.Position{}, err
 	}
 	return e.state.Clone(), e.pos, nil
 }
@@ -132,7 +133,7 @@ func (r *Runner) entry(allianceID string) *allianceEntry {
 func (r *Runner) process(e *allianceEntry, batch []*pending) {
 	// No deadline here: reads bound themselves (bounded), and an append
 	// under a context that cannot be cancelled waits on a pooled timer
-	// (Store.publish) rather than a context and timer of its own each time.
+	// (eventstore.Store.publish) rather than a context and timer of its own each time.
 	ctx := context.Background()
 	for attempt := 0; ; attempt++ {
 		if err := r.catchUp(ctx, e); err != nil {
@@ -143,11 +144,11 @@ func (r *Runner) process(e *allianceEntry, batch []*pending) {
 		if err == nil {
 			return
 		}
-		if errors.Is(err, ErrConflict) {
+		if errors.Is(err, eventstore.ErrConflict) {
 			r.conflicts.Add(1)
 		}
 		e.stale = true
-		if !errors.Is(err, ErrConflict) || attempt+1 >= r.retries {
+		if !errors.Is(err, eventstore.ErrConflict) || attempt+1 >= r.retries {
 			settleUnsettled(batch, err)
 			return
 		}
@@ -229,7 +230,7 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 }
 
 // write appends the batch's events, if any, and moves the entry's position.
-func (r *Runner) write(ctx context.Context, e *allianceEntry, events []domain.Event, decided []decision) ([]Record, error) {
+func (r *Runner) write(ctx context.Context, e *allianceEntry, events []domain.Event, decided []decision) ([]eventstore.Record, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -246,7 +247,7 @@ func (r *Runner) write(ctx context.Context, e *allianceEntry, events []domain.Ev
 				break
 			}
 		}
-		return nil, ErrConflict
+		return nil, eventstore.ErrConflict
 	}
 	e.pos = res.Records[len(res.Records)-1].Position()
 	r.batches.Add(1)
@@ -254,7 +255,7 @@ func (r *Runner) write(ctx context.Context, e *allianceEntry, events []domain.Ev
 }
 
 // settleDecided answers each decided command with its records or refusal.
-func settleDecided(e *allianceEntry, decided []decision, records []Record) {
+func settleDecided(e *allianceEntry, decided []decision, records []eventstore.Record) {
 	off := 0
 	for _, d := range decided {
 		switch {
@@ -284,7 +285,7 @@ func unsettled(batch []*pending) int {
 // recorded returns the records of a command already in the alliance's log:
 // from the recent cache, or read back from the log when its id was seen
 // longer ago.
-func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID string) ([]Record, bool, error) {
+func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID string) ([]eventstore.Record, bool, error) {
 	if recs, ok := e.recent.lookup(commandID); ok {
 		return recs, true, nil
 	}
@@ -298,19 +299,18 @@ func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID strin
 	if err != nil {
 		return nil, false, err
 	}
-	var recs []Record
-	err = r.store.ReadAlliance(ctx, e.allianceID, from, func(rec Record) error {
-		switch {
-		case rec.Event.Seq < seq:
-			return nil
-		case rec.Event.CommandID == commandID:
-			recs = append(recs, rec)
-			return nil
+	var recs []eventstore.Record
+	for rec, err := range r.store.ReadAlliance(ctx, e.allianceID, from) {
+		if err != nil {
+			return nil, false, err
 		}
-		return errStop
-	})
-	if err != nil && !errors.Is(err, errStop) {
-		return nil, false, err
+		if rec.Event.Seq < seq {
+			continue
+		}
+		if rec.Event.CommandID != commandID {
+			break
+		}
+		recs = append(recs, rec)
 	}
 	return recs, len(recs) > 0, nil
 }
@@ -332,7 +332,7 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 		return nil
 	}
 	if !e.loaded {
-		e.state, e.pos, e.recent = domain.Alliance{}, Position{}, newRecentCommands()
+		e.state, e.pos, e.recent = domain.Alliance{}, eventstore.Position{}, newRecentCommands()
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
@@ -340,17 +340,16 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 	if e.pos.StreamSeq > 0 {
 		from = e.pos.StreamSeq + 1
 	}
-	err := r.store.ReadAlliance(ctx, e.allianceID, from, func(rec Record) error {
+	for rec, err := range r.store.ReadAlliance(ctx, e.allianceID, from) {
+		if err != nil {
+			return err
+		}
 		if rec.Event.Seq <= e.pos.Seq {
-			return nil
+			continue
 		}
 		e.state = domain.Evolve(e.state, rec.Event)
 		e.pos = rec.Position()
 		e.recent.addOne(rec)
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	e.loaded, e.stale = true, false
 	return nil

@@ -1,4 +1,4 @@
-package eventstore
+package ledger
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"accord/domain"
+	"accord/eventstore"
 )
 
 // recentLimit is how many of an alliance's latest commands the runner keeps
@@ -26,7 +27,7 @@ type allianceEntry struct {
 	loaded bool
 	stale  bool
 	state  domain.Alliance
-	pos    Position
+	pos    eventstore.Position
 	recent *recentCommands
 }
 
@@ -63,7 +64,7 @@ func (e *allianceEntry) take() []*pending {
 // them a 64-bit hash of the id with the seq of its first event, so a retry of
 // any older command is found in the log instead of being recorded again.
 type recentCommands struct {
-	byID  map[string][]Record
+	byID  map[string][]eventstore.Record
 	order []string
 	seen  map[uint64]uint64
 }
@@ -72,10 +73,10 @@ type recentCommands struct {
 var commandSeed = maphash.MakeSeed()
 
 func newRecentCommands() *recentCommands {
-	return &recentCommands{byID: map[string][]Record{}, seen: map[uint64]uint64{}}
+	return &recentCommands{byID: map[string][]eventstore.Record{}, seen: map[uint64]uint64{}}
 }
 
-func (c *recentCommands) lookup(commandID string) ([]Record, bool) {
+func (c *recentCommands) lookup(commandID string) ([]eventstore.Record, bool) {
 	recs, ok := c.byID[commandID]
 	return recs, ok
 }
@@ -87,7 +88,7 @@ func (c *recentCommands) seenAt(commandID string) (uint64, bool) {
 	return seq, ok
 }
 
-func (c *recentCommands) add(commandID string, recs []Record) {
+func (c *recentCommands) add(commandID string, recs []eventstore.Record) {
 	if _, ok := c.byID[commandID]; !ok {
 		c.order = append(c.order, commandID)
 	}
@@ -103,7 +104,7 @@ func (c *recentCommands) add(commandID string, recs []Record) {
 }
 
 // addOne adds a record read back from the log to its command's records.
-func (c *recentCommands) addOne(rec Record) {
+func (c *recentCommands) addOne(rec eventstore.Record) {
 	recs, _ := c.lookup(rec.Event.CommandID)
 	c.add(rec.Event.CommandID, append(recs, rec))
 }

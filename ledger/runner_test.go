@@ -1,4 +1,4 @@
-package eventstore
+package ledger
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/eventstore/eventstoretest"
 )
 
 // runnerAlliance forms an alliance through r with n members (the first a
@@ -70,11 +71,11 @@ func concurrently(n int, fn func(i int) error) []error {
 // TestRunnerGroupCommit checks concurrent commands on one alliance share
 // messages, each gets its own records, and the log stays gapless.
 func TestRunnerGroupCommit(t *testing.T) {
-	store, _ := openTestStore(t)
+	store := eventstoretest.Start(t).Store
 	r := NewRunner(store)
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(t, r, aid, 32)
-	head, err := store.Head(testContext(t), aid)
+	head, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	before := r.Stats().Batches
 
@@ -95,14 +96,14 @@ func TestRunnerGroupCommit(t *testing.T) {
 		require.True(t, seqs[s], "seq %d missing", s)
 	}
 	require.Less(t, r.Stats().Batches-before, uint64(32), "concurrent votes should share messages")
-	require.Len(t, readAll(t, store, aid), int(head.Seq)+32)
+	require.Len(t, eventstoretest.ReadAll(t, store, aid), int(head.Seq)+32)
 }
 
 // TestRunnerRetryLongAfter checks a retried command is recorded once even
 // after many later commands pushed it out of the recent cache, including
 // commands that were not first in their message.
 func TestRunnerRetryLongAfter(t *testing.T) {
-	store, _ := openTestStore(t)
+	store := eventstoretest.Start(t).Store
 	r := NewRunner(store)
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(t, r, aid, 8)
@@ -117,7 +118,7 @@ func TestRunnerRetryLongAfter(t *testing.T) {
 	for i := 0; i < recentLimit+50; i++ {
 		mustRun(t, r, aid, member(members[0]), uuid.NewString(), domain.CastVote{ProposalID: pid, Stance: "abstain", Reason: "later"})
 	}
-	head, err := store.Head(testContext(t), aid)
+	head, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 
 	for _, fresh := range []*Runner{r, NewRunner(store)} { // this instance, and one that loads from the log
@@ -127,7 +128,7 @@ func TestRunnerRetryLongAfter(t *testing.T) {
 			require.Equal(t, first[i].Records[0].Hash, again.Records[0].Hash)
 		}
 	}
-	after, err := store.Head(testContext(t), aid)
+	after, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	require.Equal(t, head, after, "no retry was recorded again")
 }
@@ -136,11 +137,11 @@ func TestRunnerRetryLongAfter(t *testing.T) {
 // recorded once and both answer alike, and that a refused command in a batch
 // leaves the others alone.
 func TestRunnerSameCommandTwiceAtOnce(t *testing.T) {
-	store, _ := openTestStore(t)
+	store := eventstoretest.Start(t).Store
 	r := NewRunner(store)
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(t, r, aid, 4)
-	head, err := store.Head(testContext(t), aid)
+	head, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	key := uuid.NewString()
 	results := make([]Result, 12)
@@ -162,7 +163,7 @@ func TestRunnerSameCommandTwiceAtOnce(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, head.Seq+1, results[i].Records[0].Event.Seq)
 	}
-	after, err := store.Head(testContext(t), aid)
+	after, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	require.Equal(t, head.Seq+1, after.Seq)
 }
@@ -170,7 +171,7 @@ func TestRunnerSameCommandTwiceAtOnce(t *testing.T) {
 // TestRunnersRace checks two runners (two instances) writing one alliance at
 // once resolve every race by optimistic concurrency: all land, gapless.
 func TestRunnersRace(t *testing.T) {
-	store, _ := openTestStore(t)
+	store := eventstoretest.Start(t).Store
 	a, b := NewRunner(store), NewRunner(store)
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(t, a, aid, 16)
@@ -183,7 +184,7 @@ func TestRunnersRace(t *testing.T) {
 	require.NoError(t, vote(b, 0))
 	require.NoError(t, vote(a, 1))
 	require.Positive(t, a.Stats().Conflicts, "a appended behind b's write")
-	head, err := store.Head(testContext(t), aid)
+	head, err := store.Head(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	errs := concurrently(64, func(i int) error {
 		r := a
@@ -195,14 +196,14 @@ func TestRunnersRace(t *testing.T) {
 	for _, err := range errs {
 		require.NoError(t, err)
 	}
-	recs := readAll(t, store, aid)
+	recs := eventstoretest.ReadAll(t, store, aid)
 	require.Len(t, recs, int(head.Seq)+64)
 	for i, rec := range recs {
 		require.Equal(t, uint64(i+1), rec.Event.Seq)
 	}
-	sa, _, err := a.State(testContext(t), aid)
+	sa, _, err := a.State(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
-	sb, _, err := b.State(testContext(t), aid)
+	sb, _, err := b.State(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	require.Equal(t, sa.Seq, sb.Seq)
 }
