@@ -66,7 +66,7 @@ func TestCLIAuditExportCutShort(t *testing.T) {
 	})
 	file := e.path("short.ndjson")
 	errOut := e.fail(1, "--server", url, "audit", "export", "-o", file)
-	require.Equal(t, "accord audit export: the export was cut short: 5 of 11 events\n", errOut)
+	require.Equal(t, "accord audit export: export incomplete: got 5 of 11 events (stopped after seq 5)\n", errOut)
 	require.NoFileExists(t, file)
 	require.NoFileExists(t, file+".partial")
 }
