@@ -114,4 +114,3 @@ func fishFlag(name string, valued bool) string {
 	}
 	return b.String()
 }
-
