@@ -113,7 +113,7 @@ func runClient(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func groupHelp(args []string, stdout io.Writer, rep *reporter) int {
 	cmds := group(args[0])
 	if len(cmds) == 0 {
-		return rep.usage("", unknown(args[0], firstWords()), usage)
+		return rep.usage("", unknown(args[0], firstWords()), "")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage: accord %s COMMAND [flags]\n\nCommands:\n", args[0])

@@ -46,7 +46,7 @@ func commitmentList(c *cli, member string) error {
 	if c.g.json {
 		return c.out.value(map[string]any{"commitments": nonNilSlice(list), "seq": a.Seq})
 	}
-	printCommitments(c.out, list, namesOf(a))
+	printCommitments(c.out, list, namesOf(a), "")
 	return nil
 }
 

@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -71,6 +73,9 @@ func exportDestination(c *cli, file string) (io.Writer, func(error) error, error
 		return c.stdout, func(err error) error { return err }, nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.partial")
+	if pathErr := (*fs.PathError)(nil); errors.As(err, &pathErr) {
+		return nil, nil, fmt.Errorf("cannot write %s: %w", file, pathErr.Err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
