@@ -15,9 +15,11 @@ import (
 )
 
 // Client is a client of accord's HTTP API: a base URL and a bearer token.
-// Its methods send JSON, decode the answers into typed results and turn the
-// documented error shape into an *Error. A Client is safe for concurrent use
-// once made.
+// Its methods send JSON and decode the answers into typed results. Each
+// returns an *Error for an error answer (which stands for a *domain.Error
+// of the server's kind), an error wrapping ErrUnreachable when no answer
+// came, and an error wrapping ErrProtocol when the answer was not the JSON
+// expected. A Client is safe for concurrent use once made.
 type Client struct {
 	base      string
 	token     string
@@ -137,8 +139,8 @@ type call struct {
 
 // do sends cl and decodes a 2xx JSON answer into out (unless out is nil).
 // It returns an *Error for an error answer, an error wrapping
-// ErrUnreachable when the server cannot be reached, and an error naming the
-// route when the answer is not the JSON expected.
+// ErrUnreachable when the server cannot be reached, and an error wrapping
+// ErrProtocol, naming the route, when the answer is not the JSON expected.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
 	raw, err := c.doRaw(ctx, cl)
 	if err != nil {
@@ -151,7 +153,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("the answer to %s %s is not what this client expects: %w", cl.method, cl.path, err)
+		return fmt.Errorf("%w: the answer to %s %s: %v", ErrProtocol, cl.method, cl.path, err)
 	}
 	return nil
 }

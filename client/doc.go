@@ -28,20 +28,21 @@
 // reconnecting after a drop and resuming after the last event it returned,
 // with no gap and no repeat.
 //
-// An example, from forming an alliance to following its events:
+// An example, from forming an alliance to following its events (Example
+// in example_test.go has it whole):
 //
-//	c, err := client.New("http://127.0.0.1:8080", adminToken)
+//	admin, err := client.New("http://127.0.0.1:8080", adminToken)
 //	if err != nil {
 //		return err
 //	}
-//	a, err := c.FormAlliance(ctx, domain.FormAlliance{
+//	a, err := admin.FormAlliance(ctx, domain.FormAlliance{
 //		Name: "Drug Supply Chain Alliance", Purpose: "Unit-level traceability",
-//		Charter: domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4"},
+//		Charter: domain.Charter{DecisionRule: domain.RuleConsensus, Quorum: "1/2", Threshold: "3/4"},
 //	})
 //	if err != nil {
 //		return err
 //	}
-//	conv, err := c.AdmitMember(ctx, a.ID, domain.AdmitMember{Name: "Intermountain Health", Sector: "health system", Role: domain.RoleConvener})
+//	conv, err := admin.AdmitMember(ctx, a.ID, domain.AdmitMember{Name: "Intermountain Health", Sector: "health system", Role: domain.RoleConvener})
 //	if err != nil {
 //		return err
 //	}
@@ -50,7 +51,7 @@
 //	if errors.Is(err, &domain.Error{Kind: domain.Forbidden}) {
 //		… // not allowed to propose
 //	}
-//	f := c.Follow(a.ID, client.FollowOptions{FromSeq: 1})
+//	f := admin.Follow(a.ID, client.FollowOptions{FromSeq: 1})
 //	defer f.Close()
 //	for {
 //		ev, err := f.Next(ctx)
