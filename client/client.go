@@ -271,6 +271,11 @@ func (c *Client) newRequest(ctx context.Context, cl call, payload []byte) (*http
 // the answer was read.
 var ErrUnreachable = errors.New("cannot reach the accord server")
 
+// ErrProtocol is wrapped by the errors of answers that are not what the API
+// documents, such as a server-sent event whose id is not a seq. Resending
+// the request would get the same answer.
+var ErrProtocol = errors.New("unexpected answer from the server")
+
 // unreachable wraps a transport error in ErrUnreachable, naming the server;
 // a cancelled context is returned as it is.
 func (c *Client) unreachable(err error) error {

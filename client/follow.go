@@ -225,11 +225,6 @@ func (f *Follower) drop() {
 	f.conn = nil
 }
 
-// ErrProtocol is wrapped by the errors of answers that are not what the API
-// documents, such as a server-sent event whose id is not a seq. Resending
-// the request would get the same answer.
-var ErrProtocol = errors.New("unexpected answer from the server")
-
 // decodeLive reads one server-sent event of the API.
 func decodeLive(ev sseEvent) (LiveEvent, error) {
 	seq, err := strconv.ParseUint(ev.ID, 10, 64)
