@@ -82,17 +82,22 @@ func TestCLIVersion(t *testing.T) {
 }
 
 // TestCLIHelpTwoDashes: every help, the server's, verify's and bench's
-// included, writes its flags with two dashes.
+// included (which they write on standard error), writes its flags with two
+// dashes.
 func TestCLIHelpTwoDashes(t *testing.T) {
 	e := &cliEnv{t: t}
 	oneDash := regexp.MustCompile(`(?m)^\s+-[a-z][a-z-]`)
 	for _, args := range [][]string{{"serve", "--help"}, {"verify", "-h"}, {"bench", "--help"}, {"vote", "--help"}, {"help", "audit export"}} {
-		out := e.ok(args...)
-		require.Regexp(t, `(?m)^\s+(-[a-z], )?--[a-z]`, out, args)
-		require.NotRegexp(t, oneDash, out, "%v:\n%s", args, out)
+		status, out, errOut := e.run(args...)
+		require.Equal(t, 0, status, args)
+		help := out + errOut
+		require.Regexp(t, `(?m)^\s+(-[a-z], )?--[a-z]`, help, args)
+		require.NotRegexp(t, oneDash, help, "%v:\n%s", args, help)
 	}
-	require.Contains(t, e.ok("serve", "--help"), "  --http address")
-	require.Contains(t, e.ok("verify", "--help"), "  --head HASH")
+	_, _, serveHelp := e.run("serve", "--help")
+	require.Contains(t, serveHelp, "  --http address")
+	_, _, verifyHelp := e.run("verify", "--help")
+	require.Contains(t, verifyHelp, "  --head HASH")
 }
 
 // TestFlagsFirst moves verify's flags, with their values, before FILE.

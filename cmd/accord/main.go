@@ -63,13 +63,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "serve":
-		return withDoubleDashHelp(args[1:], stdout, stderr, func(stderr io.Writer) int { return serve(args[1:], stderr) })
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return serve(args[1:], stderr) })
 	case "verify":
-		return withDoubleDashHelp(args[1:], stdout, stderr, func(stderr io.Writer) int {
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int {
 			return verify(flagsFirst(args[1:]), stdin, stdout, stderr)
 		})
 	case "bench":
-		return withDoubleDashHelp(args[1:], stdout, stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
 	case "version", "--version":
 		return version(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
@@ -110,16 +110,17 @@ func serve(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// withDoubleDashHelp runs serve, verify or bench. Asked for help, it prints
-// their help on standard output with two dashes before each flag, as every
-// other command's help reads (the flag package writes one).
-func withDoubleDashHelp(args []string, stdout, stderr io.Writer, run func(stderr io.Writer) int) int {
+// withDoubleDashHelp runs serve, verify or bench. Asked for help, it
+// writes their help where they do (standard error) with two dashes before
+// each flag, as every other command's help reads (the flag package writes
+// one).
+func withDoubleDashHelp(args []string, stderr io.Writer, run func(stderr io.Writer) int) int {
 	if !asksHelp(args) {
 		return run(stderr)
 	}
 	var buf bytes.Buffer
 	status := run(&buf)
-	stdout.Write(oneDashFlag.ReplaceAll(buf.Bytes(), []byte("$1--$2")))
+	stderr.Write(oneDashFlag.ReplaceAll(buf.Bytes(), []byte("$1--$2")))
 	return status
 }
 
