@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -94,7 +95,7 @@ func runClient(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		return rep.usage("", err.Error(), usage)
+		return rep.usage("", twoDashes(err), usage)
 	}
 	rest := pre.Args()
 	if len(rest) == 0 {
@@ -151,6 +152,15 @@ func prefixed(prefix string, words []string) []string {
 	return out
 }
 
+// twoDashes returns the flag package's message with its flags written
+// with two dashes, as help writes them ("flag provided but not defined:
+// --stance").
+func twoDashes(err error) string {
+	return flagInMessage.ReplaceAllString(err.Error(), "$1--$2")
+}
+
+var flagInMessage = regexp.MustCompile(`(defined: |argument: |for )(?:flag )?-([A-Za-z][A-Za-z0-9-]+)`)
+
 func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }
 
 // runCommand parses the command's flags and runs it.
@@ -168,7 +178,7 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout 
 		err = checkParams(cmd, pos)
 	}
 	if err != nil {
-		return rep.fail(cmd.path, usageError{err.Error()})
+		return rep.fail(cmd.path, usageError{twoDashes(err)})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

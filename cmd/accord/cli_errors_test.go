@@ -54,7 +54,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"proposal"}, "Usage: accord proposal COMMAND"},
 		{[]string{"vote", "x"}, "accord vote: missing STANCE\nRun \"accord vote --help\" for usage."},
 		{[]string{"vote", "x", "agree", "extra"}, `unexpected argument "extra"`},
-		{[]string{"vote", "--stance", "agree"}, "flag provided but not defined: -stance"},
+		{[]string{"vote", "--stance", "agree"}, "flag provided but not defined: --stance"},
 		{[]string{"proposal", "list"}, "which alliance? give --alliance ID or set ACCORD_ALLIANCE"},
 		{[]string{"alliance", "create", "--name", "x"}, "give --name and --purpose"},
 		{[]string{"alliance", "show", "--alliance", "a", "--at-seq", "3", "--at", "2026-01-01"}, "give --at-seq or --at, not both"},
@@ -63,7 +63,7 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"member", "add", "--alliance", "a", "--name", "n", "--sector", "s", "-q"}, "with -q, give --save-token FILE"},
 		{[]string{"completion", "tcsh"}, `completion is for bash, zsh or fish, not "tcsh"`},
 		{[]string{"vote", "0190a0a0", "maybe"}, `accord vote: "maybe" is not a stance: give agree, disagree, abstain or block`},
-		{[]string{"--bogus", "alliance", "list"}, "flag provided but not defined: -bogus"},
+		{[]string{"--bogus", "alliance", "list"}, "flag provided but not defined: --bogus"},
 	}
 	for _, c := range cases {
 		require.Contains(t, e.fail(2, c.args...), c.want, "accord %s", strings.Join(c.args, " "))

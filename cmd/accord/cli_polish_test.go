@@ -47,7 +47,7 @@ func TestCLIJSONErrors(t *testing.T) {
 	}{
 		{2, []string{"vote", w.pid, "maybe", "--json"}, "usage", `"maybe" is not a stance: give agree, disagree, abstain or block`},
 		{2, []string{"--json", "propsal"}, "usage", `unknown command "propsal"; did you mean "proposal"?`},
-		{2, []string{"--json", "vote", "--stance", "x"}, "usage", "flag provided but not defined: -stance"},
+		{2, []string{"--json", "vote", "--stance", "x"}, "usage", "flag provided but not defined: --stance"},
 		{1, []string{"--json", "--token-file", fda, "vote", w.pid, "agree"}, "forbidden", "observers read and never write"},
 		{1, []string{"--json", "proposal", "show", "0190a0a0-0000-7000-8000-000000000000"}, "not_found", "no proposal 0190a0a0-0000-7000-8000-000000000000"},
 		{1, []string{"--json", "proposal", "show", "fff"}, "not_found", `no proposal has an id starting with "fff"`},
@@ -98,6 +98,14 @@ func TestCLIHelpTwoDashes(t *testing.T) {
 	require.Contains(t, serveHelp, "  --http address")
 	_, _, verifyHelp := e.run("verify", "--help")
 	require.Contains(t, verifyHelp, "  --head HASH")
+}
+
+// TestTwoDashesInFlagErrors writes the flags of flag errors as help does.
+func TestTwoDashesInFlagErrors(t *testing.T) {
+	e := &cliEnv{t: t}
+	require.Contains(t, e.fail(2, "audit", "list", "--limit", "many", "-a", "x"), `invalid value "many" for --limit: parse error`)
+	require.Contains(t, e.fail(2, "vote", "p", "agree", "--reason"), "flag needs an argument: --reason")
+	require.Contains(t, e.fail(2, "--bogus", "alliance", "list"), "flag provided but not defined: --bogus")
 }
 
 // TestFlagsFirst moves verify's flags, with their values, before FILE.
