@@ -332,8 +332,9 @@ func TestDashboardPickerForAdmin(t *testing.T) {
 		chromedp.WaitVisible(css(`#signin-form`)),
 		chromedp.SendKeys(css(`#token`), "acc_not-a-token"),
 		chromedp.Click(css(`#signin-submit`)),
-		chromedp.WaitVisible(css(`#signin-error`)),
 	)
+	// The error line is in the page from the start, empty: wait for its words.
+	get(t, ctx, "the refusal in words", chromedp.Poll[bool](`document.getElementById('signin-error').textContent !== ''`, chromedp.WithPollingTimeout(10*time.Second)))
 	require.Equal(t, "That token is not valid.", get(t, ctx, "error", chromedp.Text(css(`#signin-error`))))
 	saveScreenshot(t, ctx, "signin.png", false)
 

@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
+
+	"accord/domain"
 )
 
 // command is one client subcommand: its words ("proposal submit"), its
@@ -40,8 +43,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func clientCommands() []command {
 	var all []command
 	for _, group := range [][]command{
-		allianceCommands(), proposalCommands(), votingCommands(),
-		commitmentCommands(), auditCommands(), watchCommands(), completionCommands(),
+		tokenCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
+		commitmentCommands(), commitmentReadCommands(), auditCommands(), watchCommands(), completionCommands(),
 	} {
 		all = append(all, group...)
 	}
@@ -82,6 +85,7 @@ func group(name string) []command {
 // and returns the exit status: 0, 1 when it failed, 2 when it was misused.
 func runClient(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	g := &globals{}
+	rep := &reporter{w: stderr, json: wantsJSON(args)}
 	pre := flag.NewFlagSet("accord", flag.ContinueOnError)
 	pre.SetOutput(io.Discard)
 	g.register(pre)
@@ -91,47 +95,76 @@ func runClient(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "accord: %v\n\n%s", err, usage)
-		return 2
+		return rep.usage("", twoDashes(err), usage)
 	}
 	rest := pre.Args()
 	if len(rest) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		return rep.usage("", "which command?", usage)
 	}
 	cmd, cmdArgs, ok := findCommand(rest)
 	if !ok {
-		return groupHelp(rest, stdout, stderr)
+		return groupHelp(rest, stdout, rep)
 	}
-	return runCommand(cmd, g, cmdArgs, stdin, stdout, stderr)
+	return runCommand(cmd, g, cmdArgs, stdin, stdout, rep)
 }
 
 // groupHelp answers "accord proposal" (or "accord proposal --help") with the
-// group's subcommands, and anything else as an unknown command.
-func groupHelp(args []string, stdout, stderr io.Writer) int {
+// group's subcommands, and anything else as an unknown command, with the
+// nearest command's name when one is near.
+func groupHelp(args []string, stdout io.Writer, rep *reporter) int {
 	cmds := group(args[0])
 	if len(cmds) == 0 {
-		fmt.Fprintf(stderr, "accord: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		return rep.usage("", unknown(args[0], firstWords()), "")
 	}
-	w, status := stderr, 2
-	if len(args) > 1 && isHelp(args[1]) {
-		w, status = stdout, 0
-	} else if len(args) > 1 {
-		fmt.Fprintf(stderr, "accord: unknown command %q\n\n", args[0]+" "+args[1])
+	var b strings.Builder
+	fmt.Fprintf(&b, "Usage: accord %s COMMAND [flags]\n\nCommands:\n", args[0])
+	subs := make([]string, len(cmds))
+	for i, cmd := range cmds {
+		fmt.Fprintf(&b, "  %-22s %s\n", cmd.path, cmd.summary)
+		subs[i] = strings.TrimPrefix(cmd.path, args[0]+" ")
 	}
-	fmt.Fprintf(w, "Usage: accord %s COMMAND [flags]\n\nCommands:\n", args[0])
-	for _, cmd := range cmds {
-		fmt.Fprintf(w, "  %-22s %s\n", cmd.path, cmd.summary)
+	fmt.Fprintf(&b, "\nRun \"accord %s --help\" for a command's flags and an example.\n", cmds[0].path)
+	switch {
+	case len(args) > 1 && isHelp(args[1]):
+		fmt.Fprint(stdout, b.String())
+		return 0
+	case len(args) > 1:
+		return rep.usage("", unknown(args[0]+" "+args[1], prefixed(args[0]+" ", subs)), b.String())
 	}
-	fmt.Fprintf(w, "\nRun \"accord %s --help\" for a command's flags and an example.\n", cmds[0].path)
-	return status
+	return rep.usage("", "which "+args[0]+" command?", b.String())
 }
+
+// unknown says a command is unknown, and which one was meant when one of
+// known is near it.
+func unknown(name string, known []string) string {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if near := nearest(name, known); near != "" {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	}
+	return msg
+}
+
+func prefixed(prefix string, words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = prefix + w
+	}
+	return out
+}
+
+// twoDashes returns the flag package's message with its flags written
+// with two dashes, as help writes them ("flag provided but not defined:
+// --stance").
+func twoDashes(err error) string {
+	return flagInMessage.ReplaceAllString(err.Error(), "$1--$2")
+}
+
+var flagInMessage = regexp.MustCompile(`(defined: |argument: |for )(?:flag )?-([A-Za-z][A-Za-z0-9-]+)`)
 
 func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" }
 
 // runCommand parses the command's flags and runs it.
-func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout io.Writer, rep *reporter) int {
 	fs := flag.NewFlagSet("accord "+cmd.path, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	act := cmd.setup(fs)
@@ -145,36 +178,18 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout,
 		err = checkParams(cmd, pos)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "accord %s: %v\nRun \"accord %s --help\" for usage.\n", cmd.path, err, cmd.path)
-		return 2
+		return rep.fail(cmd.path, usageError{twoDashes(err)})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := newCLI(ctx, g, stdin, stdout, stderr)
+	c, err := newCLI(ctx, g, stdin, stdout, rep.w)
 	if err == nil {
 		err = act(c, pos)
 	}
-	return exitStatus(cmd, err, stderr)
-}
-
-// exitStatus reports err on stderr and maps it to the exit status.
-func exitStatus(cmd command, err error, stderr io.Writer) int {
-	var uerr usageError
-	var exit exitError
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &exit):
-		return exit.status
-	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "accord %s: %v\nRun \"accord %s --help\" for usage.\n", cmd.path, err, cmd.path)
-		return 2
-	case errors.Is(err, context.Canceled):
-		return 130
-	default:
-		fmt.Fprintf(stderr, "accord %s: %v\n", cmd.path, err)
-		return 1
+	if err != nil && c != nil && !c.api.HasToken() && domain.KindOf(err) == domain.Unauthorized {
+		err = fmt.Errorf("%w (no token given: use --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE)", err)
 	}
+	return rep.fail(cmd.path, err)
 }
 
 // parseInterspersed parses flags that may come before, between or after the

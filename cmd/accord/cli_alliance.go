@@ -3,16 +3,9 @@ package main
 import (
 	"flag"
 
+	"accord/client"
 	"accord/domain"
 )
-
-// allianceSummary is one entry of GET /v1/alliances.
-type allianceSummary struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Purpose string `json:"purpose"`
-	Seq     uint64 `json:"seq"`
-}
 
 func allianceCommands() []command {
 	return []command{
@@ -58,9 +51,8 @@ func setupAllianceCreate(fs *flag.FlagSet) action {
 		if *name == "" || *purpose == "" {
 			return usagef("give --name and --purpose")
 		}
-		body := domain.FormAlliance{Name: *name, Purpose: *purpose, Charter: charter()}
-		var a domain.Alliance
-		if ok, err := c.call("POST", "/v1/alliances", nil, body, &a); !ok {
+		a, err := c.api.FormAlliance(c.ctx, domain.FormAlliance{Name: *name, Purpose: *purpose, Charter: charter()})
+		if done, err := c.answered(err); done {
 			return err
 		}
 		if *quiet {
@@ -73,14 +65,12 @@ func setupAllianceCreate(fs *flag.FlagSet) action {
 }
 
 func allianceList(c *cli, _ []string) error {
-	var ans struct {
-		Alliances []allianceSummary `json:"alliances"`
-	}
-	if ok, err := c.call("GET", "/v1/alliances", nil, nil, &ans); !ok {
+	list, err := c.api.Alliances(c.ctx)
+	if done, err := c.answered(err); done {
 		return err
 	}
 	t := newTable("ID", "NAME", "SEQ", "PURPOSE")
-	for _, a := range ans.Alliances {
+	for _, a := range list {
 		t.add(a.ID, a.Name, uitoa(a.Seq), clip(a.Purpose, 50))
 	}
 	c.out.table(t)
@@ -97,15 +87,15 @@ func setupAllianceShow(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		path, err := c.alliancePath()
+		aid, err := c.allianceID()
 		if err != nil {
 			return err
 		}
-		var a domain.Alliance
-		if ok, err := c.call("GET", path, q, nil, &a); !ok {
+		a, err := c.api.Alliance(c.ctx, aid, q)
+		if done, err := c.answered(err); done {
 			return err
 		}
-		printAlliance(c.out, a, len(q) > 0)
+		printAlliance(c.out, a, q != client.AsOf{})
 		return nil
 	}
 }

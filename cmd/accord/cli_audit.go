@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net/url"
 	"strconv"
 
+	"accord/client"
 	"accord/domain"
 )
 
@@ -40,12 +40,6 @@ func auditCommands() []command {
 	}
 }
 
-// auditPage is an answer of GET …/audit.
-type auditPage struct {
-	Events  []entry `json:"events"`
-	NextSeq *uint64 `json:"next_seq"`
-}
-
 func setupAuditList(fs *flag.FlagSet) action {
 	from := fs.Uint64("from-seq", 1, "start at this alliance `SEQ`")
 	limit := fs.Uint64("limit", 100, "at most `N` events a page")
@@ -56,7 +50,7 @@ func setupAuditList(fs *flag.FlagSet) action {
 			return err
 		}
 		t := newTable("SEQ", "AT (UTC)", "TYPE", "BY", "WHAT", "HASH")
-		next, err := auditPages(c, *from, *limit, *all, func(page auditPage) { addAuditRows(t, d, page) })
+		next, err := auditPages(c, *from, *limit, *all, func(page client.AuditPage) { addAuditRows(t, d, page) })
 		if err != nil || c.g.json {
 			return err
 		}
@@ -70,24 +64,19 @@ func setupAuditList(fs *flag.FlagSet) action {
 // every page to the head. Under --json each page is printed as it came;
 // otherwise add takes it. It returns where the next page would begin, nil at
 // the head.
-func auditPages(c *cli, from, limit uint64, all bool, add func(auditPage)) (*uint64, error) {
-	path, err := c.alliancePath("audit")
+func auditPages(c *cli, from, limit uint64, all bool, add func(client.AuditPage)) (*uint64, error) {
+	aid, err := c.allianceID()
 	if err != nil {
 		return nil, err
 	}
 	next := &from
 	for {
-		q := url.Values{"from_seq": {uitoa(*next)}, "limit": {uitoa(limit)}}
-		raw, err := c.api.DoRaw(c.ctx, "GET", path, q, nil)
+		page, err := c.api.Audit(c.ctx, aid, *next, limit)
 		if err != nil {
 			return nil, err
 		}
-		var page auditPage
-		if err := json.Unmarshal(raw, &page); err != nil {
-			return nil, err
-		}
 		if c.g.json {
-			c.out.json(raw)
+			c.out.json(c.raw)
 		} else {
 			add(page)
 		}
@@ -103,18 +92,14 @@ func (c *cli) describer() (*describer, error) {
 	if c.g.json {
 		return newDescriber(c.out, newNames()), nil
 	}
-	path, err := c.alliancePath()
+	a, err := c.alliance()
 	if err != nil {
-		return nil, err
-	}
-	var a domain.Alliance
-	if err := c.get(path, nil, &a); err != nil {
 		return nil, err
 	}
 	return newDescriber(c.out, namesOf(a)), nil
 }
 
-func addAuditRows(t *table, d *describer, page auditPage) {
+func addAuditRows(t *table, d *describer, page client.AuditPage) {
 	for _, e := range page.Events {
 		seq, at, typ, what := d.parts(e.Event)
 		var ev struct {
@@ -133,50 +118,29 @@ func (c *cli) moreHint(next *uint64, all bool) {
 }
 
 func auditHead(c *cli, _ []string) error {
-	path, err := c.alliancePath("audit", "head")
+	aid, err := c.allianceID()
 	if err != nil {
 		return err
 	}
-	var head struct {
-		Seq  uint64 `json:"seq"`
-		Hash string `json:"hash"`
-	}
-	if ok, err := c.call("GET", path, nil, nil, &head); !ok {
+	head, err := c.api.Head(c.ctx, aid)
+	if done, err := c.answered(err); done {
 		return err
 	}
 	c.out.linef("Head: seq %d, hash %s", head.Seq, head.Hash)
 	return nil
 }
 
-// verifyResult is the answer of GET …/audit/verify.
-type verifyResult struct {
-	OK        bool     `json:"ok"`
-	Events    int      `json:"events"`
-	Decisions int      `json:"decisions"`
-	Seq       uint64   `json:"seq"`
-	Error     string   `json:"error"`
-	Checked   []string `json:"checked"`
-	Head      struct {
-		Seq  uint64 `json:"seq"`
-		Hash string `json:"hash"`
-	} `json:"head"`
-}
-
 func auditVerify(c *cli, _ []string) error {
-	path, err := c.alliancePath("audit", "verify")
+	aid, err := c.allianceID()
 	if err != nil {
 		return err
 	}
-	raw, err := c.api.DoRaw(c.ctx, "GET", path, nil, nil)
+	v, err := c.api.Verify(c.ctx, aid)
 	if err != nil {
-		return err
-	}
-	var v verifyResult
-	if err := json.Unmarshal(raw, &v); err != nil {
 		return err
 	}
 	if c.g.json {
-		c.out.json(raw)
+		c.out.json(c.raw)
 	} else {
 		printVerify(c.out, v)
 	}
@@ -186,7 +150,7 @@ func auditVerify(c *cli, _ []string) error {
 	return nil
 }
 
-func printVerify(p *printer, v verifyResult) {
+func printVerify(p *printer, v client.Verification) {
 	if !v.OK {
 		p.linef("%s at seq %d: %s", p.paint(red, "The ledger does not hold"), v.Seq, v.Error)
 		return

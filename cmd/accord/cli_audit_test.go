@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,7 +41,6 @@ func TestCLIAuditExport(t *testing.T) {
 	out := e.ok("audit", "export", "-o", file)
 	require.Regexp(t, `^Exported 11 events \(head seq 11, hash [0-9a-f]{12}\) to .*ledger.ndjson\n$`, out)
 	require.Equal(t, string(want), readFile(t, file))
-	require.NoFileExists(t, file+".partial")
 	require.Equal(t, string(want), e.ok("audit", "export"), "to standard output, with nothing else on it")
 
 	// The chain: each prev_hash is the SHA-256 of the line before.
@@ -66,9 +68,13 @@ func TestCLIAuditExportCutShort(t *testing.T) {
 	})
 	file := e.path("short.ndjson")
 	errOut := e.fail(1, "--server", url, "audit", "export", "-o", file)
-	require.Equal(t, "accord audit export: the export was cut short: 5 of 11 events\n", errOut)
+	require.Equal(t, "accord audit export: export incomplete: got 5 of 11 events (stopped after seq 5)\n", errOut)
 	require.NoFileExists(t, file)
-	require.NoFileExists(t, file+".partial")
+	entries, err := os.ReadDir(e.dir)
+	require.NoError(t, err)
+	for _, entry := range entries {
+		require.NotContains(t, entry.Name(), "short.ndjson", "no temporary file is left")
+	}
 }
 
 // TestCLIAuditList pages through the audit trail.
@@ -118,4 +124,58 @@ func TestCLIAuditVerifyFails(t *testing.T) {
 	status, out, _ = e.run(append(args, "--json")...)
 	require.Equal(t, 1, status)
 	require.Equal(t, false, jsonOf(t, out)["ok"])
+}
+
+// brokenExport is a stand-in for the export route whose header announces
+// head events and which sends lines 1…sent, then ends cleanly or, with
+// cut, drops the connection in the middle of the next line.
+func brokenExport(t *testing.T, head, sent int, cut bool) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Accord-Head-Seq", strconv.Itoa(head))
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		for seq := 1; seq <= sent; seq++ {
+			fmt.Fprintf(w, `{"seq":%d,"type":"VoteCast"}`+"\n", seq)
+		}
+		if cut {
+			io.WriteString(w, `{"seq":`)
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestCLIAuditExportBroken exits 1 naming what is missing when the transfer
+// breaks off or lines are missing, and leaves no file that looks whole (nor
+// its temporary file).
+func TestCLIAuditExportBroken(t *testing.T) {
+	e := &cliEnv{t: t, dir: t.TempDir()}
+	t.Setenv("ACCORD_TOKEN", "t")
+	cases := []struct {
+		cut  bool
+		want string
+	}{
+		{true, "accord audit export: export incomplete: got 812 of 1000 events (stopped after seq 812): unexpected EOF\n"},
+		{false, "accord audit export: export incomplete: got 812 of 1000 events (stopped after seq 812)\n"},
+	}
+	for _, c := range cases {
+		url := brokenExport(t, 1000, 812, c.cut)
+		file := e.path("ledger.ndjson")
+		args := []string{"--server", url, "-a", "0190a0a0-0000-7000-8000-000000000000", "audit", "export"}
+		require.Equal(t, c.want, e.fail(1, append(args, "-o", file)...))
+		entries, err := os.ReadDir(e.dir)
+		require.NoError(t, err)
+		require.Empty(t, entries, "no file, complete-looking or partial")
+
+		status, out, errOut := e.run(args...)
+		require.Equal(t, 1, status, "to standard output too")
+		require.Equal(t, 812, strings.Count(out, "\n"), "what arrived was passed on")
+		require.Equal(t, c.want, errOut)
+
+		status, _, errOut = e.run(append(args, "-o", file, "--json")...)
+		require.Equal(t, 1, status)
+		require.Equal(t, "incomplete", jsonOf(t, errOut)["error"].(map[string]any)["code"])
+	}
 }

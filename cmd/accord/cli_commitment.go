@@ -26,7 +26,9 @@ func commitmentCommands() []command {
 						return usagef("give --value")
 					}
 					body := domain.ReportProgress{Value: *value, Note: *note}
-					return commitmentAction(c, args[0], "progress", body, func(cm domain.Commitment) string {
+					return commitmentAction(c, args[0], func(aid, cid string) (domain.Commitment, error) {
+						return c.api.ReportProgress(c.ctx, aid, cid, body)
+					}, func(cm domain.Commitment) string {
 						return "Progress on " + quoted(cm.Description) + ": " + progressText(cm)
 					})
 				}
@@ -48,13 +50,13 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 		if *pid == "" || *desc == "" {
 			return usagef("give --proposal and --description")
 		}
-		path, err := c.alliancePath("commitments")
+		aid, proposal, err := c.allianceAnd(idProposal, *pid)
 		if err != nil {
 			return err
 		}
-		body := domain.MakeCommitment{ProposalID: *pid, Description: *desc, Metric: *metric, Target: *target, Due: *due}
-		var cm domain.Commitment
-		if ok, err := c.call("POST", path, nil, body, &cm); !ok {
+		body := domain.MakeCommitment{ProposalID: proposal, Description: *desc, Metric: *metric, Target: *target, Due: *due}
+		cm, err := c.api.MakeCommitment(c.ctx, aid, body)
+		if done, err := c.answered(err); done {
 			return err
 		}
 		if *quiet {
@@ -62,7 +64,7 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 			return nil
 		}
 		c.out.linef("Committed to %s (%s by %s) on %s: %s", quoted(cm.Description), progressText(cm), cm.Due,
-			c.proposalName(cm.ProposalID), c.out.paint(bold, cm.ID))
+			c.proposalName(aid, cm.ProposalID), c.out.paint(bold, cm.ID))
 		return nil
 	}
 }
@@ -76,11 +78,13 @@ func commitmentEnd(verb, past, example string) command {
 		setup: func(fs *flag.FlagSet) action {
 			note := fs.String("note", "", "a `NOTE` for the record")
 			return func(c *cli, args []string) error {
-				var body any = domain.FulfilCommitment{Note: *note}
-				if verb == "withdraw" {
-					body = domain.WithdrawCommitment{Note: *note}
+				end := func(aid, cid string) (domain.Commitment, error) {
+					if verb == "withdraw" {
+						return c.api.WithdrawCommitment(c.ctx, aid, cid, domain.WithdrawCommitment{Note: *note})
+					}
+					return c.api.FulfilCommitment(c.ctx, aid, cid, domain.FulfilCommitment{Note: *note})
 				}
-				return commitmentAction(c, args[0], verb, body, func(cm domain.Commitment) string {
+				return commitmentAction(c, args[0], end, func(cm domain.Commitment) string {
 					return past + " the commitment " + quoted(cm.Description) + because(*note)
 				})
 			}
@@ -88,15 +92,15 @@ func commitmentEnd(verb, past, example string) command {
 	}
 }
 
-// commitmentAction posts to /commitments/{cid}/{verb} and prints the line
-// say makes of the commitment it answers.
-func commitmentAction(c *cli, cid, verb string, body any, say func(domain.Commitment) string) error {
-	path, err := c.alliancePath("commitments", cid, verb)
+// commitmentAction resolves commitment arg, runs act on it and prints the
+// line say makes of the commitment it answers.
+func commitmentAction(c *cli, arg string, act func(aid, cid string) (domain.Commitment, error), say func(domain.Commitment) string) error {
+	aid, cid, err := c.allianceAnd(idCommitment, arg)
 	if err != nil {
 		return err
 	}
-	var cm domain.Commitment
-	if ok, err := c.call("POST", path, nil, body, &cm); !ok {
+	cm, err := act(aid, cid)
+	if done, err := c.answered(err); done {
 		return err
 	}
 	c.out.linef("%s", say(cm))

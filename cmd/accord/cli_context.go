@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"net/url"
 	"os"
-	"strings"
+
+	"accord/client"
+	"accord/domain"
 )
 
 // cli is one run of a client command: where it writes, how, and the client
@@ -17,8 +17,10 @@ type cli struct {
 	stdout io.Writer
 	stderr io.Writer
 	g      *globals
-	api    *Client
+	api    *client.Client
 	out    *printer
+	raw    []byte           // the body of the latest answer, which --json prints
+	state  *domain.Alliance // the alliance now, once read (for names and short ids)
 }
 
 func newCLI(ctx context.Context, g *globals, stdin io.Reader, stdout, stderr io.Writer) (*cli, error) {
@@ -26,64 +28,47 @@ func newCLI(ctx context.Context, g *globals, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return nil, err
 	}
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, g: g, out: newPrinter(stdout, !g.noColor)}
 	server := firstOf(g.server, os.Getenv("ACCORD_SERVER"), defaultServer)
-	api := NewClient(server, token)
-	api.IdempotencyKey = g.idemKey
-	return &cli{
-		ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, g: g, api: api,
-		out: newPrinter(stdout, !g.noColor),
-	}, nil
-}
-
-// allianceID returns --alliance or ACCORD_ALLIANCE, or a usage error.
-func (c *cli) allianceID() (string, error) {
-	aid := firstOf(c.g.alliance, os.Getenv("ACCORD_ALLIANCE"))
-	if aid == "" {
-		return "", usagef("which alliance? give --alliance ID or set ACCORD_ALLIANCE (see `accord alliance list`)")
-	}
-	return aid, nil
-}
-
-// alliancePath returns /v1/alliances/{aid} followed by the parts.
-func (c *cli) alliancePath(parts ...string) (string, error) {
-	aid, err := c.allianceID()
+	c.api, err = client.New(server, token, client.WithUserAgent("accord-cli"),
+		client.WithAnswerHook(func(body []byte) { c.raw = body }))
 	if err != nil {
-		return "", err
+		return nil, usagef("%v (give --server or ACCORD_SERVER as http://HOST:PORT)", err)
 	}
-	return "/v1/alliances/" + url.PathEscape(aid) + joinPath(parts...), nil
+	c.ctx = ctx
+	if g.idemKey != "" {
+		c.ctx = client.WithIdempotencyKey(ctx, g.idemKey)
+	}
+	return c, nil
 }
 
-func joinPath(parts ...string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		b.WriteString("/" + url.PathEscape(p))
-	}
-	return b.String()
-}
-
-// call sends a request. With --json it prints the answer as it came and
-// reports false; otherwise it decodes the answer into v and reports true, for
-// the caller to print it for people.
-func (c *cli) call(method, path string, query url.Values, body, v any) (bool, error) {
-	raw, err := c.api.DoRaw(c.ctx, method, path, query, body)
+// answered reports whether a command's answer needs nothing more: the call
+// failed (err is returned), or --json printed the answer as the server sent
+// it. Otherwise the caller prints it for people.
+func (c *cli) answered(err error) (bool, error) {
 	if err != nil {
-		return false, err
+		return true, err
 	}
 	if c.g.json {
-		c.out.json(raw)
-		return false, nil
-	}
-	if v == nil {
+		c.out.json(c.raw)
 		return true, nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return false, err
-	}
-	return true, nil
+	return false, nil
 }
 
-// get decodes the answer to a GET into v, whatever --json says: for the
-// lookups (names, titles) that human output needs.
-func (c *cli) get(path string, query url.Values, v any) error {
-	return c.api.Do(c.ctx, "GET", path, query, nil, v)
+// alliance returns the alliance's state now, read once per command.
+func (c *cli) alliance() (domain.Alliance, error) {
+	if c.state != nil {
+		return *c.state, nil
+	}
+	aid, err := c.allianceID()
+	if err != nil {
+		return domain.Alliance{}, err
+	}
+	a, err := c.api.Alliance(c.ctx, aid, client.AsOf{})
+	if err != nil {
+		return domain.Alliance{}, err
+	}
+	c.state = &a
+	return a, nil
 }

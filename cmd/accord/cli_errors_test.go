@@ -24,7 +24,6 @@ func TestCLIServerErrors(t *testing.T) {
 		{[]string{"--token-file", fda, "vote", w.pid, "agree"}, "accord vote: observers read and never write\n"},
 		{[]string{"--token-file", w.m1, "voting", "close", w.pid}, "accord voting close: "},
 		{[]string{"--token-file", w.m2, "amendment", "accept", w.pid, w.amid}, "accord amendment accept: "},
-		{[]string{"--token-file", w.m1, "vote", w.pid, "maybe"}, "maybe"},
 		{[]string{"--token", "not-a-token", "alliance", "list"}, "accord alliance list: "},
 		{[]string{"--token", "", "alliance", "list"}, "(no token given: use --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE)"},
 		{[]string{"proposal", "show", "0190a0a0-0000-7000-8000-000000000000"}, "no proposal 0190a0a0-0000-7000-8000-000000000000"},
@@ -55,15 +54,16 @@ func TestCLIUsageErrors(t *testing.T) {
 		{[]string{"proposal"}, "Usage: accord proposal COMMAND"},
 		{[]string{"vote", "x"}, "accord vote: missing STANCE\nRun \"accord vote --help\" for usage."},
 		{[]string{"vote", "x", "agree", "extra"}, `unexpected argument "extra"`},
-		{[]string{"vote", "--stance", "agree"}, "flag provided but not defined: -stance"},
+		{[]string{"vote", "--stance", "agree"}, "flag provided but not defined: --stance"},
 		{[]string{"proposal", "list"}, "which alliance? give --alliance ID or set ACCORD_ALLIANCE"},
 		{[]string{"alliance", "create", "--name", "x"}, "give --name and --purpose"},
 		{[]string{"alliance", "show", "--alliance", "a", "--at-seq", "3", "--at", "2026-01-01"}, "give --at-seq or --at, not both"},
 		{[]string{"alliance", "show", "--alliance", "a", "--at", "yesterday"}, `"yesterday" is not a time`},
 		{[]string{"--token", "t", "--token-file", "f", "alliance", "list"}, "give --token or --token-file, not both"},
 		{[]string{"member", "add", "--alliance", "a", "--name", "n", "--sector", "s", "-q"}, "with -q, give --save-token FILE"},
-		{[]string{"completion", "fish"}, `completion is for bash or zsh, not "fish"`},
-		{[]string{"--bogus", "alliance", "list"}, "flag provided but not defined: -bogus"},
+		{[]string{"completion", "tcsh"}, `completion is for bash, zsh or fish, not "tcsh"`},
+		{[]string{"vote", "0190a0a0", "maybe"}, `accord vote: "maybe" is not a stance: give agree, disagree, abstain or block`},
+		{[]string{"--bogus", "alliance", "list"}, "flag provided but not defined: --bogus"},
 	}
 	for _, c := range cases {
 		require.Contains(t, e.fail(2, c.args...), c.want, "accord %s", strings.Join(c.args, " "))

@@ -1,21 +1,27 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"strconv"
+	"path/filepath"
 	"time"
+
+	"accord/client"
 )
 
 func exportCommand() command {
 	return command{
 		path: "audit export", summary: "export the ledger as NDJSON: each line one event's stored bytes, in order",
-		about: "The export streams to standard output, or to -o FILE (written as FILE.partial, renamed when\n" +
-			"complete). Progress shows on standard error when it is a terminal. Check it offline with `accord verify FILE`.",
+		about: "The export streams to standard output, or to -o FILE: written to a temporary file beside it and\n" +
+			"renamed only when whole, so FILE never holds part of a ledger. The export is checked against the\n" +
+			"head the server announced (its Accord-Head-Seq): when lines are missing or the transfer breaks\n" +
+			"off, it exits 1 naming what is missing. Progress shows on standard error when it is a terminal.\n" +
+			"Check the export offline with `accord verify FILE`.",
 		example: "accord audit export -o ledger.ndjson\naccord audit export | sha256sum",
 		setup: func(fs *flag.FlagSet) action {
 			out := fs.String("output", "", "write to `FILE` instead of standard output")
@@ -34,46 +40,42 @@ type exportSummary struct {
 }
 
 // auditExport streams the export to its destination, never holding it in
-// memory, and checks it reached the head the server announced.
+// memory; the client checks it reached the head the server announced.
 func auditExport(c *cli, file string) error {
-	path, err := c.alliancePath("audit", "export")
+	aid, err := c.allianceID()
 	if err != nil {
 		return err
 	}
-	resp, err := c.api.Open(c.ctx, path, nil, nil)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	sum := exportSummary{File: file, HeadHash: resp.Header.Get("Accord-Head-Hash")}
-	sum.HeadSeq, _ = strconv.ParseUint(resp.Header.Get("Accord-Head-Seq"), 10, 64)
 	dst, finish, err := exportDestination(c, file)
 	if err != nil {
 		return err
 	}
-	lines := &lineCounter{w: dst, progress: newProgress(c.stderr, sum.HeadSeq)}
-	_, err = io.Copy(lines, resp.Body)
-	lines.progress.done()
-	sum.Events = lines.n
-	if err == nil && sum.HeadSeq != 0 && sum.Events != sum.HeadSeq {
-		err = fmt.Errorf("the export was cut short: %d of %d events", sum.Events, sum.HeadSeq)
+	ex, err := c.api.Export(c.ctx, aid)
+	if err != nil {
+		return finish(err)
 	}
+	defer ex.Close()
+	bar := newProgress(c.stderr, ex.HeadSeq)
+	_, err = io.Copy(&progressWriter{w: dst, ex: ex, bar: bar}, ex)
+	bar.done()
 	if err = finish(err); err != nil {
 		return err
 	}
-	reportExport(c, sum)
+	reportExport(c, exportSummary{File: file, Events: ex.Lines(), HeadSeq: ex.HeadSeq, HeadHash: ex.HeadHash})
 	return nil
 }
 
-// exportDestination opens FILE.partial (or standard output) and returns a
-// finish function that renames it into place when the export succeeded and
-// removes it when not.
+// exportDestination opens a temporary file beside FILE (or takes standard
+// output) and returns a finish function that renames it to FILE when the
+// export is whole and removes it when not.
 func exportDestination(c *cli, file string) (io.Writer, func(error) error, error) {
 	if file == "" {
 		return c.stdout, func(err error) error { return err }, nil
 	}
-	partial := file + ".partial"
-	f, err := os.OpenFile(partial, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	f, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.partial")
+	if pathErr := (*fs.PathError)(nil); errors.As(err, &pathErr) {
+		return nil, nil, fmt.Errorf("cannot write %s: %w", file, pathErr.Err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,10 +84,13 @@ func exportDestination(c *cli, file string) (io.Writer, func(error) error, error
 			err = cerr
 		}
 		if err == nil {
-			err = os.Rename(partial, file)
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(f.Name(), file)
 		}
 		if err != nil {
-			os.Remove(partial)
+			os.Remove(f.Name())
 		}
 		return err
 	}, nil
@@ -108,17 +113,16 @@ func reportExport(c *cli, sum exportSummary) {
 	}
 }
 
-// lineCounter passes bytes through and counts the lines.
-type lineCounter struct {
-	w        io.Writer
-	n        uint64
-	progress *progress
+// progressWriter passes the export through and shows how far it is.
+type progressWriter struct {
+	w   io.Writer
+	ex  *client.Export
+	bar *progress
 }
 
-func (l *lineCounter) Write(b []byte) (int, error) {
-	n, err := l.w.Write(b)
-	l.n += uint64(bytes.Count(b[:n], []byte{'\n'}))
-	l.progress.show(l.n)
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	p.bar.show(p.ex.Lines())
 	return n, err
 }
 

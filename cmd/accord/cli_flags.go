@@ -4,12 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"accord/client"
 )
 
 // defaultServer is where the client looks for the API without --server.
@@ -99,25 +99,22 @@ func quietFlag(fs *flag.FlagSet) *bool {
 	return q
 }
 
-// asOfFlags declares --at-seq and --at and returns a function that builds
-// their query.
-func asOfFlags(fs *flag.FlagSet) func() (url.Values, error) {
+// asOfFlags declares --at-seq and --at and returns a function that reads
+// them: the zero AsOf (now) when neither is given.
+func asOfFlags(fs *flag.FlagSet) func() (client.AsOf, error) {
 	seq := fs.Uint64("at-seq", 0, "show it as it was just after the event with this alliance `SEQ`")
 	at := fs.String("at", "", "show it as it was at this `TIME` (RFC 3339, or 2006-01-02[ 15:04:05] in UTC)")
-	return func() (url.Values, error) {
-		q := url.Values{}
+	return func() (client.AsOf, error) {
 		if *seq != 0 && *at != "" {
-			return nil, usagef("give --at-seq or --at, not both")
+			return client.AsOf{}, usagef("give --at-seq or --at, not both")
 		}
-		if *seq != 0 {
-			q.Set("at_seq", strconv.FormatUint(*seq, 10))
-		}
+		q := client.AsOf{Seq: *seq}
 		if *at != "" {
 			t, err := parseTime(*at)
 			if err != nil {
-				return nil, err
+				return client.AsOf{}, err
 			}
-			q.Set("at", t.Format(time.RFC3339Nano))
+			q.At = t
 		}
 		return q, nil
 	}

@@ -7,18 +7,9 @@ import (
 	"io/fs"
 	"os"
 
+	"accord/client"
 	"accord/domain"
 )
-
-// credential is the answer to admitting a member or adding an observer: the
-// party's id and, this once, its token.
-type credential struct {
-	ID    string `json:"id"`
-	Token string `json:"token"`
-	Name  string `json:"name"`
-	Role  string `json:"role"`
-	Seq   uint64 `json:"seq"`
-}
 
 func memberAddCommand() command {
 	return command{
@@ -36,7 +27,9 @@ accord member add --name "Cardinal Distribution" --sector distributor --save-tok
 					return usagef("give --name and --sector")
 				}
 				body := domain.AdmitMember{Name: *name, Sector: *sector, Role: domain.Role(*role)}
-				return addParty(c, "members", body, *save, *quiet)
+				return addParty(c, *save, *quiet, func(aid string) (client.Credential, error) {
+					return c.api.AdmitMember(c.ctx, aid, body)
+				})
 			}
 		},
 	}
@@ -54,16 +47,35 @@ func observerAddCommand() command {
 				if *name == "" {
 					return usagef("give --name")
 				}
-				return addParty(c, "observers", domain.AddObserver{Name: *name}, *save, *quiet)
+				return addParty(c, *save, *quiet, func(aid string) (client.Credential, error) {
+					return c.api.AddObserver(c.ctx, aid, domain.AddObserver{Name: *name})
+				})
 			}
 		},
 	}
 }
 
-// addParty admits a member or adds an observer, and shows or saves its
-// token. The token file is checked before the party is added, since a token
-// that is lost cannot be shown again.
-func addParty(c *cli, kind string, body any, save string, quiet bool) error {
+// addParty admits a member or adds an observer with add, and shows or
+// saves its token. The token file is checked before the party is added,
+// since a token that is lost cannot be shown again.
+func addParty(c *cli, save string, quiet bool, add func(aid string) (client.Credential, error)) error {
+	if err := checkTokenFile(c, save, quiet); err != nil {
+		return err
+	}
+	aid, err := c.allianceID()
+	if err != nil {
+		return err
+	}
+	cred, err := add(aid)
+	if done, err := c.answered(err); done {
+		return err
+	}
+	return showCredential(c, cred, save, quiet)
+}
+
+// checkTokenFile checks, before a token is made, that it can be kept: -q
+// needs --save-token, and --save-token a file that does not exist yet.
+func checkTokenFile(c *cli, save string, quiet bool) error {
 	if quiet && save == "" && !c.g.json {
 		return usagef("with -q, give --save-token FILE: the token is shown only once")
 	}
@@ -72,18 +84,10 @@ func addParty(c *cli, kind string, body any, save string, quiet bool) error {
 			return usagef("%s already exists: --save-token writes a new file", save)
 		}
 	}
-	path, err := c.alliancePath(kind)
-	if err != nil {
-		return err
-	}
-	var cred credential
-	if ok, err := c.call("POST", path, nil, body, &cred); !ok {
-		return err
-	}
-	return showCredential(c, cred, save, quiet)
+	return nil
 }
 
-func showCredential(c *cli, cred credential, save string, quiet bool) error {
+func showCredential(c *cli, cred client.Credential, save string, quiet bool) error {
 	if save != "" {
 		if err := os.WriteFile(save, []byte(cred.Token+"\n"), 0o600); err != nil {
 			return fmt.Errorf("%s was added as %s, but its token could not be saved: %w", cred.Name, cred.ID, err)
@@ -115,12 +119,12 @@ func memberWithdrawCommand() command {
 		setup: func(fs *flag.FlagSet) action {
 			reason := fs.String("reason", "", "the `REASON`, for the record")
 			return func(c *cli, args []string) error {
-				path, err := c.alliancePath("members", args[0])
+				aid, mid, err := c.allianceAnd(idMember, args[0])
 				if err != nil {
 					return err
 				}
-				var m domain.Member
-				if ok, err := c.call("DELETE", path, nil, domain.WithdrawMember{Reason: *reason}, &m); !ok {
+				m, err := c.api.WithdrawMember(c.ctx, aid, mid, *reason)
+				if done, err := c.answered(err); done {
 					return err
 				}
 				c.out.linef("%s withdrew from the alliance%s", m.Name, because(*reason))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"accord/client"
 	"accord/domain"
 )
 
@@ -44,10 +45,11 @@ PID=$(accord proposal submit --title "Shared data standard" --body-file standard
 			setup: func(fs *flag.FlagSet) action {
 				reason := fs.String("reason", "", "the `REASON`, for the record")
 				return func(c *cli, args []string) error {
-					body := domain.WithdrawProposal{Reason: *reason}
-					return proposalAction(c, body, func(p domain.Proposal) string {
+					return proposalAction(c, args[0], func(aid, pid string) (domain.Proposal, error) {
+						return c.api.WithdrawProposal(c.ctx, aid, pid, *reason)
+					}, func(p domain.Proposal) string {
 						return fmt.Sprintf("Withdrew proposal '%s'%s", p.Title, because(*reason))
-					}, "proposals", args[0], "withdraw")
+					})
 				}
 			},
 		},
@@ -97,12 +99,12 @@ func setupProposalSubmit(fs *flag.FlagSet) action {
 			}
 			cmd.Charter = &ch
 		}
-		path, err := c.alliancePath("proposals")
+		aid, err := c.allianceID()
 		if err != nil {
 			return err
 		}
-		var p domain.Proposal
-		if ok, err := c.call("POST", path, nil, cmd, &p); !ok {
+		p, err := c.api.SubmitProposal(c.ctx, aid, cmd)
+		if done, err := c.answered(err); done {
 			return err
 		}
 		if *quiet {
@@ -114,15 +116,15 @@ func setupProposalSubmit(fs *flag.FlagSet) action {
 	}
 }
 
-// proposalAction posts a command to the alliance's path parts and prints the
-// line say makes of the proposal it answers.
-func proposalAction(c *cli, body any, say func(domain.Proposal) string, parts ...string) error {
-	path, err := c.alliancePath(parts...)
+// proposalAction resolves proposal arg, runs act on it and prints the line
+// say makes of the proposal it answers.
+func proposalAction(c *cli, arg string, act func(aid, pid string) (domain.Proposal, error), say func(domain.Proposal) string) error {
+	aid, pid, err := c.allianceAnd(idProposal, arg)
 	if err != nil {
 		return err
 	}
-	var p domain.Proposal
-	if ok, err := c.call("POST", path, nil, body, &p); !ok {
+	p, err := act(aid, pid)
+	if done, err := c.answered(err); done {
 		return err
 	}
 	c.out.linef("%s", say(p))
@@ -146,23 +148,20 @@ AMID=$(accord amend $PID --body-file v2.md --rationale "Clearer" -q)`,
 				if err != nil {
 					return err
 				}
-				path, err := c.alliancePath("proposals", args[0], "amendments")
+				aid, pid, err := c.allianceAnd(idProposal, args[0])
 				if err != nil {
 					return err
 				}
-				var am struct {
-					ID  string `json:"id"`
-					Seq uint64 `json:"seq"`
-				}
 				cmd := domain.ProposeAmendment{Body: text, Rationale: *rationale}
-				if ok, err := c.call("POST", path, nil, cmd, &am); !ok {
+				am, err := c.api.ProposeAmendment(c.ctx, aid, pid, cmd)
+				if done, err := c.answered(err); done {
 					return err
 				}
 				if *quiet {
 					c.out.linef("%s", am.ID)
 					return nil
 				}
-				c.out.linef("Proposed amendment %s to %s", c.out.paint(bold, am.ID), c.proposalName(args[0]))
+				c.out.linef("Proposed amendment %s to %s", c.out.paint(bold, am.ID), c.proposalName(aid, pid))
 				return nil
 			}
 		},
@@ -177,12 +176,21 @@ func amendmentCommand(verb string) command {
 		example: "accord amendment " + verb + " $PID $AMID",
 		setup: func(*flag.FlagSet) action {
 			return func(c *cli, args []string) error {
-				return proposalAction(c, nil, func(p domain.Proposal) string {
+				return proposalAction(c, args[0], func(aid, pid string) (domain.Proposal, error) {
+					amid, err := c.resolve(idAmendment, args[1])
+					if err != nil {
+						return domain.Proposal{}, err
+					}
+					if verb == "accept" {
+						return c.api.AcceptAmendment(c.ctx, aid, pid, amid)
+					}
+					return c.api.RejectAmendment(c.ctx, aid, pid, amid)
+				}, func(p domain.Proposal) string {
 					if verb == "accept" {
 						return fmt.Sprintf("Accepted the amendment to '%s': now version %d", p.Title, p.Version)
 					}
 					return fmt.Sprintf("Rejected the amendment to '%s': it stays at version %d", p.Title, p.Version)
-				}, "proposals", args[0], "amendments", args[1], verb)
+				})
 			}
 		},
 	}
@@ -190,10 +198,8 @@ func amendmentCommand(verb string) command {
 
 // proposalName returns a proposal's title in quotes for a result line, or
 // its id when it cannot be read.
-func (c *cli) proposalName(pid string) string {
-	path, err := c.alliancePath("proposals", pid)
-	var p domain.Proposal
-	if err == nil && c.get(path, nil, &p) == nil {
+func (c *cli) proposalName(aid, pid string) string {
+	if p, err := c.api.Proposal(c.ctx, aid, pid, client.AsOf{}); err == nil {
 		return "'" + p.Title + "'"
 	}
 	return "proposal " + pid

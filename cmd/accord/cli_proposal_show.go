@@ -2,52 +2,46 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"accord/client"
 	"accord/domain"
 )
 
-func proposalList(c *cli, asOf func() (url.Values, error)) error {
+func proposalList(c *cli, asOf func() (client.AsOf, error)) error {
 	q, err := asOf()
 	if err != nil {
 		return err
 	}
-	path, err := c.alliancePath("proposals")
+	aid, err := c.allianceID()
 	if err != nil {
 		return err
 	}
-	var ans struct {
-		Proposals []domain.Proposal `json:"proposals"`
-	}
-	if ok, err := c.call("GET", path, q, nil, &ans); !ok {
+	list, err := c.api.Proposals(c.ctx, aid, q)
+	if done, err := c.answered(err); done {
 		return err
 	}
-	printProposals(c.out, ans.Proposals, "")
+	printProposals(c.out, list, "")
 	return nil
 }
 
-func proposalShow(c *cli, pid string, asOf func() (url.Values, error)) error {
+func proposalShow(c *cli, arg string, asOf func() (client.AsOf, error)) error {
 	q, err := asOf()
 	if err != nil {
 		return err
 	}
-	path, err := c.alliancePath("proposals", pid)
+	aid, pid, err := c.allianceAnd(idProposal, arg)
 	if err != nil {
 		return err
 	}
-	var p domain.Proposal
-	if ok, err := c.call("GET", path, q, nil, &p); !ok {
+	p, err := c.api.Proposal(c.ctx, aid, pid, q)
+	if done, err := c.answered(err); done {
 		return err
 	}
-	state, err := c.alliancePath()
+	a, err := c.api.Alliance(c.ctx, aid, q)
 	if err != nil {
-		return err
-	}
-	var a domain.Alliance
-	if err := c.get(state, q, &a); err != nil {
 		return err
 	}
 	printProposal(c.out, p, namesOf(a))

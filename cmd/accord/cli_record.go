@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"accord/projections"
+	"accord/client"
+	"accord/domain"
 )
 
 func recordCommand() command {
@@ -23,18 +24,17 @@ func recordCommand() command {
 				if err != nil {
 					return err
 				}
-				path, err := c.alliancePath("proposals", args[0], "record")
+				aid, pid, err := c.allianceAnd(idProposal, args[0])
 				if err != nil {
 					return err
 				}
 				if *html {
-					q.Set("format", "html")
-					raw, err := c.api.DoRaw(c.ctx, "GET", path, q, nil)
-					c.stdout.Write(raw)
+					page, err := c.api.RecordHTML(c.ctx, aid, pid, q)
+					c.stdout.Write(page)
 					return err
 				}
-				var rec projections.DecisionRecord
-				if ok, err := c.call("GET", path, q, nil, &rec); !ok {
+				rec, err := c.api.Record(c.ctx, aid, pid, q)
+				if done, err := c.answered(err); done {
 					return err
 				}
 				printRecord(c.out, rec)
@@ -45,7 +45,7 @@ func recordCommand() command {
 }
 
 // printRecord writes a decision record for people.
-func printRecord(p *printer, r projections.DecisionRecord) {
+func printRecord(p *printer, r client.DecisionRecord) {
 	pr := r.Proposal
 	p.linef("%s '%s' — %s", p.paint(bold, "Decision record:"), pr.Title, p.status(pr.Status))
 	p.fields("alliance", r.Alliance.Name+" ("+r.Alliance.ID+")",
@@ -69,7 +69,7 @@ func printRecord(p *printer, r projections.DecisionRecord) {
 	p.table(t)
 }
 
-func printVersions(p *printer, r projections.DecisionRecord) {
+func printVersions(p *printer, r client.DecisionRecord) {
 	p.section("Versions")
 	t := &table{header: []string{"V", "SEQ", "AT (UTC)", "BY", "TEXT"}, indent: "  "}
 	for _, v := range r.Versions {
@@ -91,7 +91,7 @@ func printVersions(p *printer, r projections.DecisionRecord) {
 	p.table(t)
 }
 
-func printRecordVoting(p *printer, r projections.DecisionRecord) {
+func printRecordVoting(p *printer, r client.DecisionRecord) {
 	v := r.Voting
 	p.section("Voting")
 	eligible := make([]string, len(v.Eligible))
@@ -121,10 +121,34 @@ func printRecordVoting(p *printer, r projections.DecisionRecord) {
 		t.add(s.Name, final, stanceHistory(s))
 	}
 	p.table(t)
+	printObjections(p, r.Stances)
 }
 
-// stanceHistory reads `block #10 "not yet" → agree #12 "waiver"`.
-func stanceHistory(s projections.StanceHistory) string {
+// printObjections writes every reason given with a block or a disagree in
+// full, line breaks kept: the record is where an objection is read.
+func printObjections(p *printer, stances []client.StanceHistory) {
+	var lines []string
+	for _, s := range stances {
+		for _, h := range s.History {
+			if h.Reason == "" || (h.Stance != domain.StanceBlock && h.Stance != domain.StanceDisagree) {
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("  %s, %s #%d, %s UTC:", s.Name, p.stance(h.Stance), h.Seq, when(h.At)),
+				indent(h.Reason, "    "))
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	p.section("Objections")
+	for _, l := range lines {
+		p.linef("%s", l)
+	}
+}
+
+// stanceHistory reads `block #10 "not yet" → agree #12 "waiver"`, each
+// reason on one line and clipped: objections follow the table in full.
+func stanceHistory(s client.StanceHistory) string {
 	parts := make([]string, len(s.History))
 	for i, h := range s.History {
 		parts[i] = fmt.Sprintf("%s #%d", h.Stance, h.Seq)
@@ -135,7 +159,7 @@ func stanceHistory(s projections.StanceHistory) string {
 	return strings.Join(parts, " → ")
 }
 
-func printRecordOutcome(p *printer, r projections.DecisionRecord) {
+func printRecordOutcome(p *printer, r client.DecisionRecord) {
 	switch {
 	case r.Outcome != nil:
 		o := r.Outcome

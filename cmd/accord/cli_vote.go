@@ -3,8 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"accord/client"
 	"accord/domain"
 )
 
@@ -53,7 +56,9 @@ func setupVotingOpen(fs *flag.FlagSet) action {
 			t := time.Now().Add(*closesIn).UTC()
 			cmd.ClosesAt = &t
 		}
-		return proposalAction(c, cmd, openedLine, "proposals", args[0], "voting")
+		return proposalAction(c, args[0], func(aid, pid string) (domain.Proposal, error) {
+			return c.api.OpenVoting(c.ctx, aid, pid, cmd.ClosesAt)
+		}, openedLine)
 	}
 }
 
@@ -69,37 +74,38 @@ func openedLine(p domain.Proposal) string {
 func setupVote(fs *flag.FlagSet) action {
 	reason := fs.String("reason", "", "the `REASON`, shown in the decision record")
 	return func(c *cli, args []string) error {
-		path, err := c.alliancePath("proposals", args[0], "vote")
+		if !slices.Contains(validStances, args[1]) {
+			return usagef("%q is not a stance: give %s or %s", args[1],
+				strings.Join(validStances[:len(validStances)-1], ", "), validStances[len(validStances)-1])
+		}
+		aid, pid, err := c.allianceAnd(idProposal, args[0])
 		if err != nil {
 			return err
 		}
-		var v struct {
-			Stance string `json:"stance"`
-			Seq    uint64 `json:"seq"`
-		}
-		if ok, err := c.call("PUT", path, nil, domain.CastVote{Stance: args[1], Reason: *reason}, &v); !ok {
+		v, err := c.api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: args[1], Reason: *reason})
+		if done, err := c.answered(err); done {
 			return err
 		}
-		c.out.linef("Recorded %s on %s (seq %d)", c.out.stance(v.Stance), c.proposalName(args[0]), v.Seq)
+		c.out.linef("Recorded %s on %s (seq %d)", c.out.stance(v.Stance), c.proposalName(aid, pid), v.Seq)
 		return nil
 	}
 }
 
+// validStances are the stances a member may take, in the order help lists them.
+var validStances = []string{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock}
+
 func votingClose(c *cli, args []string) error {
-	path, err := c.alliancePath("proposals", args[0], "close")
+	aid, pid, err := c.allianceAnd(idProposal, args[0])
 	if err != nil {
 		return err
 	}
-	var out domain.VotingClosed
-	if ok, err := c.call("POST", path, nil, nil, &out); !ok {
+	out, err := c.api.CloseVoting(c.ctx, aid, pid)
+	if done, err := c.answered(err); done {
 		return err
 	}
-	var p domain.Proposal
-	if path, err = c.alliancePath("proposals", args[0]); err == nil {
-		err = c.get(path, nil, &p)
-	}
+	p, err := c.api.Proposal(c.ctx, aid, pid, client.AsOf{})
 	if err != nil || p.Voting == nil {
-		c.out.linef("Proposal %s %s: %s", args[0], c.out.status(out.Result), tallyText(out.Tally))
+		c.out.linef("Proposal %s %s: %s", pid, c.out.status(out.Result), tallyText(out.Tally))
 		return nil
 	}
 	c.out.linef("Proposal '%s' %s: %s (%s)", p.Title, c.out.status(out.Result), tallyText(out.Tally), charterText(p.Voting.Rule))

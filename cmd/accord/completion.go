@@ -11,10 +11,11 @@ import (
 func completionCommands() []command {
 	return []command{{
 		path: "completion", params: []string{"SHELL"},
-		summary: "print a shell completion script for bash or zsh",
+		summary: "print a shell completion script for bash, zsh or fish",
 		example: "accord completion bash > ~/.local/share/bash-completion/completions/accord\n" +
 			"source <(accord completion bash)    # or this, in ~/.bashrc\n" +
-			"source <(accord completion zsh)     # in ~/.zshrc, after compinit",
+			"source <(accord completion zsh)     # in ~/.zshrc, after compinit\n" +
+			"accord completion fish > ~/.config/fish/completions/accord.fish",
 		setup: func(*flag.FlagSet) action {
 			return func(c *cli, args []string) error {
 				switch args[0] {
@@ -22,8 +23,10 @@ func completionCommands() []command {
 					writeBashCompletion(c.stdout)
 				case "zsh":
 					writeZshCompletion(c.stdout)
+				case "fish":
+					writeFishCompletion(c.stdout)
 				default:
-					return usagef("completion is for bash or zsh, not %q", args[0])
+					return usagef("completion is for bash, zsh or fish, not %q", args[0])
 				}
 				return nil
 			}
@@ -37,6 +40,7 @@ func topLevel() [][2]string {
 	out := [][2]string{
 		{"serve", "run the ledger (embedded NATS + HTTP API)"},
 		{"verify", "check an exported ledger offline"},
+		{"version", "show this binary's version and commit"},
 		{"help", "show help"},
 	}
 	seen := map[string]bool{}
@@ -143,7 +147,7 @@ _accord() {
 	fmt.Fprintf(w, `    esac
     if [ ${#pos[@]} -eq 0 ]; then words=%q; fi
     if [ "$path" = "vote" ] && [ ${#pos[@]} -eq 2 ] && [[ "$cur" != -* ]]; then words="agree disagree abstain block"; fi
-    if [ "$path" = "completion" ] && [ ${#pos[@]} -eq 1 ]; then words="bash zsh"; fi
+    if [ "$path" = "completion" ] && [ ${#pos[@]} -eq 1 ]; then words="bash zsh fish"; fi
     COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _accord accord

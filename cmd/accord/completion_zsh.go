@@ -62,7 +62,7 @@ _accord() {
     items=(agree disagree abstain block); _describe 'stance' items; return
   fi
   if [[ $path_ == completion && ${#pos} == 1 ]]; then
-    items=(bash zsh); _describe 'shell' items; return
+    items=(bash zsh fish); _describe 'shell' items; return
   fi
   [[ ${words[CURRENT]} == -* ]] || return 1
   case $path_ in

@@ -17,12 +17,6 @@ type describer struct {
 
 func newDescriber(p *printer, n names) *describer { return &describer{p: p, n: n} }
 
-// entry is an event as it travels in API answers: its stored bytes and hash.
-type entry struct {
-	Event json.RawMessage `json:"event"`
-	Hash  string          `json:"hash"`
-}
-
 // eventHead is the part of an envelope that every event has, for an event
 // this client cannot decode (a newer type, say).
 type eventHead struct {

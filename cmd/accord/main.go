@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 )
 
@@ -19,26 +22,32 @@ const usage = `accord — an event-sourced consensus ledger for alliances.
 Usage:
   accord serve [flags]        run the ledger (embedded NATS + HTTP API)
   accord verify FILE|-        check an exported ledger offline
+  accord version              show this binary's version and commit
   accord help [command]       show help
 
 Client commands (talk to a server: --server or ACCORD_SERVER, default http://127.0.0.1:8080;
 token from --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE; alliance from
 --alliance or ACCORD_ALLIANCE):
+  whoami                      who your token speaks for
   alliance create|list|show   form, list and show alliances (show --at-seq N | --at TIME)
   member add|withdraw         admit and withdraw members
   observer add                add a read-only observer
+  token revoke|issue          revoke a party's token, or issue it a new one
+  workgroup form|list|show    form and follow workgroups
   proposal submit|list|show|withdraw
   amend PROPOSAL              propose an amendment
   amendment accept|reject     settle an amendment to your proposal
   voting open|close           open and close a vote
   vote PROPOSAL STANCE        agree, disagree, abstain or block
   record PROPOSAL             how a decision was reached
-  commitment make|progress|fulfil|withdraw
+  commitment make|list|show|progress|fulfil|withdraw
   audit list|export|head|verify
   watch                       follow the live events, resuming after a drop
-  completion bash|zsh         print a shell completion script
+  completion bash|zsh|fish    print a shell completion script
 
-Every command takes --help (with an example) and --json (the server's answer, for scripts).
+Flags may come before or after a command's arguments. Ids may be shortened to any prefix
+that only one id of the alliance starts with. Every command takes --help (with an example)
+and --json (the server's answer, for scripts; errors then come as JSON on standard error).
 Run "accord serve --help" for the server's flags.
 `
 
@@ -54,11 +63,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "serve":
-		return serve(args[1:], stderr)
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return serve(args[1:], stderr) })
 	case "verify":
-		return verify(args[1:], stdin, stdout, stderr)
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int {
+			return verify(flagsFirst(args[1:]), stdin, stdout, stderr)
+		})
 	case "bench":
-		return bench(args[1:], stdout, stderr)
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
+	case "version", "--version":
+		return version(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run([]string{args[1], "--help"}, stdin, stdout, stderr)
@@ -95,4 +108,57 @@ func serve(args []string, stderr io.Writer) int {
 	}
 	m.Log.Info("stopped")
 	return 0
+}
+
+// withDoubleDashHelp runs serve, verify or bench. Asked for help, it
+// writes their help where they do (standard error) with two dashes before
+// each flag, as every other command's help reads (the flag package writes
+// one).
+func withDoubleDashHelp(args []string, stderr io.Writer, run func(stderr io.Writer) int) int {
+	if !asksHelp(args) {
+		return run(stderr)
+	}
+	var buf bytes.Buffer
+	status := run(&buf)
+	stderr.Write(oneDashFlag.ReplaceAll(buf.Bytes(), []byte("$1--$2")))
+	return status
+}
+
+// oneDashFlag finds the flag lines of the flag package's help.
+var oneDashFlag = regexp.MustCompile(`(?m)^(  )-([A-Za-z])`)
+
+// asksHelp reports whether a help flag comes before any "--".
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelp(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// flagsFirst moves the flags of verify's arguments before the others, each
+// with its value, so that "accord verify FILE --head H" reads as "accord
+// verify --head H FILE". Every flag of verify takes a value, except help;
+// after "--" everything stays as it is.
+func flagsFirst(args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return append(append(flags, "--"), append(rest, args[i+1:]...)...)
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			rest = append(rest, a)
+		case strings.Contains(a, "=") || isHelp(a) || i+1 == len(args):
+			flags = append(flags, a)
+		default:
+			flags = append(flags, a, args[i+1])
+			i++
+		}
+	}
+	return append(flags, rest...)
 }

@@ -70,6 +70,17 @@ func (p *printer) json(raw []byte) {
 	io.WriteString(p.w, "\n")
 }
 
+// value writes v as JSON, for a --json answer that the CLI takes from a
+// larger one (a workgroup out of the alliance's state, say).
+func (p *printer) value(v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	p.json(raw)
+	return nil
+}
+
 // section writes a heading for the table or lines that follow.
 func (p *printer) section(title string) {
 	fmt.Fprintf(p.w, "\n%s\n", p.paint(bold, title))

@@ -77,7 +77,7 @@ func printAlliance(p *printer, a domain.Alliance, past bool) {
 	p.section("Proposals")
 	printProposals(p, a.Proposals, "  ")
 	p.section("Commitments")
-	printCommitments(p, a.Commitments, n)
+	printCommitments(p, a.Commitments, n, "  ")
 }
 
 func printWorkgroups(p *printer, a domain.Alliance, n names) {
@@ -100,8 +100,8 @@ func printProposals(p *printer, props []domain.Proposal, indent string) {
 	p.table(t)
 }
 
-func printCommitments(p *printer, cs []domain.Commitment, n names) {
-	t := &table{header: []string{"ID", "MEMBER", "DESCRIPTION", "PROGRESS", "DUE", "STATUS"}, indent: "  "}
+func printCommitments(p *printer, cs []domain.Commitment, n names, indent string) {
+	t := &table{header: []string{"ID", "MEMBER", "DESCRIPTION", "PROGRESS", "DUE", "STATUS"}, indent: indent}
 	for _, c := range cs {
 		t.add(c.ID, n.member(c.MemberID), clip(c.Description, 40), progressText(c), c.Due, p.status(c.Status))
 	}

@@ -1,4 +1,4 @@
-package main
+package client
 
 import (
 	"bufio"
@@ -17,7 +17,7 @@ type sseEvent struct {
 // sseReader reads the text/event-stream format as the HTML standard
 // specifies it: fields, comments, multi-line data, and a last event id that
 // carries over from one event to the next. The retry field is read past:
-// watch reconnects on its own bounded backoff.
+// a Follower reconnects on its own bounded backoff.
 type sseReader struct {
 	sc     *bufio.Scanner
 	lastID string
