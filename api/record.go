@@ -12,6 +12,7 @@ import (
 	"accord/domain"
 	"accord/eventstore"
 	"accord/projections"
+	"accord/verify"
 )
 
 // getRecord answers a proposal's decision record, now or as of ?at_seq= or
@@ -160,7 +161,7 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request, caller Iden
 // verifyChain streams the log through a Verifier. It returns an error only
 // when the log cannot be read; a ledger that does not hold is an answer.
 func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Position) (verifyAnswer, error) {
-	v := projections.NewVerifier(projections.VerifyOptions{})
+	v := verify.NewVerifier(verify.Options{})
 	var last uint64
 	var err error
 	for rec, rerr := range s.store.ReadAlliance(r.Context(), aid, 0) {
@@ -172,7 +173,7 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 		}
 		last = rec.Event.Seq
 	}
-	var chainErr *projections.ChainError
+	var chainErr *verify.ChainError
 	var malformed *eventstore.MalformedError
 	switch {
 	case errors.As(err, &chainErr):
@@ -198,7 +199,7 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 
 // headAnswer verifyChecks that the verified chain ends where the API says the
 // alliance's head is, and answers the summary.
-func headAnswer(sum projections.Verification, head eventstore.Position) verifyAnswer {
+func headAnswer(sum verify.Verification, head eventstore.Position) verifyAnswer {
 	got := sum.Alliances[0]
 	switch {
 	case got.Seq != head.Seq:

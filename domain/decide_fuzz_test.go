@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 // FuzzDecide reads the fuzz input as a sequence of commands by a small fixed
@@ -87,7 +87,7 @@ func decideSeeds() [][]byte {
 // runScript decides the prelude (an alliance, a convener, three members and
 // an observer) and then the script's commands, checking each.
 func runScript(t *testing.T, script []byte) *ledgerRun {
-	r := &ledgerRun{t: t, verifier: projections.NewVerifier(projections.VerifyOptions{}), at: fuzzT0, types: map[string]bool{}}
+	r := &ledgerRun{t: t, verifier: verify.NewVerifier(verify.Options{}), at: fuzzT0, types: map[string]bool{}}
 	admin, convener := fuzzActor(actAdmin), fuzzActor(actConvener)
 	r.decide(admin, domain.FormAlliance{Name: "Fuzz Alliance", Purpose: "p", Charter: domain.Charter{}})
 	r.decide(admin, domain.AdmitMember{MemberID: fuzzConvener, Name: "Convener", Sector: "s", Role: domain.RoleConvener})
@@ -268,7 +268,7 @@ type ledgerRun struct {
 	t        *testing.T
 	write    domain.Alliance // folded from the events Decide made
 	read     domain.Alliance // folded from the lines read back
-	verifier *projections.Verifier
+	verifier *verify.Verifier
 	at       time.Time
 	prev     string
 	events   int

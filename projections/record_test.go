@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/domain/domaintest"
 	"accord/eventstore"
 	"accord/eventstore/eventstoretest"
 )
 
 // storedStory tells the story onto an embedded JetStream in a temp dir,
 // and returns the projection that follows it.
-func storedStory(t *testing.T) (*Projection, story) {
+func storedStory(t *testing.T) (*Projection, domaintest.Story) {
 	t.Helper()
 	proj, s, _ := storedStoryAnd(t)
 	return proj, s
@@ -25,7 +26,7 @@ func storedStory(t *testing.T) (*Projection, story) {
 // Each is decided on the state the writer folded and appended at its
 // position, as the command runner does (this package's tests cannot import
 // the runner, which imports this package), then awaited in the read model.
-func storedStoryAnd(t *testing.T) (*Projection, story, func(domain.Actor, domain.Command)) {
+func storedStoryAnd(t *testing.T) (*Projection, domaintest.Story, func(domain.Actor, domain.Command)) {
 	t.Helper()
 	store := eventstoretest.Start(t).Store
 	ctx := eventstoretest.Context(t)
@@ -33,52 +34,52 @@ func storedStoryAnd(t *testing.T) (*Projection, story, func(domain.Actor, domain
 	require.NoError(t, proj.Start(ctx))
 	t.Cleanup(proj.Close)
 
-	s := newStory(0)
+	s := domaintest.NewStory(0)
 	var state domain.Alliance
 	var pos eventstore.Position
-	clock := t0
+	clock := domaintest.T0
 	n := 0
 	run := func(a domain.Actor, c domain.Command) {
 		t.Helper()
 		clock = clock.Add(time.Minute)
 		n++
-		m := domain.Meta{AllianceID: s.aid, CommandID: fmt.Sprintf("cmd-%d", n), At: clock, Actor: a}
+		m := domain.Meta{AllianceID: s.AID, CommandID: fmt.Sprintf("cmd-%d", n), At: clock, Actor: a}
 		events, err := domain.Decide(state, m, c)
 		require.NoError(t, err, "%s", c.CommandName())
-		res, err := store.Append(ctx, s.aid, pos, events)
+		res, err := store.Append(ctx, s.AID, pos, events)
 		require.NoError(t, err, "%s", c.CommandName())
 		for _, rec := range res.Records {
 			state = domain.Evolve(state, rec.Event)
 		}
 		pos = res.Records[len(res.Records)-1].Position()
-		require.NoError(t, proj.WaitFor(ctx, s.aid, pos.Seq))
+		require.NoError(t, proj.WaitFor(ctx, s.AID, pos.Seq))
 	}
-	s.tell(run)
+	s.Tell(run)
 	return proj, s, run
 }
 
 func TestDecisionRecord(t *testing.T) {
 	proj, s := storedStory(t)
 	ctx := context.Background()
-	rec, err := proj.Record(ctx, s.aid, s.p1)
+	rec, err := proj.Record(ctx, s.AID, s.P1)
 	require.NoError(t, err)
 
-	require.Equal(t, Party{ID: s.aid, Name: "Care Alliance"}, rec.Alliance)
+	require.Equal(t, Party{ID: s.AID, Name: "Care Alliance"}, rec.Alliance)
 	require.Equal(t, uint64(33), rec.AsOf.Seq)
-	head, err := proj.Head(s.aid)
+	head, err := proj.Head(s.AID)
 	require.NoError(t, err)
 	require.Equal(t, head.Hash, rec.AsOf.Hash)
 
 	require.Equal(t, domain.StatusAdopted, rec.Proposal.Status)
 	require.Equal(t, 2, rec.Proposal.Version)
-	require.Equal(t, Party{ID: s.m1, Name: "Member A"}, rec.Proposal.Author)
+	require.Equal(t, Party{ID: s.M1, Name: "Member A"}, rec.Proposal.Author)
 
 	// Versions: as submitted, then from the accepted amendment.
 	require.Len(t, rec.Versions, 2)
 	require.Equal(t, "One formulary for all.", rec.Versions[0].Body)
 	require.Equal(t, uint64(7), rec.Versions[0].Seq)
 	require.Equal(t, "Member A", rec.Versions[0].By)
-	require.Equal(t, Version{Version: 2, Body: "One formulary, reviewed yearly.", AmendmentID: s.am1, Act: rec.Versions[1].Act}, rec.Versions[1])
+	require.Equal(t, Version{Version: 2, Body: "One formulary, reviewed yearly.", AmendmentID: s.Am1, Act: rec.Versions[1].Act}, rec.Versions[1])
 	require.Equal(t, uint64(9), rec.Versions[1].Seq)
 
 	// Amendments: who proposed them, who settled them and how.
@@ -88,7 +89,7 @@ func TestDecisionRecord(t *testing.T) {
 	require.Equal(t, "Member B", a1.Author.Name)
 	require.Equal(t, uint64(8), a1.Proposed.Seq)
 	require.Equal(t, uint64(9), a1.Settled.Seq)
-	require.Equal(t, s.m1, a1.Settled.Actor.MemberID)
+	require.Equal(t, s.M1, a1.Settled.Actor.MemberID)
 	require.Equal(t, 2, a1.Version)
 	require.Equal(t, domain.StatusRejected, a2.Status)
 	require.Equal(t, "Cost.", a2.Rationale)
@@ -101,7 +102,7 @@ func TestDecisionRecord(t *testing.T) {
 	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4"}, rec.Voting.Rule)
 	require.Len(t, rec.Voting.Eligible, 5)
 	left := rec.Voting.Eligible[4]
-	require.Equal(t, s.m4, left.ID)
+	require.Equal(t, s.M4, left.ID)
 	require.Equal(t, "Member D", left.Name)
 	require.NotNil(t, left.Withdrew)
 	require.Equal(t, uint64(18), left.Withdrew.Seq)
@@ -112,11 +113,11 @@ func TestDecisionRecord(t *testing.T) {
 	for _, st := range rec.Stances {
 		byMember[st.MemberID] = st
 	}
-	m2 := byMember[s.m2]
+	m2 := byMember[s.M2]
 	require.Equal(t, []string{"block", "agree"}, stancesOf(m2))
 	require.Equal(t, []uint64{14, 15}, []uint64{m2.History[0].Seq, m2.History[1].Seq})
 	require.Equal(t, "agree", *m2.Final)
-	m4 := byMember[s.m4]
+	m4 := byMember[s.M4]
 	require.True(t, m4.Dropped)
 	require.Nil(t, m4.Final)
 	require.Equal(t, []string{"agree"}, stancesOf(m4))
@@ -136,12 +137,12 @@ func TestDecisionRecord(t *testing.T) {
 	// shrank the eligible set; each hash is the one in the chain.
 	require.Equal(t, []uint64{7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}, seqsOf(rec.Events))
 	require.Equal(t, domain.TypeMemberWithdrew, rec.Events[11].Type)
-	requireHashesMatchChain(t, proj, s.aid, rec.Events)
+	requireHashesMatchChain(t, proj, s.AID, rec.Events)
 }
 
 func TestDecisionRecordOfCharterChange(t *testing.T) {
 	proj, s := storedStory(t)
-	rec, err := proj.Record(context.Background(), s.aid, s.p2)
+	rec, err := proj.Record(context.Background(), s.AID, s.P2)
 	require.NoError(t, err)
 	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2"}, rec.Proposal.Charter)
 	require.NotNil(t, rec.CharterAmended)
@@ -150,7 +151,7 @@ func TestDecisionRecordOfCharterChange(t *testing.T) {
 	require.Equal(t, []uint64{21, 22, 23, 24, 25, 26, 27}, seqsOf(rec.Events))
 	// m3 never voted: their history is empty and nothing counts for them.
 	for _, st := range rec.Stances {
-		if st.MemberID == s.m3 {
+		if st.MemberID == s.M3 {
 			require.Empty(t, st.History)
 			require.Nil(t, st.Final)
 		}
@@ -162,7 +163,7 @@ func TestDecisionRecordTimeTravel(t *testing.T) {
 	ctx := context.Background()
 
 	// Before voting opened: versions so far, no vote.
-	rec, err := proj.RecordAt(ctx, s.aid, s.p1, 10)
+	rec, err := proj.RecordAt(ctx, s.AID, s.P1, 10)
 	require.NoError(t, err)
 	require.Equal(t, domain.StatusOpen, rec.Proposal.Status)
 	require.Len(t, rec.Versions, 2)
@@ -173,7 +174,7 @@ func TestDecisionRecordTimeTravel(t *testing.T) {
 	require.Equal(t, uint64(10), rec.AsOf.Seq)
 
 	// Mid-vote, after m2 blocked: the provisional outcome is a veto.
-	rec, err = proj.RecordAt(ctx, s.aid, s.p1, 14)
+	rec, err = proj.RecordAt(ctx, s.AID, s.P1, 14)
 	require.NoError(t, err)
 	require.Equal(t, domain.StatusVoting, rec.Proposal.Status)
 	require.NotNil(t, rec.Provisional)
@@ -181,32 +182,32 @@ func TestDecisionRecordTimeTravel(t *testing.T) {
 	require.Equal(t, domain.ResultRejected, rec.Provisional.Result)
 
 	// By time: the instant of seq 12 is when voting opened.
-	at12 := t0.Add(12 * time.Minute)
-	rec, err = proj.RecordAtTime(ctx, s.aid, s.p1, at12)
+	at12 := domaintest.T0.Add(12 * time.Minute)
+	rec, err = proj.RecordAtTime(ctx, s.AID, s.P1, at12)
 	require.NoError(t, err)
 	require.Equal(t, uint64(12), rec.AsOf.Seq)
 	require.Equal(t, at12, rec.AsOf.At)
 	require.NotNil(t, rec.Voting)
 
-	_, err = proj.RecordAt(ctx, s.aid, s.p1, 34)
+	_, err = proj.RecordAt(ctx, s.AID, s.P1, 34)
 	require.Equal(t, domain.Invalid, domain.KindOf(err))
-	_, err = proj.RecordAt(ctx, s.aid, s.p1, 6)
+	_, err = proj.RecordAt(ctx, s.AID, s.P1, 6)
 	require.Equal(t, domain.NotFound, domain.KindOf(err), "not submitted yet at seq 6")
-	_, err = proj.RecordAtTime(ctx, s.aid, s.p1, t0)
+	_, err = proj.RecordAtTime(ctx, s.AID, s.P1, domaintest.T0)
 	require.Equal(t, domain.NotFound, domain.KindOf(err))
 	require.Contains(t, domain.MessageOf(err), "did not exist yet")
-	_, err = proj.Record(ctx, s.aid, testID(777))
+	_, err = proj.Record(ctx, s.AID, domaintest.TestID(777))
 	require.Equal(t, domain.NotFound, domain.KindOf(err))
-	_, err = proj.Record(ctx, testID(778), s.p1)
+	_, err = proj.Record(ctx, domaintest.TestID(778), s.P1)
 	require.Equal(t, domain.NotFound, domain.KindOf(err))
 }
 
 func TestDecisionRecordOfWithdrawnProposal(t *testing.T) {
 	proj, s, run := storedStoryAnd(t)
-	p4 := testID(33)
-	run(member(s.m3), domain.SubmitProposal{ProposalID: p4, Kind: domain.KindPosition, Title: "Withdrawn one", Body: "Soon gone."})
-	run(member(s.m3), domain.WithdrawProposal{ProposalID: p4, Reason: "superseded"})
-	rec, err := proj.Record(context.Background(), s.aid, p4)
+	p4 := domaintest.TestID(33)
+	run(domaintest.Member(s.M3), domain.SubmitProposal{ProposalID: p4, Kind: domain.KindPosition, Title: "Withdrawn one", Body: "Soon gone."})
+	run(domaintest.Member(s.M3), domain.WithdrawProposal{ProposalID: p4, Reason: "superseded"})
+	rec, err := proj.Record(context.Background(), s.AID, p4)
 	require.NoError(t, err)
 	require.Equal(t, domain.StatusWithdrawn, rec.Proposal.Status)
 	require.NotNil(t, rec.Withdrawal)

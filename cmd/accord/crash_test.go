@@ -24,7 +24,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 // crashChildEnv carries, JSON-encoded, the arguments of `accord serve` to a
@@ -317,7 +317,7 @@ func exportLedger(t *testing.T, api *ledgerHTTP, aid, token string) [][]byte {
 	require.Equal(t, http.StatusOK, status, "%s", raw)
 	var lines [][]byte
 	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(nil, projections.MaxLineSize)
+	sc.Buffer(nil, verify.MaxLineSize)
 	for sc.Scan() {
 		lines = append(lines, bytes.Clone(sc.Bytes()))
 	}
@@ -343,7 +343,7 @@ func checkChain(t *testing.T, lines [][]byte) {
 		prev = hex.EncodeToString(sum[:])
 	}
 	export := append(bytes.Join(lines, []byte("\n")), '\n')
-	v, err := projections.Verify(bytes.NewReader(export), projections.VerifyOptions{Anchors: []string{prev}})
+	v, err := verify.Verify(bytes.NewReader(export), verify.Options{Anchors: []string{prev}})
 	require.NoError(t, err)
 	require.Equal(t, len(lines), v.Events)
 }

@@ -1,4 +1,4 @@
-package projections
+package verify
 
 import (
 	"bytes"
@@ -9,13 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/domain/domaintest"
 )
 
 // verifySeeds are exports to mutate: the story, two stories interleaved,
 // and the story damaged in the ways TestVerifyCatches names.
 func verifySeeds(f *testing.F) [][]byte {
-	_, lines := storyLines(f, 0)
-	_, other := storyLines(f, 1000)
+	_, lines := domaintest.StoryLines(f, 0)
+	_, other := domaintest.StoryLines(f, 1000)
 	var mixed [][]byte
 	for i := range lines {
 		mixed = append(mixed, lines[i], other[i])
@@ -57,8 +58,8 @@ func FuzzVerifyResealed(f *testing.F) {
 }
 
 func checkVerify(t *testing.T, data []byte) {
-	got, err := Verify(bytes.NewReader(data), VerifyOptions{})
-	slow, slowErr := Verify(iotest.OneByteReader(bytes.NewReader(data)), VerifyOptions{})
+	got, err := Verify(bytes.NewReader(data), Options{})
+	slow, slowErr := Verify(iotest.OneByteReader(bytes.NewReader(data)), Options{})
 	require.Equal(t, errText(err), errText(slowErr), "read whole and a byte at a time differ")
 	require.Equal(t, got, slow)
 	if err != nil {
@@ -82,7 +83,7 @@ func checkVerify(t *testing.T, data []byte) {
 	}
 	require.Equal(t, got.Events, events)
 	last := domain.Hash(lines[len(lines)-1])
-	_, err = Verify(bytes.NewReader(data), VerifyOptions{Anchors: []string{last}})
+	_, err = Verify(bytes.NewReader(data), Options{Anchors: []string{last}})
 	require.NoError(t, err, "the last line's hash is not found as an anchor")
 }
 

@@ -1,4 +1,9 @@
-package projections
+// Package verify is accord's offline verifier: it reads a ledger's stored
+// lines (an export, or the log itself) and checks the hash chain and every
+// outcome against the decision rules, with no server and nothing else than
+// the domain's own deciders. It is pure: no I/O beyond the reader it is
+// given, no clock.
+package verify
 
 import (
 	"bufio"
@@ -17,9 +22,9 @@ import (
 // file from making the verifier buffer it whole.
 const MaxLineSize = 16 << 20
 
-// VerifyOptions tunes a verification. The zero value checks everything and
+// Options tunes a verification. The zero value checks everything and
 // reports no progress.
-type VerifyOptions struct {
+type Options struct {
 	// Progress, when set, is called after each read of the input with the
 	// number of bytes read so far.
 	Progress func(read int64)
@@ -84,7 +89,7 @@ func (e *ChainError) Error() string {
 //
 // It returns the summary when everything holds; a *ChainError naming the
 // first line that fails; or the read error of r.
-func Verify(r io.Reader, opts VerifyOptions) (Verification, error) {
+func Verify(r io.Reader, opts Options) (Verification, error) {
 	v := NewVerifier(opts)
 	br := bufio.NewReaderSize(&countingReader{r: r, progress: opts.Progress}, 64<<10)
 	var buf []byte
@@ -169,7 +174,7 @@ type chain struct {
 }
 
 // NewVerifier returns a Verifier with nothing checked yet.
-func NewVerifier(opts VerifyOptions) *Verifier {
+func NewVerifier(opts Options) *Verifier {
 	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}}
 	for _, h := range opts.Anchors {
 		v.anchors[h] = false
