@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -46,7 +45,7 @@ type Main struct {
 	AdminToken string
 	Log        *slog.Logger
 
-	srv        *server.Server
+	srv        *eventstore.Server
 	nc         *nats.Conn
 	store      *eventstore.Store
 	proj       *projections.Projection
