@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -202,9 +204,21 @@ func Connect(url string) (*nats.Conn, error) {
 		asyncErrorsToLog(),
 	)
 	if err != nil {
-		return nil, classify("connect to "+url, err)
+		return nil, classify("connect to NATS at "+redactURLs(url), err)
 	}
 	return nc, nil
+}
+
+// redactURLs returns comma-separated NATS URLs with their passwords replaced
+// by "xxxxx", for errors and logs.
+func redactURLs(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil {
+			parts[i] = u.Redacted()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // asyncErrorsToLog sends the client's asynchronous errors (a consumer the
