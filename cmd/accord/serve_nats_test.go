@@ -147,6 +147,25 @@ func TestServeGivesUpWaitingForNATS(t *testing.T) {
 	require.NoError(t, m.Close())
 }
 
+// TestServeDoesNotWaitOnRefusedCredentials checks that a wrong password
+// ends the start at once, however long --nats-wait is: no retry cures it.
+func TestServeDoesNotWaitOnRefusedCredentials(t *testing.T) {
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	u, err := url.Parse(srv.ClientURL())
+	require.NoError(t, err)
+	u.User = url.UserPassword(eventstore.AccordUser, "not-the-password")
+	m := newExternalMain(t, u.String(), io.Discard, "--nats-wait", "10m")
+	start := time.Now()
+	err = m.Run(context.Background())
+	t.Logf("refused after %s: %v", time.Since(start).Round(time.Millisecond), err)
+	require.ErrorIs(t, err, nats.ErrAuthorization)
+	require.ErrorContains(t, err, "attempt 1")
+	require.NotContains(t, err.Error(), "not-the-password")
+	require.NoError(t, m.Close())
+}
+
 // violationLog is a nats-server logger that keeps the server's errors.
 type violationLog struct {
 	mu     sync.Mutex
