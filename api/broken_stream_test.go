@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/stretchr/testify/require"
 
 	"accord/api"
@@ -123,7 +122,7 @@ func TestExportEndsCleanlyWhenWhole(t *testing.T) {
 
 // startSharedNATS starts an embedded JetStream that several connections,
 // and so several API instances, share.
-func startSharedNATS(t *testing.T) *server.Server {
+func startSharedNATS(t *testing.T) *eventstore.Server {
 	t.Helper()
 	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
 	require.NoError(t, err)
@@ -134,7 +133,7 @@ func startSharedNATS(t *testing.T) *server.Server {
 // fillLedger forms an alliance through an API instance of its own and has a
 // member submit n proposals of about a kilobyte, one at a time, so each is
 // a message of the log. It returns the alliance id and its head seq.
-func fillLedger(t *testing.T, srv *server.Server, n int) (string, int) {
+func fillLedger(t *testing.T, srv *eventstore.Server, n int) (string, int) {
 	t.Helper()
 	nc, err := eventstore.ConnectInProcess(srv)
 	require.NoError(t, err)

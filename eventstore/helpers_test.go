@@ -9,7 +9,6 @@ import (
 	"accord/domain"
 
 	"github.com/google/uuid"
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
@@ -18,7 +17,7 @@ import (
 // testServer is an embedded nats-server with an in-process connection.
 type testServer struct {
 	dir string
-	srv *server.Server
+	srv *Server
 	nc  *nats.Conn
 }
 

@@ -16,7 +16,7 @@ func TestStartServerListens(t *testing.T) {
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	require.NotNil(t, srv.Addr())
 
-	nc, err := Connect(srv.ClientURL())
+	nc, err := Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	_, err = Open(testContext(t), nc)
@@ -70,7 +70,7 @@ func TestConnectUnreachable(t *testing.T) {
 func TestAppendWhileExternalNATSIsDown(t *testing.T) {
 	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
 	require.NoError(t, err)
-	nc, err := Connect(srv.ClientURL())
+	nc, err := Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	s, err := Open(testContext(t), nc)
