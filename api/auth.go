@@ -1,9 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -20,9 +20,10 @@ import (
 	"accord/domain"
 )
 
-// The key-value buckets that hold credentials. Tokens are stored only as the
-// SHA-256 of the token; the secret lets a retried admission answer the same
-// token as the first call did without storing it.
+// The key-value bucket that holds credentials. Tokens are stored only as the
+// SHA-256 of the token; the secret (never in NATS: it comes from a file)
+// lets a retried admission answer the same token as the first call did
+// without storing it.
 //
 // The token bucket holds two kinds of keys: the hex SHA-256 of each token
 // ever issued (its identity, and whether it was revoked), and one
@@ -30,11 +31,13 @@ import (
 // current token. A token is derived from (alliance, party, generation), so a
 // re-issued token differs from every earlier one.
 const (
-	tokenBucket  = "accord_tokens"
-	secretBucket = "accord_secrets"
-	tokenPrefix  = "acc_"
-	partyPrefix  = "party."
+	tokenBucket = "accord_tokens"
+	tokenPrefix = "acc_"
+	partyPrefix = "party."
 )
+
+// MinSecretLen is the fewest bytes a token secret may have.
+const MinSecretLen = 32
 
 // AdminID is the actor id of the admin in every event it causes.
 var AdminID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("accord:admin")).String()
@@ -87,45 +90,26 @@ type mirrored struct {
 	gone bool
 }
 
-// OpenTokens opens (or creates) the credential buckets and starts mirroring
-// them. It returns an error if the buckets cannot be opened.
-func OpenTokens(ctx context.Context, js jetstream.JetStream, adminToken string, replicas int) (*Tokens, error) {
+// OpenTokens opens (or creates) the token bucket and starts mirroring it.
+// Member and observer tokens derive from secret, which every instance must
+// share. It returns an error if secret is shorter than MinSecretLen or the
+// bucket cannot be opened.
+func OpenTokens(ctx context.Context, js jetstream.JetStream, adminToken string, secret []byte, replicas int) (*Tokens, error) {
+	if len(secret) < MinSecretLen {
+		return nil, fmt.Errorf("the token secret has %d bytes; it needs at least %d", len(secret), MinSecretLen)
+	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: tokenBucket, History: 1, Replicas: replicas})
 	if err != nil {
 		return nil, fmt.Errorf("open token bucket: %w", err)
 	}
-	secret, err := loadSecret(ctx, js, replicas)
-	if err != nil {
-		return nil, err
-	}
 	t := &Tokens{
-		kv: kv, secret: secret, adminHash: sha256.Sum256([]byte(adminToken)),
+		kv: kv, secret: bytes.Clone(secret), adminHash: sha256.Sum256([]byte(adminToken)),
 		failures: newFailureLimiter(), byHash: map[string]mirrored{},
 	}
 	if err := t.watch(ctx); err != nil {
 		return nil, err
 	}
 	return t, nil
-}
-
-// loadSecret returns the cluster-wide secret, creating it on first start.
-func loadSecret(ctx context.Context, js jetstream.JetStream, replicas int) ([]byte, error) {
-	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: secretBucket, History: 1, Replicas: replicas})
-	if err != nil {
-		return nil, fmt.Errorf("open secret bucket: %w", err)
-	}
-	fresh := make([]byte, 32)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, err
-	}
-	if _, err := kv.Create(ctx, "tokens", fresh); err != nil && !errors.Is(err, jetstream.ErrKeyExists) {
-		return nil, fmt.Errorf("create token secret: %w", err)
-	}
-	entry, err := kv.Get(ctx, "tokens")
-	if err != nil {
-		return nil, fmt.Errorf("read token secret: %w", err)
-	}
-	return entry.Value(), nil
 }
 
 // watch mirrors the token bucket; it returns once the current content is in.
@@ -149,6 +133,7 @@ func (t *Tokens) watch(ctx context.Context) error {
 	case <-ready:
 		return nil
 	case <-ctx.Done():
+		_ = w.Stop()
 		return ctx.Err()
 	}
 }

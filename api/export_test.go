@@ -27,12 +27,17 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	tb.Cleanup(proj.Close)
 	js, err := jetstream.New(nc)
 	require.NoError(tb, err)
-	tokens, err := OpenTokens(ctx, js, adminToken, 1)
+	tokens, err := OpenTokens(ctx, js, adminToken, []byte(testTokenSecret), 1)
 	require.NoError(tb, err)
 	tb.Cleanup(tokens.Close)
 	s := New(Config{Runner: ledger.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
 	return s, store, proj, tokens
 }
+
+// testTokenSecret is the secret the test instances derive member tokens
+// from; instances over one nc share it, as instances on a cluster share
+// their secret file.
+const testTokenSecret = "api-test-token-secret-of-32-bytes-or-more"
 
 // SetAuthFailureLimit sets how many failed authentications an address may
 // make in a row, and the window in which it earns them all back.

@@ -388,8 +388,9 @@ func oaAddLive(add oaAdder, aid any) {
 		okContent: oaObj{"application/json": oaObj{"schema": oaObj{"type": "object"}}},
 	})
 	add("GET", "/healthz", oaOp{
-		summary: "Liveness", public: true, okDesc: "The server is up.", errors: []int{},
-		okSchema: oaObject([]string{"status"}, oaObj{"status": oaEnum("ok")}),
+		summary: "Liveness and readiness", public: true, okDesc: "The server is up and serves the API.", errors: []int{},
+		description: "While accord starts and cannot reach the event log yet (e.g. a NATS cluster still electing its leader), every route, this one included, answers 503 with code unavailable and Retry-After.",
+		okSchema:    oaObject([]string{"status"}, oaObj{"status": oaEnum("ok")}),
 	})
 	add("GET", "/metrics", oaOp{
 		summary: "Metrics in the Prometheus text format", public: true, okDesc: "The metrics.", errors: []int{},

@@ -27,6 +27,9 @@ func TestReplicatedConformance(t *testing.T) {
 	eventstoretest.Run(t, func(t *testing.T) eventstoretest.Log { return s })
 }
 
+// clusterPassword is the password of both users on every test cluster node.
+const clusterPassword = "cluster-test-password"
+
 // startCluster starts n clustered servers with JetStream, each in its own
 // directory, and returns an in-process connection to the first. Every
 // listener takes a port from the kernel as it binds (none is chosen ahead
@@ -39,7 +42,7 @@ func startCluster(t *testing.T, n int) *nats.Conn {
 	for i := 0; i < n; i++ {
 		// Routes start only once the client listener is up, so each node
 		// listens for clients too.
-		opts, err := eventstore.ServerOptions(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
+		opts, err := eventstore.ServerOptions(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
 		require.NoError(t, err)
 		opts.ServerName = fmt.Sprintf("accord-%d", i)
 		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: server.RANDOM_PORT}
@@ -52,7 +55,7 @@ func startCluster(t *testing.T, n int) *nats.Conn {
 		require.NotNil(t, addr, "node %d has no route listener", i)
 		routes = append(routes, fmt.Sprintf("nats://%s", addr))
 	}
-	nc, err := eventstore.ConnectInProcess(servers[0])
+	nc, err := eventstore.ConnectInProcessAs(servers[0], clusterPassword)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	return nc

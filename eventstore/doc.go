@@ -3,7 +3,8 @@
 // concurrency on the alliance's subject, de-duplicates retried commands by
 // their command id, keeps the hash chain, and reads, replays and follows the
 // log. It also starts the embedded nats-server that `accord serve` uses when
-// no external NATS is given.
+// no external NATS is given, whose clients must log in as AccordUser or as
+// ReaderUser, who may only read the stream.
 //
 // Every stored message holds the events of one command: their exact stored
 // lines (see domain.Encode) joined by "\n". A Record is one of those events

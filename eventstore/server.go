@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -23,6 +25,18 @@ type ServerConfig struct {
 	// SyncAlways makes JetStream fsync every write before acknowledging it
 	// (sync_interval: always) instead of every two minutes.
 	SyncAlways bool
+	// AccordPassword and ReaderPassword are the passwords of AccordUser and
+	// ReaderUser. StartServer makes up a random one for each left empty
+	// (for servers nobody connects to from outside, such as tests').
+	AccordPassword string
+	ReaderPassword string
+}
+
+// Server is an embedded nats-server started by StartServer. It knows the
+// password of AccordUser, with which ConnectInProcess connects.
+type Server struct {
+	*server.Server
+	accordPassword string
 }
 
 // readyTimeout bounds how long StartServer waits for the server to accept
@@ -30,11 +44,16 @@ type ServerConfig struct {
 const readyTimeout = 10 * time.Second
 
 // StartServer starts an embedded nats-server with JetStream on file storage
-// under cfg.Dir and waits until it accepts connections. Its own logging is
-// quiet: only warnings and errors reach slog. It returns an error, and leaves
-// nothing running, when cfg is invalid, another server of this machine uses
-// Dir, the listen address is taken or JetStream cannot start.
-func StartServer(cfg ServerConfig) (*server.Server, error) {
+// under cfg.Dir and waits until it accepts connections. Its client port, and
+// in-process connections, take only AccordUser and ReaderUser with their
+// passwords. Its own logging is quiet: only warnings and errors reach slog.
+// It returns an error, and leaves nothing running, when cfg is invalid,
+// another server of this machine uses Dir, the listen address is taken or
+// JetStream cannot start.
+func StartServer(cfg ServerConfig) (*Server, error) {
+	if err := fillPasswords(&cfg); err != nil {
+		return nil, err
+	}
 	opts, err := serverOptions(cfg)
 	if err != nil {
 		return nil, err
@@ -52,7 +71,7 @@ func StartServer(cfg ServerConfig) (*server.Server, error) {
 		srv.WaitForShutdown()
 		lock.Close()
 	}()
-	return srv, nil
+	return &Server{Server: srv, accordPassword: cfg.AccordPassword}, nil
 }
 
 // startServer starts a nats-server with opts and waits until it is ready.
@@ -91,10 +110,16 @@ func startFailure(srv *server.Server, opts *server.Options, logger *serverLog) e
 	return nil
 }
 
-// serverOptions translates cfg into nats-server options.
+// serverOptions translates cfg into nats-server options. It returns an
+// error when cfg has no directory, a password is missing or the listen
+// address is malformed.
 func serverOptions(cfg ServerConfig) (*server.Options, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("nats-server: a data directory is required")
+	}
+	users, err := serverUsers(cfg)
+	if err != nil {
+		return nil, err
 	}
 	opts := &server.Options{
 		ServerName: "accord",
@@ -102,6 +127,7 @@ func serverOptions(cfg ServerConfig) (*server.Options, error) {
 		StoreDir:   cfg.Dir,
 		NoSigs:     true,
 		SyncAlways: cfg.SyncAlways,
+		Users:      users,
 	}
 	if cfg.Listen == "" || cfg.Listen == "none" {
 		opts.DontListen = true
@@ -132,24 +158,36 @@ func splitListen(listen string) (string, int, error) {
 	return host, port, nil
 }
 
-// ConnectInProcess connects to an embedded server without a network socket.
-// It returns an error of kind domain.Unavailable when the server refuses.
-func ConnectInProcess(srv *server.Server) (*nats.Conn, error) {
-	nc, err := nats.Connect(srv.ClientURL(), nats.InProcessServer(srv), nats.Name("accord"), asyncErrorsToLog())
+// ConnectInProcess connects to an embedded server without a network socket,
+// as AccordUser. It returns an error of kind domain.Unavailable when the
+// server refuses.
+func ConnectInProcess(srv *Server) (*nats.Conn, error) {
+	return connectInProcess(srv.Server, srv.accordPassword)
+}
+
+func connectInProcess(srv *server.Server, password string) (*nats.Conn, error) {
+	nc, err := nats.Connect(srv.ClientURL(), nats.InProcessServer(srv), nats.Name("accord"),
+		nats.UserInfo(AccordUser, password), accordInbox(), asyncErrorsToLog())
 	if err != nil {
 		return nil, classify("connect in-process", err)
 	}
 	return nc, nil
 }
 
-// Connect connects to an external NATS (a JetStream cluster) at url. It keeps
-// reconnecting forever once connected, and does not buffer publishes while
-// disconnected, so appends fail fast as Unavailable instead of waiting. It
-// returns an error of kind domain.Unavailable when no server answers.
+// Connect connects to an external NATS (a JetStream cluster) at url, with
+// the user and password of the URL if it has them. Replies come under
+// InboxPrefix. It keeps reconnecting forever once connected, even through
+// refused credentials (which an operator may be rotating), and does not
+// buffer publishes while disconnected, so appends fail fast as Unavailable
+// instead of waiting. It returns an error of kind domain.Unavailable when no
+// server answers, and one wrapping nats.ErrAuthorization when the server
+// refuses the credentials.
 func Connect(url string) (*nats.Conn, error) {
 	log := slog.Default().With("component", "nats")
 	nc, err := nats.Connect(url,
 		nats.Name("accord"),
+		accordInbox(),
+		nats.IgnoreAuthErrorAbort(),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(time.Second),
 		nats.ReconnectJitter(500*time.Millisecond, time.Second),
@@ -166,9 +204,21 @@ func Connect(url string) (*nats.Conn, error) {
 		asyncErrorsToLog(),
 	)
 	if err != nil {
-		return nil, classify("connect to "+url, err)
+		return nil, classify("connect to NATS at "+redactURLs(url), err)
 	}
 	return nc, nil
+}
+
+// redactURLs returns comma-separated NATS URLs with their passwords replaced
+// by "xxxxx", for errors and logs.
+func redactURLs(urls string) string {
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		if u, err := url.Parse(strings.TrimSpace(p)); err == nil {
+			parts[i] = u.Redacted()
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // asyncErrorsToLog sends the client's asynchronous errors (a consumer the

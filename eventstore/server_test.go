@@ -18,7 +18,7 @@ func TestStartServerListens(t *testing.T) {
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	require.NotNil(t, srv.Addr())
 
-	nc, err := eventstore.Connect(srv.ClientURL())
+	nc, err := eventstore.Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	_, err = eventstore.Open(eventstoretest.Context(t), nc)
@@ -72,7 +72,7 @@ func TestConnectUnreachable(t *testing.T) {
 func TestAppendWhileExternalNATSIsDown(t *testing.T) {
 	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
 	require.NoError(t, err)
-	nc, err := eventstore.Connect(srv.ClientURL())
+	nc, err := eventstore.Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	s, err := eventstore.Open(eventstoretest.Context(t), nc)

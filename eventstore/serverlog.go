@@ -3,8 +3,14 @@ package eventstore
 import (
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 )
+
+// plaintextWarning is the server's advice about passwords written in a
+// configuration file. The embedded server's passwords are in its memory
+// only (their files are accord's), so the advice does not apply.
+const plaintextWarning = "Plaintext passwords detected"
 
 // serverLog adapts nats-server's logger to slog, keeping only warnings and
 // errors. Its Fatalf records the message instead of exiting the process, so
@@ -21,7 +27,11 @@ func (l *serverLog) Debugf(string, ...any)  {}
 func (l *serverLog) Tracef(string, ...any)  {}
 
 func (l *serverLog) Warnf(format string, v ...any) {
-	l.log.Warn(fmt.Sprintf(format, v...))
+	msg := fmt.Sprintf(format, v...)
+	if strings.HasPrefix(msg, plaintextWarning) {
+		return
+	}
+	l.log.Warn(msg)
 }
 
 func (l *serverLog) Errorf(format string, v ...any) {

@@ -16,7 +16,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -107,7 +106,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 // benchEnv is the embedded server a run measures.
 type benchEnv struct {
 	dir   string
-	srv   *server.Server
+	srv   *eventstore.Server
 	nc    *nats.Conn
 	js    jetstream.JetStream
 	store *eventstore.Store

@@ -39,7 +39,11 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 	if err := proj.Start(ctx); err != nil {
 		return nil, err
 	}
-	tokens, err := api.OpenTokens(ctx, env.js, benchAdminToken, 1)
+	var tokens *api.Tokens
+	secret, err := randomBytes(32)
+	if err == nil {
+		tokens, err = api.OpenTokens(ctx, env.js, benchAdminToken, secret, 1)
+	}
 	if err != nil {
 		proj.Close()
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type natsCluster struct {
 	t       *testing.T
 	opts    []*server.Options
 	servers []*server.Server
+	secret  string // the token secret file every accord instance shares
 }
 
 // startNATSCluster starts three clustered JetStream servers, each with its
@@ -41,7 +43,7 @@ type natsCluster struct {
 // into its options, so that a node can be restarted as itself.
 func startNATSCluster(t *testing.T) *natsCluster {
 	t.Helper()
-	c := &natsCluster{t: t}
+	c := &natsCluster{t: t, secret: filepath.Join(t.TempDir(), "token.secret")}
 	var routes []string
 	for i := range 3 {
 		c.opts = append(c.opts, &server.Options{
@@ -161,7 +163,7 @@ func startClusterMain(t *testing.T, c *natsCluster) *Main {
 	t.Setenv("ACCORD_ADMIN_TOKEN", clusterAdminToken)
 	m := NewMain()
 	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats-url", c.urls(), "--replicas", "3", "--nats-listen", "none"}, io.Discard))
+	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats-url", c.urls(), "--token-secret-file", c.secret, "--replicas", "3", "--nats-listen", "none"}, io.Discard))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	require.NoError(t, m.Run(ctx))
@@ -171,8 +173,9 @@ func startClusterMain(t *testing.T, c *natsCluster) *Main {
 
 // createStream creates the R3 stream, trying again while the young cluster
 // cannot place it yet (on a slow machine its peers may take a moment to
-// report in after the meta leader is elected). accord serve tries once and
-// exits on failure, leaving retries to whatever supervises it.
+// report in after the meta leader is elected). accord serve would keep
+// trying too (for --nats-wait); creating it first keeps the instances'
+// starts short.
 func (c *natsCluster) createStream() {
 	c.t.Helper()
 	nc, err := eventstore.Connect(c.urls())

@@ -56,6 +56,7 @@ type serveProcess struct {
 	cmd  *exec.Cmd
 	api  *ledgerHTTP
 	exit chan error
+	log  string // the file its stdout and stderr go to
 }
 
 // startServeProcess starts accord serve on dataDir in a child process and
@@ -79,7 +80,7 @@ func startServeProcess(t *testing.T, dataDir string, extra ...string) *serveProc
 	t.Cleanup(func() { logFile.Close() })
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	require.NoError(t, cmd.Start())
-	p := &serveProcess{cmd: cmd, exit: make(chan error, 1)}
+	p := &serveProcess{cmd: cmd, exit: make(chan error, 1), log: logFile.Name()}
 	go func() { p.exit <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"regexp"
@@ -93,6 +94,9 @@ func serve(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "accord serve:", err)
 		return 2
 	}
+	// Whatever logs through the default logger (the read models, the NATS
+	// client and server, net/http) writes accord's lines too.
+	slog.SetDefault(m.Log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := m.Run(ctx); err != nil {

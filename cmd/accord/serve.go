@@ -17,9 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"accord/api"
 	"accord/eventstore"
@@ -38,23 +36,28 @@ const (
 // models and the HTTP API, wired together. End-to-end tests run it with ":0"
 // ports and a temporary data dir.
 type Main struct {
-	HTTPAddr   string
-	DataDir    string
-	NatsURL    string
-	NatsListen string
-	Replicas   int
-	Sync       string
-	AdminToken string
-	Log        *slog.Logger
+	HTTPAddr        string
+	DataDir         string
+	NatsURL         string
+	NatsListen      string
+	NatsWait        time.Duration
+	Replicas        int
+	Sync            string
+	TokenSecretFile string
+	AdminToken      string
+	Log             *slog.Logger
 
-	srv        *server.Server
+	srv        *eventstore.Server
 	nc         *nats.Conn
 	store      *eventstore.Store
+	snaps      *eventstore.Snapshots
 	proj       *projections.Projection
 	tokens     *api.Tokens
 	api        *api.Server
+	gate       *gate
 	httpServer *http.Server
 	listener   net.Listener
+	listening  chan struct{}
 	cancel     context.CancelFunc
 	deadlines  *DeadlineCloser
 }
@@ -64,7 +67,8 @@ type Main struct {
 func NewMain() *Main {
 	return &Main{
 		HTTPAddr: "127.0.0.1:8080", DataDir: "./accord-data", NatsListen: "127.0.0.1:4222",
-		Sync: "default", Log: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		NatsWait: time.Minute, Sync: "default", Log: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		listening: make(chan struct{}),
 	}
 }
 
@@ -80,8 +84,11 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	replicas := env("ACCORD_REPLICAS", "")
 	fs.StringVar(&replicas, "replicas", replicas, "stream replicas `N` (default 1 embedded, 3 with --nats-url) (env ACCORD_REPLICAS)")
 	fs.StringVar(&m.Sync, "sync", env("ACCORD_SYNC", m.Sync), "embedded JetStream fsync: default (every 2 minutes, and at clean shutdown) or always (before every acknowledgement) (env ACCORD_SYNC)")
+	fs.StringVar(&m.TokenSecretFile, "token-secret-file", env("ACCORD_TOKEN_SECRET_FILE", m.TokenSecretFile), "`file` of the secret member tokens derive from, created with 32 random bytes if missing (default <data-dir>/token.secret; required with --nats-url, shared by every instance) (env ACCORD_TOKEN_SECRET_FILE)")
+	wait := env("ACCORD_NATS_WAIT", m.NatsWait.String())
+	fs.StringVar(&wait, "nats-wait", wait, "with --nats-url, how long to keep trying to reach NATS and open the stream at start, e.g. while the cluster elects its leader (env ACCORD_NATS_WAIT)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: accord serve [flags]\n\nStarts the ledger: an embedded NATS server with JetStream (or --nats-url) and the HTTP API.\nThe admin token is read from ACCORD_ADMIN_TOKEN, or generated into <data-dir>/admin.token.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: accord serve [flags]\n\nStarts the ledger: an embedded NATS server with JetStream (or --nats-url) and the HTTP API.\nThe admin token is read from ACCORD_ADMIN_TOKEN, or generated into <data-dir>/admin.token.\nThe embedded server takes only users accord and reader, with the passwords in\n<data-dir>/nats-accord.password and <data-dir>/nats-reader.password (generated on first start).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -90,7 +97,24 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if err := m.parseNATS(wait); err != nil {
+		return err
+	}
 	return m.parseReplicas(replicas)
+}
+
+// parseNATS checks the flags about NATS: --nats-wait is a duration, and
+// --nats-url comes with --token-secret-file.
+func (m *Main) parseNATS(wait string) error {
+	d, err := time.ParseDuration(wait)
+	if err != nil || d < 0 {
+		return fmt.Errorf("--nats-wait must be a duration such as 1m or 30s, not %q", wait)
+	}
+	m.NatsWait = d
+	if m.NatsURL != "" && m.TokenSecretFile == "" {
+		return errors.New("--nats-url needs --token-secret-file (or ACCORD_TOKEN_SECRET_FILE): every instance on the cluster must derive member tokens from the same secret")
+	}
+	return nil
 }
 
 func (m *Main) parseReplicas(v string) error {
@@ -119,79 +143,78 @@ func env(name, def string) string {
 	return def
 }
 
-// Run starts everything and returns once the API is listening. It returns an
-// error if the log cannot be reached or opened, or the address is taken.
+// Run starts everything and returns once the API serves. Its HTTP port
+// listens first, answering 503 until the log is open (see openLog). It
+// returns an error if the address is taken, the log cannot be reached or
+// opened in time, or a secret file cannot be read or written.
 func (m *Main) Run(ctx context.Context) error {
-	if err := m.connect(); err != nil {
+	if err := m.listen(); err != nil {
+		return err
+	}
+	admin, err := m.adminToken()
+	if err != nil {
+		return err
+	}
+	if err := m.startEmbedded(); err != nil {
+		return err
+	}
+	if err := m.openLog(ctx, admin); err != nil {
 		return err
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
-	store, err := eventstore.Open(ctx, m.nc, eventstore.WithReplicas(m.Replicas))
-	if err != nil {
-		return err
-	}
-	m.store = store
+	m.gate.wait("accord is starting: building the read models")
 	start := time.Now()
-	m.proj = projections.New(store)
-	snaps, err := store.OpenSnapshots(ctx, m.Replicas)
-	if err != nil {
-		return err
-	}
-	m.proj.UseSnapshots(snaps, snapshotEvery, snapshotInterval)
+	m.proj = projections.New(m.store)
+	m.proj.UseSnapshots(m.snaps, snapshotEvery, snapshotInterval)
 	if err := m.proj.Start(runCtx); err != nil {
 		return fmt.Errorf("build read models: %w", err)
 	}
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
-	if err := m.openTokens(ctx); err != nil {
-		return err
-	}
-	m.api = api.New(api.Config{Runner: ledger.NewRunner(store), Store: store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
-	m.deadlines = StartDeadlineCloser(ledger.NewRunner(store), m.proj, m.Log)
-	return m.listen()
+	m.api = api.New(api.Config{Runner: ledger.NewRunner(m.store), Store: m.store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
+	m.deadlines = StartDeadlineCloser(ledger.NewRunner(m.store), m.proj, m.Log)
+	m.gate.open(m.api)
+	m.Log.Info("accord listening", "http", m.URL())
+	return nil
 }
 
-// connect starts the embedded server or dials the external NATS.
-func (m *Main) connect() error {
+// startEmbedded starts the embedded server, unless NATS is external, with
+// the passwords of its two users from their files in the data dir, and
+// connects to it in process.
+func (m *Main) startEmbedded() error {
 	if m.NatsURL != "" {
-		nc, err := eventstore.Connect(m.NatsURL)
-		if err != nil {
-			return fmt.Errorf("connect to NATS at %s: %w", m.NatsURL, err)
-		}
-		m.nc = nc
-		m.Log.Info("using external NATS", "url", m.NatsURL, "replicas", m.Replicas)
 		return nil
+	}
+	accordPassword, err := loadPassword(filepath.Join(m.DataDir, accordPasswordFile))
+	if err != nil {
+		return err
+	}
+	readerPassword, err := loadPassword(filepath.Join(m.DataDir, readerPasswordFile))
+	if err != nil {
+		return err
 	}
 	listen := m.NatsListen
 	if listen == "none" {
 		listen = ""
 	}
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: filepath.Join(m.DataDir, "jetstream"), Listen: listen, SyncAlways: m.Sync == "always"})
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{
+		Dir: filepath.Join(m.DataDir, "jetstream"), Listen: listen, SyncAlways: m.Sync == "always",
+		AccordPassword: accordPassword, ReaderPassword: readerPassword,
+	})
 	if err != nil {
 		return err
 	}
 	m.srv = srv
-	nc, err := eventstore.ConnectInProcess(srv)
-	if err != nil {
+	if m.nc, err = eventstore.ConnectInProcess(srv); err != nil {
 		return err
 	}
-	m.nc = nc
-	m.Log.Info("embedded NATS started", "data_dir", m.DataDir, "nats_listen", m.NatsListen, "sync", m.Sync)
+	listening := "none"
+	if addr := srv.Addr(); addr != nil {
+		listening = addr.String()
+	}
+	m.Log.Info("embedded NATS started", "data_dir", m.DataDir, "nats_listen", listening, "sync", m.Sync,
+		"reader_password_file", filepath.Join(m.DataDir, readerPasswordFile))
 	return nil
-}
-
-// openTokens loads the admin token and the credential buckets.
-func (m *Main) openTokens(ctx context.Context) error {
-	admin, err := m.adminToken()
-	if err != nil {
-		return err
-	}
-	js, err := jetstream.New(m.nc)
-	if err != nil {
-		return err
-	}
-	m.tokens, err = api.OpenTokens(ctx, js, admin, m.Replicas)
-	return err
 }
 
 // adminToken returns ACCORD_ADMIN_TOKEN (or AdminToken), else the token in
@@ -225,15 +248,17 @@ func (m *Main) adminToken() (string, error) {
 }
 
 // listen starts the HTTP server with timeouts that a slow or hostile client
-// cannot hold open forever. Live streams set their own deadlines.
+// cannot hold open forever. Live streams set their own deadlines. Until Run
+// opens the gate, every request answers 503.
 func (m *Main) listen() error {
 	ln, err := net.Listen("tcp", m.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", m.HTTPAddr, err)
 	}
 	m.listener = ln
+	m.gate = newGate()
 	m.httpServer = &http.Server{
-		Handler:           m.api,
+		Handler:           m.gate,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
@@ -244,12 +269,19 @@ func (m *Main) listen() error {
 			m.Log.Error("http server", "err", err)
 		}
 	}()
-	m.Log.Info("accord listening", "http", "http://"+ln.Addr().String())
+	m.Log.Info("HTTP API up; it answers 503 until the event log is open", "http", m.URL())
+	if m.listening != nil {
+		close(m.listening)
+	}
 	return nil
 }
 
 // URL returns the API's base URL.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Listening is closed once the HTTP port listens, before Run returns: from
+// then on URL answers, and the API answers 503 until Run is done.
+func (m *Main) Listening() <-chan struct{} { return m.listening }
 
 // Close drains requests, then stops the read models, the connection and the
 // embedded server.

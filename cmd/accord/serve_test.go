@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -88,14 +89,25 @@ func TestServeFlags(t *testing.T) {
 	require.NoError(t, m.ParseFlags(nil, io.Discard))
 	require.Equal(t, "127.0.0.1:9999", m.HTTPAddr)
 	require.Equal(t, 1, m.Replicas)
+	require.Equal(t, time.Minute, m.NatsWait)
 	m = NewMain()
-	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222,nats://b:4222"}, io.Discard))
+	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222,nats://b:4222", "--token-secret-file", "/etc/accord/token.secret", "--nats-wait", "90s"}, io.Discard))
 	require.Equal(t, 3, m.Replicas)
+	require.Equal(t, 90*time.Second, m.NatsWait)
+	t.Setenv("ACCORD_TOKEN_SECRET_FILE", "/etc/accord/token.secret")
+	t.Setenv("ACCORD_NATS_WAIT", "2m")
+	m = NewMain()
+	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222"}, io.Discard))
+	require.Equal(t, "/etc/accord/token.secret", m.TokenSecretFile)
+	require.Equal(t, 2*time.Minute, m.NatsWait)
+	t.Setenv("ACCORD_TOKEN_SECRET_FILE", "")
+	require.ErrorContains(t, NewMain().ParseFlags([]string{"--nats-url", "nats://a:4222"}, io.Discard), "--token-secret-file")
 	require.Error(t, NewMain().ParseFlags([]string{"--replicas", "0"}, io.Discard))
 	require.Error(t, NewMain().ParseFlags([]string{"--sync", "sometimes"}, io.Discard))
+	require.ErrorContains(t, NewMain().ParseFlags([]string{"--nats-wait", "soon"}, io.Discard), "--nats-wait")
 	var help bytes.Buffer
 	require.Equal(t, 0, run([]string{"serve", "--help"}, nil, io.Discard, &help))
-	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-replicas", "-sync"} {
+	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-nats-wait", "-replicas", "-sync", "-token-secret-file"} {
 		require.Contains(t, help.String(), flag)
 	}
 }

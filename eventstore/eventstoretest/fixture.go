@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
@@ -23,7 +22,7 @@ import (
 // connection to it and, once opened, a Store on that connection.
 type Server struct {
 	Dir   string
-	NATS  *server.Server
+	NATS  *eventstore.Server
 	Conn  *nats.Conn
 	Store *eventstore.Store
 
