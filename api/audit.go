@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"accord/projections"
+	"accord/ledger"
 )
 
 // auditEntry is one event of the audit trail with the hash that chains it.
@@ -17,7 +17,7 @@ type auditEntry struct {
 
 // auditPage answers {events:[{event,hash}], next_seq}: next_seq is the seq to
 // ask for next, or null when the page reached the head.
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
@@ -26,21 +26,21 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identi
 	if err != nil {
 		return err
 	}
-	limit, err := uintQuery(r, "limit", 100, projections.MaxPage)
+	limit, err := uintQuery(r, "limit", 100, ledger.MaxPage)
 	if err != nil {
 		return err
 	}
-	recs, next, err := s.proj.Events(r.Context(), aid, from, int(limit))
+	page, err := s.ledger.Audit(r.Context(), caller, aid, from, int(limit))
 	if err != nil {
 		return err
 	}
-	entries := make([]auditEntry, len(recs))
-	for i, rec := range recs {
+	entries := make([]auditEntry, len(page.Records))
+	for i, rec := range page.Records {
 		entries[i] = auditEntry{Event: rec.Raw, Hash: rec.Hash}
 	}
 	var nextSeq any
-	if next != 0 {
-		nextSeq = next
+	if page.Next != 0 {
+		nextSeq = page.Next
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": entries, "next_seq": nextSeq})
 	return nil
@@ -51,17 +51,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identi
 // log cannot be asked for the head, the answer is an error; once the lines
 // are being read, a failure cuts the answer off as a broken transfer (see
 // breakStream).
-func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
 	}
-	if _, err := s.proj.Head(aid); err != nil {
-		return err
-	}
-	// The head comes from the log itself: an export must not start (and
-	// answer 200) when the log cannot be read.
-	head, err := s.store.Head(r.Context(), aid)
+	head, lines, err := s.ledger.Export(r.Context(), caller, aid)
 	if err != nil {
 		return err
 	}
@@ -70,8 +65,8 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	w.Header().Set("Accord-Head-Seq", uitoa(head.Seq))
 	w.Header().Set("Accord-Head-Hash", head.Hash)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	for rec, rerr := range s.store.ReadAlliance(r.Context(), aid, 0) {
-		if err = rerr; err != nil || rec.Event.Seq > head.Seq {
+	for rec, rerr := range lines {
+		if err = rerr; err != nil {
 			break
 		}
 		bw.Write(rec.Raw)
@@ -91,12 +86,12 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	return nil
 }
 
-func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
 	}
-	head, err := s.proj.Head(aid)
+	head, err := s.ledger.Head(caller, aid)
 	if err != nil {
 		return err
 	}

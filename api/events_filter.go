@@ -9,7 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // eventFilter is what a live stream's client asked for: some event types
@@ -60,7 +60,7 @@ func (f eventFilter) wantsType(t string) bool {
 
 // match reports whether the client wants rec: its type, and the proposal
 // named in its data when a proposal was asked for.
-func (f eventFilter) match(rec eventstore.Record) bool {
+func (f eventFilter) match(rec ledger.Record) bool {
 	if !f.wantsType(rec.Event.Type) {
 		return false
 	}

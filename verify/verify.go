@@ -80,6 +80,9 @@ func (e *ChainError) Error() string {
 	return where + ": " + e.Reason
 }
 
+// FailedSeq returns the first seq that fails; 0 when the input names none.
+func (e *ChainError) FailedSeq() uint64 { return e.Seq }
+
 // Verify reads an export (NDJSON: one stored event per line, each line
 // ending in LF) and checks, one line at a time and without holding the
 // input, that every line is an event, that each alliance's seqs run 1, 2, 3…
@@ -247,6 +250,14 @@ func (v *Verifier) Finish() (Verification, error) {
 		}
 	}
 	return out, nil
+}
+
+// End ends the input as Finish does, for a caller that keeps its own
+// account of the lines it checked (the API, reading the log): it returns
+// how many outcomes were re-derived, and Finish's error.
+func (v *Verifier) End() (int, error) {
+	sum, err := v.Finish()
+	return sum.Decisions, err
 }
 
 // fail remembers the first failure, placing it at the current line.

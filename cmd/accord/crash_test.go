@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -446,7 +447,7 @@ func BenchmarkAcknowledgedVote(b *testing.B) {
 func benchmarkVotes(b *testing.B, mode string, writers int) {
 	b.Setenv("ACCORD_ADMIN_TOKEN", crashAdminToken)
 	m := NewMain()
-	m.Log = quietLog()
+	m.Log = slog.New(slog.DiscardHandler)
 	require.NoError(b, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", b.TempDir(), "--nats-listen", "none", "--sync", mode}, io.Discard))
 	require.NoError(b, m.Run(context.Background()))
 	b.Cleanup(func() { _ = m.Close() })

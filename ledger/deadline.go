@@ -1,4 +1,4 @@
-package main
+package ledger
 
 import (
 	"context"
@@ -7,18 +7,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
-
-	"accord/api"
 	"accord/domain"
 	"accord/eventstore"
-	"accord/ledger"
 	"accord/projections"
 )
-
-// SystemActorID is the actor id of the ledger itself in the events it causes
-// (closing a vote at its deadline). Every instance uses the same one.
-var SystemActorID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("accord:system")).String()
 
 // closeTimeout bounds one attempt to close a vote; retryMax caps the wait
 // between attempts while the log is unreachable or busy.
@@ -28,11 +20,16 @@ const (
 	retryMax     = 30 * time.Second
 )
 
+// ReservedCommandPrefix starts the command ids the ledger itself uses
+// (closing a vote at its deadline): clients may not send such a command id,
+// or theirs could pass for that close and keep a vote open.
+const ReservedCommandPrefix = "close:"
+
 // closeCommandID is the command id of the deadline close of a proposal. It
 // is the same on every instance, so when several race to close the same vote
 // the log records it once: the others' appends conflict, find the command
 // already there, and stand down.
-func closeCommandID(proposalID string) string { return api.ReservedKeyPrefix + proposalID }
+func closeCommandID(proposalID string) string { return ReservedCommandPrefix + proposalID }
 
 // ballot names one vote that may need closing.
 type ballot struct{ allianceID, proposalID string }
@@ -49,12 +46,12 @@ type ballotDue struct {
 // the runner. Any number of instances may run one: the deterministic command
 // id and the log's optimistic concurrency make exactly one VotingClosed.
 type DeadlineCloser struct {
-	runner *ledger.Runner
+	runner *Runner
 	proj   *projections.Projection
 	log    *slog.Logger
 	now    func() time.Time
 	// settled, when set (by tests), is told how each attempt ended.
-	settled func(b ballot, res ledger.Result, err error)
+	settled func(b ballot, res Result, err error)
 
 	mu   sync.Mutex
 	due  map[ballot]ballotDue
@@ -69,13 +66,13 @@ type DeadlineCloser struct {
 // deadlines, using runner to write: the API's or a runner of its own, since
 // the log's concurrency check orders writers wherever they run. Call it once
 // proj has started; stop it with Stop.
-func StartDeadlineCloser(runner *ledger.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
+func StartDeadlineCloser(runner *Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
 	d := newDeadlineCloser(runner, proj, log)
 	d.start()
 	return d
 }
 
-func newDeadlineCloser(runner *ledger.Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
+func newDeadlineCloser(runner *Runner, proj *projections.Projection, log *slog.Logger) *DeadlineCloser {
 	return &DeadlineCloser{
 		runner: runner, proj: proj, log: log.With("component", "deadlines"), now: time.Now,
 		due: map[ballot]ballotDue{}, wake: make(chan struct{}, 1), done: make(chan struct{}),

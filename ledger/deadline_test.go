@@ -1,4 +1,4 @@
-package main
+package ledger
 
 import (
 	"context"
@@ -14,7 +14,6 @@ import (
 	"accord/domain"
 	"accord/eventstore"
 	"accord/eventstore/eventstoretest"
-	"accord/ledger"
 	"accord/projections"
 )
 
@@ -22,13 +21,13 @@ import (
 // sets up alliances with votes to close.
 type deadlineLedger struct {
 	store  *eventstore.Store
-	runner *ledger.Runner
+	runner *Runner
 }
 
 func newDeadlineLedger(t *testing.T) *deadlineLedger {
 	t.Helper()
 	store := eventstoretest.Start(t).Store
-	return &deadlineLedger{store: store, runner: ledger.NewRunner(store)}
+	return &deadlineLedger{store: store, runner: NewRunner(store)}
 }
 
 func (l *deadlineLedger) run(t *testing.T, aid string, at time.Time, actor domain.Actor, cmd domain.Command) {
@@ -62,7 +61,7 @@ func (l *deadlineLedger) closer(t *testing.T) *DeadlineCloser {
 	proj := projections.New(l.store)
 	require.NoError(t, proj.Start(context.Background()))
 	t.Cleanup(proj.Close)
-	return newDeadlineCloser(ledger.NewRunner(l.store), proj, quietLog())
+	return newDeadlineCloser(NewRunner(l.store), proj, quietLog())
 }
 
 // closings returns the VotingClosed events of a ballot in the log.
@@ -100,7 +99,7 @@ func TestDeadlineRaceClosesOnce(t *testing.T) {
 	}
 	var mu sync.Mutex
 	outcomes := map[ballot][]outcome{}
-	record := func(bl ballot, res ledger.Result, err error) {
+	record := func(bl ballot, res Result, err error) {
 		mu.Lock()
 		defer mu.Unlock()
 		outcomes[bl] = append(outcomes[bl], outcome{fresh: err == nil && !res.Duplicate, err: err})

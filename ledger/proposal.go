@@ -1,0 +1,151 @@
+package ledger
+
+import (
+	"context"
+	"time"
+
+	"accord/domain"
+)
+
+// SubmitProposal submits a proposal with the id derived from the command id
+// and answers it as it stands after the command (a retry of a command
+// recorded before ids were derived answers the proposal that command
+// created). It returns a Forbidden error for a caller who may not write to
+// the alliance, and the domain's or the log's error.
+func (l *Ledger) SubmitProposal(ctx context.Context, caller Identity, aid, commandID string, cmd domain.SubmitProposal) (domain.Proposal, error) {
+	if err := Writable(caller, aid); err != nil {
+		return domain.Proposal{}, err
+	}
+	commandID = newCommandID(commandID)
+	cmd.ProposalID = domain.CreatedID(aid, commandID, domain.CreatesProposal)
+	res, out, err := l.execute(ctx, caller, aid, commandID, cmd, proposalView(cmd.ProposalID))
+	if err != nil {
+		return domain.Proposal{}, err
+	}
+	data, err := dataOf[domain.ProposalSubmitted](res)
+	if err != nil {
+		return domain.Proposal{}, err
+	}
+	if data.ProposalID != cmd.ProposalID {
+		out = proposalView(data.ProposalID)(l.currentState(aid))
+	}
+	return out.(domain.Proposal), nil
+}
+
+// proposalView answers a proposal from the state after a command.
+func proposalView(pid string) View {
+	return func(st domain.Alliance) any {
+		p, _ := st.Proposal(pid)
+		return p.Clone()
+	}
+}
+
+// proposalCommand runs a command on proposal pid and answers the proposal
+// as it stands after it. It returns a Forbidden error for a caller who may
+// not write to the alliance, and the domain's or the log's error.
+func (l *Ledger) proposalCommand(ctx context.Context, caller Identity, aid, commandID, pid string, cmd domain.Command) (domain.Proposal, error) {
+	if err := Writable(caller, aid); err != nil {
+		return domain.Proposal{}, err
+	}
+	_, out, err := l.execute(ctx, caller, aid, newCommandID(commandID), cmd, proposalView(pid))
+	if err != nil {
+		return domain.Proposal{}, err
+	}
+	return out.(domain.Proposal), nil
+}
+
+// AcceptAmendment accepts an amendment and answers the proposal as it then
+// stands; it fails as every proposal command does (see proposalCommand).
+func (l *Ledger) AcceptAmendment(ctx context.Context, caller Identity, aid, commandID string, cmd domain.AcceptAmendment) (domain.Proposal, error) {
+	return l.proposalCommand(ctx, caller, aid, commandID, cmd.ProposalID, cmd)
+}
+
+// RejectAmendment rejects an amendment and answers the proposal as it then
+// stands; it fails as every proposal command does.
+func (l *Ledger) RejectAmendment(ctx context.Context, caller Identity, aid, commandID string, cmd domain.RejectAmendment) (domain.Proposal, error) {
+	return l.proposalCommand(ctx, caller, aid, commandID, cmd.ProposalID, cmd)
+}
+
+// WithdrawProposal withdraws a proposal and answers it as it then stands;
+// it fails as every proposal command does.
+func (l *Ledger) WithdrawProposal(ctx context.Context, caller Identity, aid, commandID string, cmd domain.WithdrawProposal) (domain.Proposal, error) {
+	return l.proposalCommand(ctx, caller, aid, commandID, cmd.ProposalID, cmd)
+}
+
+// OpenVoting opens the vote on a proposal and answers it as it then
+// stands; it fails as every proposal command does.
+func (l *Ledger) OpenVoting(ctx context.Context, caller Identity, aid, commandID string, cmd domain.OpenVoting) (domain.Proposal, error) {
+	return l.proposalCommand(ctx, caller, aid, commandID, cmd.ProposalID, cmd)
+}
+
+// ProposedAmendment is the answer to proposing an amendment: its id, which
+// the proposal's author needs to accept or reject it.
+type ProposedAmendment struct {
+	ID         string `json:"id"`
+	ProposalID string `json:"proposal_id"`
+	Body       string `json:"body"`
+	Rationale  string `json:"rationale"`
+	AuthorID   string `json:"author_id"`
+	Status     string `json:"status"`
+	Seq        uint64 `json:"seq"`
+}
+
+// ProposeAmendment proposes an amendment with the id derived from the
+// command id. It returns a Forbidden error for a caller who may not write
+// to the alliance, and the domain's or the log's error.
+func (l *Ledger) ProposeAmendment(ctx context.Context, caller Identity, aid, commandID string, cmd domain.ProposeAmendment) (ProposedAmendment, error) {
+	if err := Writable(caller, aid); err != nil {
+		return ProposedAmendment{}, err
+	}
+	commandID = newCommandID(commandID)
+	cmd.AmendmentID = domain.CreatedID(aid, commandID, domain.CreatesAmendment)
+	data, res, err := executeFor[domain.AmendmentProposed](ctx, l, caller, aid, commandID, cmd)
+	if err != nil {
+		return ProposedAmendment{}, err
+	}
+	return ProposedAmendment{
+		ID: data.AmendmentID, ProposalID: data.ProposalID, Body: data.Body, Rationale: data.Rationale,
+		AuthorID: data.AuthorID, Status: domain.StatusProposed, Seq: res.Records[0].Event.Seq,
+	}, nil
+}
+
+// Vote is the answer to a vote: the stance as recorded, with the seq, time
+// and hash of its event.
+type Vote struct {
+	ProposalID string    `json:"proposal_id"`
+	MemberID   string    `json:"member_id"`
+	Stance     string    `json:"stance"`
+	Reason     string    `json:"reason"`
+	Seq        uint64    `json:"seq"`
+	At         time.Time `json:"at"`
+	Hash       string    `json:"hash"`
+}
+
+// CastVote records the caller's stance. It returns a Forbidden error for a
+// caller who may not write to the alliance, and the domain's or the log's
+// error.
+func (l *Ledger) CastVote(ctx context.Context, caller Identity, aid, commandID string, cmd domain.CastVote) (Vote, error) {
+	if err := Writable(caller, aid); err != nil {
+		return Vote{}, err
+	}
+	data, res, err := executeFor[domain.VoteCast](ctx, l, caller, aid, newCommandID(commandID), cmd)
+	if err != nil {
+		return Vote{}, err
+	}
+	rec := res.Records[0]
+	return Vote{
+		ProposalID: data.ProposalID, MemberID: data.MemberID, Stance: data.Stance, Reason: data.Reason,
+		Seq: rec.Event.Seq, At: rec.Event.At, Hash: rec.Hash,
+	}, nil
+}
+
+// CloseVoting closes the vote on a proposal and answers the outcome
+// recorded. It returns a Forbidden error for a caller who may not write to
+// the alliance, and the domain's or the log's error.
+func (l *Ledger) CloseVoting(ctx context.Context, caller Identity, aid, commandID string, cmd domain.CloseVoting) (domain.VotingClosed, error) {
+	if err := Writable(caller, aid); err != nil {
+		return domain.VotingClosed{}, err
+	}
+	data, _, err := executeFor[domain.VotingClosed](ctx, l, caller, aid, newCommandID(commandID), cmd)
+	return data, err
+}
