@@ -71,9 +71,10 @@ func digits(s string) bool {
 }
 
 // NormalizeCharter validates a charter and fills in its defaults: rule
-// consensus, quorum 1/2, the rule's default threshold. It returns an Invalid
-// error naming the field at fault. Majority and unanimity take no threshold
-// of their own, so another value than theirs is refused rather than ignored.
+// consensus, quorum 1/2, the rule's default threshold, signatures optional,
+// max_proxies 0. It returns an Invalid error naming the field at fault.
+// Majority and unanimity take no threshold of their own, so another value
+// than theirs is refused rather than ignored.
 func NormalizeCharter(c Charter) (Charter, error) {
 	if c.DecisionRule == "" {
 		c.DecisionRule = RuleConsensus
@@ -98,7 +99,7 @@ func NormalizeCharter(c Charter) (Charter, error) {
 	if fixed := c.DecisionRule == RuleMajority || c.DecisionRule == RuleUnanimity; fixed && !sameValue(t, def) {
 		return Charter{}, Errorf(Invalid, "charter threshold %s does not apply to %s, whose threshold is %s: leave it out", c.Threshold, c.DecisionRule, def)
 	}
-	return c, nil
+	return normalizePolicy(c)
 }
 
 func sameValue(f Fraction, s string) bool {

@@ -1,0 +1,247 @@
+package domain
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+)
+
+// Signature is a member's signed statement as its action's data stores it:
+// the id of the key it was checked with, the statement's exact text and the
+// base64 Ed25519 signature of that text.
+type Signature struct {
+	KeyID     string `json:"key_id"`
+	Statement string `json:"statement"`
+	Sig       string `json:"sig"`
+}
+
+// SignedStatement is a signed statement as a request carries it: the key is
+// the member's key in force.
+type SignedStatement struct {
+	Statement string `json:"statement"`
+	Sig       string `json:"sig"`
+}
+
+// Signed is embedded in the data of every member's own action
+// (ProposalSubmitted, AmendmentProposed, AmendmentAccepted,
+// AmendmentRejected, VoteCast, CommitmentMade, ProgressReported,
+// CommitmentFulfilled); Signature is nil, and absent from the stored line,
+// when the action is not signed.
+type Signed struct {
+	Signature *Signature `json:"signature,omitempty"`
+}
+
+func (s Signed) signature() *Signature { return s.Signature }
+
+// Signing is embedded in the commands of those actions: the signed
+// statement a member may send with one.
+type Signing struct {
+	Signature *SignedStatement `json:"signature,omitempty"`
+}
+
+func (s Signing) signedStatement() *SignedStatement { return s.Signature }
+
+// memberAction is the data of an action a member may sign.
+type memberAction interface {
+	EventData
+	signature() *Signature
+}
+
+// signable is a command a member may sign.
+type signable interface {
+	Command
+	signedStatement() *SignedStatement
+}
+
+// SignStatement signs a statement's text with key, as a member's client
+// does, and returns it as a request carries it.
+func SignStatement(key ed25519.PrivateKey, text string) SignedStatement {
+	return SignedStatement{Statement: text, Sig: base64.StdEncoding.EncodeToString(ed25519.Sign(key, []byte(text)))}
+}
+
+// SignatureOf returns the signature an event's data carries (nil when
+// none), and whether the data is a member's own action, which may carry one.
+func SignatureOf(d EventData) (*Signature, bool) {
+	a, ok := d.(memberAction)
+	if !ok {
+		return nil, false
+	}
+	return a.signature(), true
+}
+
+// SignatureRequired reports whether d, a member's own action recorded on
+// state s, must be signed: for a vote, when the rule voting opened under
+// requires signatures; for any other action, when the charter in force does.
+func SignatureRequired(s Alliance, d EventData) bool {
+	if _, ok := d.(memberAction); !ok {
+		return false
+	}
+	if v, ok := d.(VoteCast); ok {
+		p, found := s.Proposal(v.ProposalID)
+		return found && p.Voting != nil && p.Voting.Rule.SignaturesRequired()
+	}
+	return s.Charter.SignaturesRequired()
+}
+
+// CheckEventSignature checks an event's signature as the ledger does before
+// recording it and the verifier does after, given s, the alliance's state
+// just before the event: the signer is the event's acting member; the key
+// is that member's key in force, with that key id; the signature verifies
+// over the statement's exact bytes; and every line matches the event (see
+// Statement.Check). It returns nil for an event that is not a member's own
+// action; Forbidden for one that carries no signature where one is
+// required; and Invalid, saying what fails, for a signature that does not
+// hold — a member without a key included.
+func CheckEventSignature(s Alliance, e Event) error {
+	sig, ok := SignatureOf(e.Data)
+	switch {
+	case !ok:
+		return nil
+	case sig == nil && SignatureRequired(s, e.Data):
+		return Errorf(Forbidden, "%s must be signed: %s", e.Type, requirement(s, e.Data))
+	case sig == nil:
+		return nil
+	}
+	if err := checkSigner(s, e.Actor.MemberID, *sig); err != nil {
+		return err
+	}
+	want, _ := statementOf(s, e)
+	return want.Check(sig.Statement)
+}
+
+// requirement says which rule requires a signature on d.
+func requirement(s Alliance, d EventData) string {
+	if v, ok := d.(VoteCast); ok {
+		return "voting on proposal " + v.ProposalID + " opened under a rule with signatures required; send the vote with a signed statement"
+	}
+	return "the charter of alliance " + s.ID + " has signatures required; send the action with a signed statement"
+}
+
+// checkSigner checks that sig was made with the signer's key in force on s.
+func checkSigner(s Alliance, signer string, sig Signature) error {
+	m, ok := s.Member(signer)
+	if !ok {
+		return Errorf(Invalid, "the signer %s is not a member of alliance %s", clip(signer), s.ID)
+	}
+	if m.Key == nil {
+		return Errorf(Invalid, "member %s (%s) has no signing key registered, so its signature cannot be checked: register a key first (PUT /v1/alliances/%s/members/%s/key)", m.ID, m.Name, s.ID, m.ID)
+	}
+	if sig.KeyID != m.Key.KeyID {
+		return Errorf(Invalid, "the signature names key %s, but member %s (%s)'s key in force is %s (registered at seq %d)", clip(sig.KeyID), m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
+	}
+	pub, err := ParsePublicKey("the registered public key", m.Key.PublicKey)
+	if err != nil {
+		return err
+	}
+	raw, err := parseSignature("sig", sig.Sig)
+	if err != nil {
+		return err
+	}
+	if !ed25519.Verify(pub, []byte(sig.Statement), raw) {
+		return Errorf(Invalid, "the signature does not verify with member %s (%s)'s key in force %s (registered at seq %d) over the statement's exact bytes", m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
+	}
+	return nil
+}
+
+// sign is Decide's last step for a member's own action: it stores the
+// command's signed statement in the event's data once CheckEventSignature
+// accepts the event, or refuses the command with its error.
+func sign(s Alliance, m Meta, c Command, data []EventData) ([]EventData, error) {
+	sc, ok := c.(signable)
+	if !ok || len(data) != 1 {
+		return data, nil
+	}
+	var sig *Signature
+	if st := sc.signedStatement(); st != nil {
+		sig = &Signature{Statement: st.Statement, Sig: st.Sig}
+		if mem, ok := s.Member(m.Actor.MemberID); ok && mem.Key != nil {
+			sig.KeyID = mem.Key.KeyID
+		}
+	}
+	d := withSignature(data[0], sig)
+	if err := CheckEventSignature(s, NewEvent(m, d)); err != nil {
+		return nil, err
+	}
+	return []EventData{d}, nil
+}
+
+// withSignature returns a member action's data carrying sig.
+func withSignature(d EventData, sig *Signature) EventData {
+	signed := Signed{Signature: sig}
+	switch d := d.(type) {
+	case ProposalSubmitted:
+		d.Signed = signed
+		return d
+	case AmendmentProposed:
+		d.Signed = signed
+		return d
+	case AmendmentAccepted:
+		d.Signed = signed
+		return d
+	case AmendmentRejected:
+		d.Signed = signed
+		return d
+	case VoteCast:
+		d.Signed = signed
+		return d
+	case CommitmentMade:
+		d.Signed = signed
+		return d
+	case ProgressReported:
+		d.Signed = signed
+		return d
+	case CommitmentFulfilled:
+		d.Signed = signed
+		return d
+	}
+	return d
+}
+
+// statementOf returns the statement event e calls for, given s, the state
+// just before it: the header from e (signed by its acting member, at its
+// time) and the action's fields from e's data and s (the version voted on,
+// a commitment's final value). It returns false for an event that is not a
+// member's own action.
+func statementOf(s Alliance, e Event) (Statement, bool) {
+	h := StatementHeader{AllianceID: e.AllianceID, MemberID: e.Actor.MemberID, SignedAt: e.At, CommandID: e.CommandID}
+	switch d := e.Data.(type) {
+	case VoteCast:
+		var forMember string
+		if d.MemberID != h.MemberID {
+			forMember = d.MemberID
+		}
+		return VoteStatement(h, d.ProposalID, votedVersion(s, d.ProposalID), d.Stance, d.Reason, forMember), true
+	case ProposalSubmitted:
+		return ProposeStatement(h, d.Kind, d.Title, d.Body), true
+	case AmendmentProposed:
+		return AmendStatement(h, d.ProposalID, d.Body, d.Rationale), true
+	case AmendmentAccepted:
+		return AcceptAmendmentStatement(h, d.ProposalID, d.AmendmentID), true
+	case AmendmentRejected:
+		return RejectAmendmentStatement(h, d.ProposalID, d.AmendmentID), true
+	case CommitmentMade:
+		return CommitStatement(h, d.ProposalID, "", d.Description, d.Metric, d.Target, d.Due), true
+	case ProgressReported:
+		return ReportProgressStatement(h, d.CommitmentID, d.Value, d.Note), true
+	case CommitmentFulfilled:
+		return FulfilStatement(h, d.CommitmentID, fulfilledValue(s, d.CommitmentID), d.Note), true
+	}
+	return Statement{}, false
+}
+
+// votedVersion is the version of the proposal being voted on, or 0.
+func votedVersion(s Alliance, proposalID string) int {
+	if p, ok := s.Proposal(proposalID); ok && p.Voting != nil {
+		return p.Voting.Version
+	}
+	return 0
+}
+
+// fulfilledValue is a commitment's final value as a fulfilment records it:
+// the last value reported on it, or 0 when none was.
+func fulfilledValue(s Alliance, commitmentID string) float64 {
+	c, ok := s.Commitment(commitmentID)
+	if !ok || len(c.Progress) == 0 {
+		return 0
+	}
+	return c.Progress[len(c.Progress)-1].Value
+}
