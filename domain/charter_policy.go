@@ -35,6 +35,14 @@ func Proxies(n int) ProxyLimit { return ProxyLimit{n: n, set: true} }
 // N returns the limit; an absent limit is 0.
 func (l ProxyLimit) N() int { return l.n }
 
+// String returns the limit as a number, or "absent".
+func (l ProxyLimit) String() string {
+	if !l.set {
+		return "absent"
+	}
+	return strconv.Itoa(l.n)
+}
+
 // IsZero reports whether the limit is absent, so that `omitzero` leaves it
 // out.
 func (l ProxyLimit) IsZero() bool { return !l.set }

@@ -85,61 +85,94 @@ func SignatureRequired(s Alliance, d EventData) bool {
 // CheckEventSignature checks an event's signature as the ledger does before
 // recording it and the verifier does after, given s, the alliance's state
 // just before the event: the signer is the event's acting member; the key
-// is that member's key in force, with that key id; the signature verifies
-// over the statement's exact bytes; and every line matches the event (see
-// Statement.Check). It returns nil for an event that is not a member's own
-// action; Forbidden for one that carries no signature where one is
-// required; and Invalid, saying what fails, for a signature that does not
-// hold — a member without a key included.
+// is that member's key in force, with that key id; every line of the
+// statement matches the event (see Statement.Check); and the signature
+// verifies over the statement's exact bytes. It returns nil for an event
+// that is not a member's own action; Forbidden for one that carries no
+// signature where one is required; and Invalid, saying what fails, for a
+// signature that does not hold — a member without a key included.
 func CheckEventSignature(s Alliance, e Event) error {
+	p, err := PrepareEventSignature(s, e)
+	if err != nil || p == nil {
+		return err
+	}
+	return p.Verify()
+}
+
+// PrepareEventSignature makes every check of CheckEventSignature but the
+// Ed25519 verification itself, and returns that verification, to run on
+// any goroutine: nil when the event carries no signature to verify. It
+// returns the errors CheckEventSignature returns.
+func PrepareEventSignature(s Alliance, e Event) (*PendingSignature, error) {
 	sig, ok := SignatureOf(e.Data)
 	switch {
 	case !ok:
-		return nil
+		return nil, nil
 	case sig == nil && SignatureRequired(s, e.Data):
-		return Errorf(Forbidden, "%s must be signed: %s", e.Type, requirement(s, e.Data))
+		return nil, Errorf(Forbidden, "%s must be signed: %s", e.Type, requirement(s, e.Data))
 	case sig == nil:
-		return nil
+		return nil, nil
 	}
-	if err := checkSigner(s, e.Actor.MemberID, *sig); err != nil {
-		return err
+	p, err := prepareSigner(s, e.Actor.MemberID, *sig)
+	if err != nil {
+		return nil, err
 	}
 	want, _ := statementOf(s, e)
-	return want.Check(sig.Statement)
+	if err := want.Check(sig.Statement); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // requirement says which rule requires a signature on d.
 func requirement(s Alliance, d EventData) string {
 	if v, ok := d.(VoteCast); ok {
-		return "voting on proposal " + v.ProposalID + " opened under a rule with signatures required; send the vote with a signed statement"
+		return "voting on proposal " + v.ProposalID + " opened under a rule with signatures required"
 	}
-	return "the charter of alliance " + s.ID + " has signatures required; send the action with a signed statement"
+	return "the charter of alliance " + s.ID + " has signatures required"
 }
 
-// checkSigner checks that sig was made with the signer's key in force on s.
-func checkSigner(s Alliance, signer string, sig Signature) error {
+// PendingSignature is the last step of a signature's check: verifying the
+// Ed25519 signature of a statement with the signer's key in force.
+type PendingSignature struct {
+	key    ed25519.PublicKey
+	text   string
+	sig    []byte
+	signer Member
+}
+
+// Verify returns nil when the signature verifies, else an Invalid error
+// naming the signer and its key.
+func (p *PendingSignature) Verify() error {
+	if ed25519.Verify(p.key, []byte(p.text), p.sig) {
+		return nil
+	}
+	m := p.signer
+	return Errorf(Invalid, "the signature does not verify with member %s (%s)'s key in force %s (registered at seq %d) over the statement's exact bytes", m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
+}
+
+// prepareSigner checks that sig names the signer's key in force on s and
+// is well formed, and returns its verification.
+func prepareSigner(s Alliance, signer string, sig Signature) (*PendingSignature, error) {
 	m, ok := s.Member(signer)
 	if !ok {
-		return Errorf(Invalid, "the signer %s is not a member of alliance %s", clip(signer), s.ID)
+		return nil, Errorf(Invalid, "the signer %s is not a member of alliance %s", clip(signer), s.ID)
 	}
 	if m.Key == nil {
-		return Errorf(Invalid, "member %s (%s) has no signing key registered, so its signature cannot be checked: register a key first (PUT /v1/alliances/%s/members/%s/key)", m.ID, m.Name, s.ID, m.ID)
+		return nil, Errorf(Invalid, "member %s (%s) has no signing key registered, so its signature cannot be checked: register a key first (PUT /v1/alliances/%s/members/%s/key)", m.ID, m.Name, s.ID, m.ID)
 	}
 	if sig.KeyID != m.Key.KeyID {
-		return Errorf(Invalid, "the signature names key %s, but member %s (%s)'s key in force is %s (registered at seq %d)", clip(sig.KeyID), m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
+		return nil, Errorf(Invalid, "the signature names key %s, but member %s (%s)'s key in force is %s (registered at seq %d)", clip(sig.KeyID), m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
 	}
 	pub, err := ParsePublicKey("the registered public key", m.Key.PublicKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	raw, err := parseSignature("sig", sig.Sig)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !ed25519.Verify(pub, []byte(sig.Statement), raw) {
-		return Errorf(Invalid, "the signature does not verify with member %s (%s)'s key in force %s (registered at seq %d) over the statement's exact bytes", m.ID, m.Name, m.Key.KeyID, m.Key.Seq)
-	}
-	return nil
+	return &PendingSignature{key: pub, text: sig.Statement, sig: raw, signer: m}, nil
 }
 
 // sign is Decide's last step for a member's own action: it stores the
