@@ -109,19 +109,20 @@ func writeRecordPage(w http.ResponseWriter, rec projections.DecisionRecord) erro
 // verifyAnswer is what /audit/verify found: the summary when the chain
 // holds, or the first seq that fails and why.
 type verifyAnswer struct {
-	ok        bool
-	events    int
-	decisions int
-	head      eventstore.Position
-	seq       uint64
-	reason    string
+	ok         bool
+	events     int
+	decisions  int
+	signatures int
+	head       eventstore.Position
+	seq        uint64
+	reason     string
 }
 
 // body is the answer's JSON: {ok:true, events, decisions, head:{seq,hash}}
 // or {ok:false, seq, error}, each with the list of what was checked.
 func (a verifyAnswer) body() map[string]any {
 	if a.ok {
-		return map[string]any{"ok": true, "events": a.events, "decisions": a.decisions,
+		return map[string]any{"ok": true, "events": a.events, "decisions": a.decisions, "signatures": a.signatures,
 			"head": map[string]any{"seq": a.head.Seq, "hash": a.head.Hash}, "checked": verifyChecks}
 	}
 	return map[string]any{"ok": false, "seq": a.seq, "error": a.reason, "checked": verifyChecks}
@@ -133,6 +134,7 @@ var verifyChecks = []string{
 	"seqs run from 1 with no gap",
 	"each prev_hash is the SHA-256 of the previous stored line",
 	"every opening, vote and outcome follows the decision rules from the events before it",
+	"every signed statement verifies with its member's key in force and matches its event, and none is missing where required",
 	"the chain ends at the head the API serves",
 }
 
@@ -191,7 +193,12 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 	}
 	sum, err := v.Finish()
 	if errors.As(err, &chainErr) {
-		return verifyAnswer{seq: max(chainErr.Seq, last+1), reason: chainErr.Error()}, nil
+		// A signature verified at the end may fail an earlier seq.
+		seq := chainErr.Seq
+		if seq == 0 {
+			seq = last + 1
+		}
+		return verifyAnswer{seq: seq, reason: chainErr.Error()}, nil
 	}
 	if err != nil {
 		return verifyAnswer{}, err
@@ -209,7 +216,7 @@ func headAnswer(sum projections.Verification, head eventstore.Position) verifyAn
 	case got.Hash != head.Hash:
 		return verifyAnswer{seq: got.Seq, reason: "the hash of seq " + uitoa(got.Seq) + " in the log is " + got.Hash + ", but the API serves " + head.Hash + " as the head"}
 	}
-	return verifyAnswer{ok: true, events: sum.Events, decisions: sum.Decisions, head: eventstore.Position{Seq: got.Seq, Hash: got.Hash}}
+	return verifyAnswer{ok: true, events: sum.Events, decisions: sum.Decisions, signatures: sum.Signatures, head: eventstore.Position{Seq: got.Seq, Hash: got.Hash}}
 }
 
 // recordPage is the printable decision record: plain HTML with its own

@@ -194,6 +194,9 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 // models reflect it, so the caller reads its own write next.
 func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Command, view eventstore.View) (eventstore.Result, any, error) {
 	cid, err := commandID(r)
+	if err == nil {
+		err = signedRequest(r, cmd)
+	}
 	if err != nil {
 		return eventstore.Result{}, nil, err
 	}

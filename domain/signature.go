@@ -278,3 +278,12 @@ func fulfilledValue(s Alliance, commitmentID string) float64 {
 	}
 	return c.Progress[len(c.Progress)-1].Value
 }
+
+// SignedStatementOf returns the signed statement a command carries, or nil
+// when it carries none or is not a member's own action.
+func SignedStatementOf(c Command) *SignedStatement {
+	if sc, ok := c.(signable); ok {
+		return sc.signedStatement()
+	}
+	return nil
+}

@@ -31,9 +31,10 @@ type VerifyOptions struct {
 
 // Verification is the summary of a ledger that holds.
 type Verification struct {
-	Events    int         `json:"events"`
-	Decisions int         `json:"decisions"` // VotingClosed events re-derived
-	Alliances []ChainHead `json:"alliances"` // in order of first appearance
+	Events     int         `json:"events"`
+	Decisions  int         `json:"decisions"`  // VotingClosed events re-derived
+	Signatures int         `json:"signatures"` // signed statements verified
+	Alliances  []ChainHead `json:"alliances"`  // in order of first appearance
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
@@ -237,7 +238,7 @@ func (v *Verifier) Finish() (Verification, error) {
 	if v.events == 0 {
 		return Verification{}, &ChainError{Reason: "the input holds no events"}
 	}
-	out := Verification{Events: v.events, Decisions: v.decisions, Alliances: make([]ChainHead, 0, len(v.order))}
+	out := Verification{Events: v.events, Decisions: v.decisions, Signatures: v.sigs.checked, Alliances: make([]ChainHead, 0, len(v.order))}
 	for _, c := range v.order {
 		if c.charterDue != nil {
 			return Verification{}, &ChainError{AllianceID: c.head.AllianceID, Seq: c.head.Seq + 1, Reason: fmt.Sprintf(

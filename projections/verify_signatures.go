@@ -60,6 +60,7 @@ const signatureBatchSize = 256
 // signatureBatch is the signatures of checked lines still to be verified.
 type signatureBatch struct {
 	pending []signatureJob
+	checked int // signatures verified so far
 }
 
 // signatureJob is one signature to verify, and where it was read.
@@ -92,6 +93,7 @@ func (v *Verifier) queueSignature(c *chain, ev domain.Event) error {
 func (b *signatureBatch) flush() error {
 	jobs := b.pending
 	b.pending = b.pending[:0]
+	b.checked += len(jobs)
 	errs := make([]error, len(jobs))
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	var wg sync.WaitGroup

@@ -102,6 +102,7 @@ func TestVerifySignedLedger(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 25, got.Events)
 	require.Equal(t, 1, got.Decisions)
+	require.Equal(t, 12, got.Signatures, "seqs 10–12, 14–16, 18, 19, 21–23 and 25")
 	require.Contains(t, string(lines[14]), `"signature":{"key_id":"`, "seq 15 is a signed vote")
 }
 
