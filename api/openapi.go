@@ -588,7 +588,7 @@ func oaRecordSchemas() oaObj {
 	party := oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")})
 	withdrawal := oaObject(append(actFields, "reason"), oaWith(act, oaObj{"reason": oaStr("")}))
 	return oaObj{
-		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "events"}, oaObj{
+		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "signatures", "events"}, oaObj{
 			"alliance": party,
 			"as_of":    oaObject([]string{"seq", "hash", "at"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema(), "at": oaDateTime("")}),
 			"proposal": oaObject([]string{"id", "kind", "title", "author", "status", "version", "body"}, oaObj{
@@ -613,8 +613,10 @@ func oaRecordSchemas() oaObj {
 			})}},
 			"stances": oaArray(oaObject([]string{"member_id", "name", "history", "final", "dropped"}, oaObj{
 				"member_id": oaUuidSchema(), "name": oaStr(""),
-				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
+				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at", "signature"}, oaObj{
 					"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
+					"signature": oaObj{"oneOf": []any{oaObj{"type": "null"}, oaSchemaRef("RecordedSignature")},
+						"description": "The member's own signature of this vote; null when it was not signed."},
 				})),
 				"final":   oaObj{"type": []any{"string", "null"}, "description": "The stance that counts: the latest, unless dropped."},
 				"dropped": oaBoolean("The member withdrew before the close."),
@@ -623,6 +625,7 @@ func oaRecordSchemas() oaObj {
 				oaWith(oaOutcomeProps(), oaObj{"closed": oaObject(actFields, act)}))}},
 			"provisional":     oaWithDesc(oaSchemaRef("VotingClosed"), "While voting is open: what closing it at this point would record."),
 			"charter_amended": oaObject([]string{"seq", "at", "charter"}, oaObj{"seq": oaSeqSchema(), "at": oaDateTime(""), "charter": oaSchemaRef("Charter")}),
+			"signatures":      oaWithDesc(oaArray(oaSchemaRef("RecordedSignature")), "Every member's own signature on the events the record rests on, in seq order."),
 			"events":          oaArray(oaObject([]string{"seq", "type", "hash"}, oaObj{"seq": oaSeqSchema(), "type": oaEnum(oaEventTypes()...), "hash": oaHashSchema()})),
 		}),
 	}

@@ -40,6 +40,14 @@ func oaSignatureSchemas() oaObj {
 		"Signature": oaObject([]string{"key_id", "statement", "sig"}, oaObj{
 			"key_id": oaKeyIDSchema(), "statement": oaStr("The statement exactly as signed."), "sig": oaStr("Base64 Ed25519 signature."),
 		}),
+		"RecordedSignature": oaWithDesc(oaObject([]string{"seq", "type", "signer", "signed_at", "meaning", "action", "key_id", "statement", "sig"}, oaObj{
+			"seq": oaSeqSchema(), "type": oaStr("The signed event's type."),
+			"signer":    oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("The signer's printed name.")}),
+			"signed_at": oaDateTime("When the member signed: the statement's signed-at."),
+			"meaning":   oaEnum("approval", "objection", "abstention", "block", "authorship", "acceptance", "rejection", "commitment", "report", "attestation"),
+			"action":    oaEnum("vote", "propose", "amend", "accept-amendment", "reject-amendment", "commit", "report-progress", "fulfil"),
+			"key_id":    oaKeyIDSchema(), "statement": oaStr("The statement exactly as signed."), "sig": oaStr("Base64 Ed25519 signature."),
+		}), "A member's signature as 21 CFR Part 11 §11.50 asks a record to show it: printed name, time of signing, meaning, and the key."),
 		"MemberKey": oaObject([]string{"key_id", "public_key", "seq"}, oaObj{
 			"key_id": oaKeyIDSchema(), "public_key": oaStr("Standard base64 of the 32-byte Ed25519 public key."),
 			"seq": oaSeqSchema(),

@@ -352,3 +352,50 @@ func TestAuditVerifyCatchesForgedSignature(t *testing.T) {
 	require.Equal(t, seq, ce.Seq, "%v", err)
 	require.Contains(t, ce.Reason, "does not verify")
 }
+
+// The decision record shows each signature as §11.50 asks: the signer's
+// printed name, when it signed, what it means, and the key; an unsigned
+// stance says it is unsigned.
+func TestDecisionRecordShowsSignatures(t *testing.T) {
+	e := newEnv(t)
+	a, pid := openVote(e, consensus)
+	base := "/v1/alliances/" + a.ID
+	s := signer{a.ID, a.Members[0].ID, testKey("A " + a.ID)}
+	body, h := s.vote(pid, 1, "agree", "Faster recalls save lives.")
+	vote := e.must(200, "PUT", base+"/proposals/"+pid+"/vote", a.Members[0].Token, body, h...)
+	e.must(200, "PUT", base+"/proposals/"+pid+"/vote", a.Members[1].Token, map[string]any{"stance": "disagree"})
+
+	rec := e.must(200, "GET", base+"/proposals/"+pid+"/record", a.Observer.Token, nil)
+	conformsTo(t, "DecisionRecord", rec)
+	sigs := rec["signatures"].([]any)
+	require.Len(t, sigs, 2, "the proposal and the vote")
+	v := sigs[1].(map[string]any)
+	require.Equal(t, map[string]any{"id": s.member, "name": "Member A"}, v["signer"])
+	require.Equal(t, "approval", v["meaning"])
+	require.Equal(t, "vote", v["action"])
+	require.Equal(t, keyIDOf(s.key), v["key_id"])
+	require.Equal(t, vote["seq"], v["seq"])
+	signedAt, err := time.Parse(time.RFC3339Nano, v["signed_at"].(string))
+	require.NoError(t, err)
+	require.WithinDuration(t, time.Now(), signedAt, time.Hour)
+	require.Equal(t, "authorship", sigs[0].(map[string]any)["meaning"])
+	for _, st := range rec["stances"].([]any) {
+		st := st.(map[string]any)
+		for _, h := range st["history"].([]any) {
+			sig := h.(map[string]any)["signature"]
+			if st["member_id"] == s.member {
+				require.NotNil(t, sig)
+			} else {
+				require.Nil(t, sig, "%s's vote was not signed", st["name"])
+			}
+		}
+	}
+
+	page := e.do("GET", base+"/proposals/"+pid+"/record?format=html", a.Observer.Token, nil)
+	require.Equal(t, 200, page.Status)
+	html := string(page.Body)
+	require.Contains(t, html, "Signed by <strong>Member A</strong> on "+signedAt.UTC().Format("2 Jan 2006, 15:04:05 UTC")+" — meaning: approval — key <code>"+keyIDOf(s.key)+"</code>")
+	require.Contains(t, html, `<span class="meta">Unsigned</span>`)
+	require.Contains(t, html, "<h2>Signatures</h2>")
+	require.Contains(t, html, "<td>propose</td><td><strong>Member A</strong></td>")
+}

@@ -49,51 +49,61 @@ type signedStory struct {
 
 func signedStoryLines(t testing.TB, base int) (signedStory, [][]byte) {
 	t.Helper()
-	s := signedStory{story: newStory(base), keys: map[string]ed25519.PrivateKey{}, rotated: map[string]ed25519.PrivateKey{}}
+	s := newSignedStory(base)
 	l := &memLedger{t: t, aid: s.aid, clock: t0}
+	s.tell(l.run, l.header)
+	require.Len(t, l.lines, 25)
+	return s, l.lines
+}
+
+func newSignedStory(base int) signedStory {
+	return signedStory{story: newStory(base), keys: map[string]ed25519.PrivateKey{}, rotated: map[string]ed25519.PrivateKey{}}
+}
+
+// tell runs the signed story's commands through run; next returns the
+// statement header of the next command run will decide, for a member.
+func (s signedStory) tell(run func(domain.Actor, domain.Command), next func(member string) domain.StatementHeader) {
 	required := domain.Charter{DecisionRule: domain.RuleConsensus, Signatures: domain.SignaturesRequired}
-	l.run(admin, domain.FormAlliance{Name: "Signed Alliance", Purpose: "Decide in ink", Charter: required})
-	l.run(admin, domain.AdmitMember{MemberID: s.conv, Name: "Northside Health", Sector: "health system", Role: domain.RoleConvener})
+	run(admin, domain.FormAlliance{Name: "Signed Alliance", Purpose: "Decide in ink", Charter: required})
+	run(admin, domain.AdmitMember{MemberID: s.conv, Name: "Northside Health", Sector: "health system", Role: domain.RoleConvener})
 	for i, m := range []string{s.m1, s.m2, s.m3} {
-		l.run(admin, domain.AdmitMember{MemberID: m, Name: "Member " + string(rune('A'+i)), Sector: "payer", Role: domain.RoleMember})
+		run(admin, domain.AdmitMember{MemberID: m, Name: "Member " + string(rune('A'+i)), Sector: "payer", Role: domain.RoleMember})
 	}
 	for _, m := range []string{s.conv, s.m1, s.m2, s.m3} {
 		s.keys[m] = signingKey("first " + m)
 		s.rotated[m] = signingKey("second " + m)
-		l.run(member(m), domain.NewKeyRegistration(s.aid, m, s.keys[m]))
+		run(member(m), domain.NewKeyRegistration(s.aid, m, s.keys[m]))
 	}
 	conv, m1, m2, m3 := member(s.conv), member(s.m1), member(s.m2), member(s.m3)
-	l.run(m1, domain.SubmitProposal{ProposalID: s.p1, Kind: domain.KindResolution, Title: "Shared formulary", Body: "One list.",
-		Signing: signing(s.keys[s.m1], domain.ProposeStatement(l.header(s.m1), domain.KindResolution, "Shared formulary", "One list."))})
-	l.run(m2, domain.ProposeAmendment{ProposalID: s.p1, AmendmentID: s.am1, Body: "One list, yearly.", Rationale: "Drugs change.",
-		Signing: signing(s.keys[s.m2], domain.AmendStatement(l.header(s.m2), s.p1, "One list, yearly.", "Drugs change."))})
-	l.run(m1, domain.AcceptAmendment{ProposalID: s.p1, AmendmentID: s.am1,
-		Signing: signing(s.keys[s.m1], domain.AcceptAmendmentStatement(l.header(s.m1), s.p1, s.am1))})
-	l.run(conv, domain.OpenVoting{ProposalID: s.p1})
+	run(m1, domain.SubmitProposal{ProposalID: s.p1, Kind: domain.KindResolution, Title: "Shared formulary", Body: "One list.",
+		Signing: signing(s.keys[s.m1], domain.ProposeStatement(next(s.m1), domain.KindResolution, "Shared formulary", "One list."))})
+	run(m2, domain.ProposeAmendment{ProposalID: s.p1, AmendmentID: s.am1, Body: "One list, yearly.", Rationale: "Drugs change.",
+		Signing: signing(s.keys[s.m2], domain.AmendStatement(next(s.m2), s.p1, "One list, yearly.", "Drugs change."))})
+	run(m1, domain.AcceptAmendment{ProposalID: s.p1, AmendmentID: s.am1,
+		Signing: signing(s.keys[s.m1], domain.AcceptAmendmentStatement(next(s.m1), s.p1, s.am1))})
+	run(conv, domain.OpenVoting{ProposalID: s.p1})
 	vote := func(a domain.Actor, key ed25519.PrivateKey, stance string) {
 		reason := stance + ", for the record"
-		l.run(a, domain.CastVote{ProposalID: s.p1, Stance: stance, Reason: reason,
-			Signing: signing(key, domain.VoteStatement(l.header(a.MemberID), s.p1, 2, stance, reason, ""))})
+		run(a, domain.CastVote{ProposalID: s.p1, Stance: stance, Reason: reason,
+			Signing: signing(key, domain.VoteStatement(next(a.MemberID), s.p1, 2, stance, reason, ""))})
 	}
 	vote(m1, s.keys[s.m1], "agree")
 	vote(m2, s.keys[s.m2], "block")
 	vote(m3, s.keys[s.m3], "abstain")
-	l.run(m2, domain.NewKeyRegistration(s.aid, s.m2, s.rotated[s.m2]))
+	run(m2, domain.NewKeyRegistration(s.aid, s.m2, s.rotated[s.m2]))
 	vote(m2, s.rotated[s.m2], "agree")
 	vote(conv, s.keys[s.conv], "agree")
-	l.run(conv, domain.CloseVoting{ProposalID: s.p1})
-	cid := testID(base + 50)
-	l.run(m1, domain.MakeCommitment{CommitmentID: cid, ProposalID: s.p1, Description: "Publish the list", Metric: "sites", Target: 12, Due: "2027-06-30",
-		Signing: signing(s.keys[s.m1], domain.CommitStatement(l.header(s.m1), s.p1, "", "Publish the list", "sites", 12, "2027-06-30"))})
-	l.run(m1, domain.ReportProgress{CommitmentID: cid, Value: 7.5, Note: "seven and a half",
-		Signing: signing(s.keys[s.m1], domain.ReportProgressStatement(l.header(s.m1), cid, 7.5, "seven and a half"))})
-	l.run(m1, domain.FulfilCommitment{CommitmentID: cid, Note: "done",
-		Signing: signing(s.keys[s.m1], domain.FulfilStatement(l.header(s.m1), cid, 7.5, "done"))})
-	l.run(m3, domain.NewKeyRegistration(s.aid, s.m3, s.rotated[s.m3]))
-	l.run(m3, domain.SubmitProposal{ProposalID: s.p2, Kind: domain.KindPosition, Title: "Joint position", Body: "We state.",
-		Signing: signing(s.rotated[s.m3], domain.ProposeStatement(l.header(s.m3), domain.KindPosition, "Joint position", "We state."))})
-	require.Len(t, l.lines, 25)
-	return s, l.lines
+	run(conv, domain.CloseVoting{ProposalID: s.p1})
+	cid := testID(9050)
+	run(m1, domain.MakeCommitment{CommitmentID: cid, ProposalID: s.p1, Description: "Publish the list", Metric: "sites", Target: 12, Due: "2027-06-30",
+		Signing: signing(s.keys[s.m1], domain.CommitStatement(next(s.m1), s.p1, "", "Publish the list", "sites", 12, "2027-06-30"))})
+	run(m1, domain.ReportProgress{CommitmentID: cid, Value: 7.5, Note: "seven and a half",
+		Signing: signing(s.keys[s.m1], domain.ReportProgressStatement(next(s.m1), cid, 7.5, "seven and a half"))})
+	run(m1, domain.FulfilCommitment{CommitmentID: cid, Note: "done",
+		Signing: signing(s.keys[s.m1], domain.FulfilStatement(next(s.m1), cid, 7.5, "done"))})
+	run(m3, domain.NewKeyRegistration(s.aid, s.m3, s.rotated[s.m3]))
+	run(m3, domain.SubmitProposal{ProposalID: s.p2, Kind: domain.KindPosition, Title: "Joint position", Body: "We state.",
+		Signing: signing(s.rotated[s.m3], domain.ProposeStatement(next(s.m3), domain.KindPosition, "Joint position", "We state."))})
 }
 
 func TestVerifySignedLedger(t *testing.T) {
