@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"accord/domain"
+	"accord/eventstore"
 )
 
 // registerKey registers or replaces a member's signing key; only that
@@ -36,4 +37,22 @@ func signedRequest(r *http.Request, cmd domain.Command) error {
 		return nil
 	}
 	return domain.Errorf(domain.Invalid, "a signed request must carry its statement's command id as its Idempotency-Key header")
+}
+
+// preverify verifies a signed command's signature with the signer's key in
+// force as the read models know it, on the request's own goroutine, so that
+// the alliance's writer, which decides its commands one at a time, need not
+// (domain.PreverifySignature); the writer verifies again only if the key
+// changed in between.
+func (s *Server) preverify(aid, memberID string, cmd domain.Command) {
+	if domain.SignedStatementOf(cmd) == nil {
+		return
+	}
+	var key *domain.MemberKey
+	_ = s.proj.Read(aid, func(st domain.Alliance, _ eventstore.Position) {
+		if m, ok := st.Member(memberID); ok {
+			key = m.Key // never modified: a new registration replaces it
+		}
+	})
+	domain.PreverifySignature(cmd, key)
 }

@@ -201,6 +201,7 @@ func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Co
 		return eventstore.Result{}, nil, err
 	}
 	m := domain.Meta{AllianceID: aid, CommandID: cid, At: s.now().UTC(), Actor: caller.Actor()}
+	s.preverify(aid, m.Actor.MemberID, cmd)
 	start := time.Now()
 	res, out, err := s.runner.Run(r.Context(), m, cmd, view)
 	s.metrics.observeAppend(time.Since(start), err)

@@ -19,6 +19,14 @@ type Signature struct {
 type SignedStatement struct {
 	Statement string `json:"statement"`
 	Sig       string `json:"sig"`
+
+	verified verifiedSignature // set by PreverifySignature
+}
+
+// verifiedSignature is a signature PreverifySignature found to verify: the
+// public key, statement and sig it verified.
+type verifiedSignature struct {
+	publicKey, statement, sig string
 }
 
 // Signed is embedded in the data of every member's own action
@@ -92,8 +100,14 @@ func SignatureRequired(s Alliance, d EventData) bool {
 // signature where one is required; and Invalid, saying what fails, for a
 // signature that does not hold — a member without a key included.
 func CheckEventSignature(s Alliance, e Event) error {
+	return checkEventSignature(s, e, false)
+}
+
+// checkEventSignature is CheckEventSignature, leaving out the Ed25519
+// verification when it was done already with the key in force.
+func checkEventSignature(s Alliance, e Event, verified bool) error {
 	p, err := PrepareEventSignature(s, e)
-	if err != nil || p == nil {
+	if err != nil || p == nil || verified {
 		return err
 	}
 	return p.Verify()
@@ -175,60 +189,6 @@ func prepareSigner(s Alliance, signer string, sig Signature) (*PendingSignature,
 	return &PendingSignature{key: pub, text: sig.Statement, sig: raw, signer: m}, nil
 }
 
-// sign is Decide's last step for a member's own action: it stores the
-// command's signed statement in the event's data once CheckEventSignature
-// accepts the event, or refuses the command with its error.
-func sign(s Alliance, m Meta, c Command, data []EventData) ([]EventData, error) {
-	sc, ok := c.(signable)
-	if !ok || len(data) != 1 {
-		return data, nil
-	}
-	var sig *Signature
-	if st := sc.signedStatement(); st != nil {
-		sig = &Signature{Statement: st.Statement, Sig: st.Sig}
-		if mem, ok := s.Member(m.Actor.MemberID); ok && mem.Key != nil {
-			sig.KeyID = mem.Key.KeyID
-		}
-	}
-	d := withSignature(data[0], sig)
-	if err := CheckEventSignature(s, NewEvent(m, d)); err != nil {
-		return nil, err
-	}
-	return []EventData{d}, nil
-}
-
-// withSignature returns a member action's data carrying sig.
-func withSignature(d EventData, sig *Signature) EventData {
-	signed := Signed{Signature: sig}
-	switch d := d.(type) {
-	case ProposalSubmitted:
-		d.Signed = signed
-		return d
-	case AmendmentProposed:
-		d.Signed = signed
-		return d
-	case AmendmentAccepted:
-		d.Signed = signed
-		return d
-	case AmendmentRejected:
-		d.Signed = signed
-		return d
-	case VoteCast:
-		d.Signed = signed
-		return d
-	case CommitmentMade:
-		d.Signed = signed
-		return d
-	case ProgressReported:
-		d.Signed = signed
-		return d
-	case CommitmentFulfilled:
-		d.Signed = signed
-		return d
-	}
-	return d
-}
-
 // statementOf returns the statement event e calls for, given s, the state
 // just before it: the header from e (signed by its acting member, at its
 // time) and the action's fields from e's data and s (the version voted on,
@@ -277,13 +237,4 @@ func fulfilledValue(s Alliance, commitmentID string) float64 {
 		return 0
 	}
 	return c.Progress[len(c.Progress)-1].Value
-}
-
-// SignedStatementOf returns the signed statement a command carries, or nil
-// when it carries none or is not a member's own action.
-func SignedStatementOf(c Command) *SignedStatement {
-	if sc, ok := c.(signable); ok {
-		return sc.signedStatement()
-	}
-	return nil
 }

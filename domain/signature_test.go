@@ -358,3 +358,39 @@ func TestSignedVoteFastPath(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// PreverifySignature lets the writer skip only the Ed25519 verification,
+// and only while the key it was verified with is still in force and the
+// statement and sig are what it verified.
+func TestPreverifiedSignature(t *testing.T) {
+	st := VoteStatement(hdr(m2), prop, 1, StanceAgree, "fine", "")
+	cast := func(key ed25519.PrivateKey) CastVote {
+		return CastVote{ProposalID: prop, Stance: StanceAgree, Reason: "fine", Signing: signedBy(key, st)}
+	}
+	inForce := func(given []EventData) *MemberKey { m, _ := fold(t, given).Member(m2); return m.Key }
+
+	c := cast(keyOf(m2))
+	PreverifySignature(c, inForce(votingKeyed()))
+	require.NotZero(t, c.Signature.verified, "marked once verified")
+	events, err := Decide(fold(t, votingKeyed()), asMember(m2), c)
+	require.NoError(t, err)
+	require.Equal(t, stored(keyOf(m2), st), events[0].Data.(VoteCast).Signed)
+
+	forged := cast(keyOf(m1))
+	PreverifySignature(forged, inForce(votingKeyed()))
+	require.Zero(t, forged.Signature.verified, "a signature that does not verify is not marked")
+
+	// White-box: a mark is trusted only for the key in force and the exact
+	// statement and sig it names.
+	bad := cast(keyOf(m1))
+	key := inForce(votingKeyed())
+	bad.Signature.verified = verifiedSignature{publicKey: key.PublicKey, statement: bad.Signature.Statement, sig: bad.Signature.Sig}
+	_, err = Decide(fold(t, votingKeyed()), asMember(m2), bad)
+	require.NoError(t, err, "the verification is left out when marked")
+	_, err = Decide(fold(t, votingKeyed(registered(m2, rotated(m2)))), asMember(m2), bad)
+	require.ErrorContains(t, err, "does not verify", "the key changed since: verified again")
+	bad.Signature.Sig = SignStatement(keyOf(m3), st.String()).Sig
+	_, err = Decide(fold(t, votingKeyed()), asMember(m2), bad)
+	require.ErrorContains(t, err, "does not verify", "the sig changed since: verified again")
+	PreverifySignature(CastVote{ProposalID: prop, Stance: StanceAgree}, key) // unsigned: nothing to do
+}
