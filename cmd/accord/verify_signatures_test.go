@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"regexp"
 	"testing"
 	"time"
@@ -95,4 +97,54 @@ func TestVerifyCommandChecksSignatures(t *testing.T) {
 	require.Equal(t, 1, code, "stdout: %s", out)
 	require.Contains(t, out+errOut, fmt.Sprintf("seq %d", blockSeq))
 	require.Contains(t, out+errOut, "VoteCast must be signed")
+}
+
+// withEd25519 returns python3 once it can import the cryptography package,
+// which the signature checker of docs/VERIFYING.md needs; it skips the test
+// where the package is missing, unless CI is set (CI installs it).
+func withEd25519(t *testing.T) string {
+	t.Helper()
+	python := python3(t)
+	if out, err := exec.Command(python, "-c", "import cryptography.hazmat.primitives.asymmetric.ed25519").CombinedOutput(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3-cryptography is needed to test docs/VERIFYING.md §9: %s", out)
+		}
+		t.Skip("the cryptography package for python3 is not installed (Debian: python3-cryptography)")
+	}
+	return python
+}
+
+// TestVerifyingDocSignatureProgram runs the signature checker printed in
+// docs/VERIFYING.md §9 on a real signed export, untouched and forged.
+func TestVerifyingDocSignatureProgram(t *testing.T) {
+	python := withEd25519(t)
+	program := docPrograms(t)["verify_signatures.py"]
+	require.NotEmpty(t, program)
+	x, blockSeq := signedExport(t)
+	code, out := runDocProgram(t, python, program, x.raw)
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "4 signed statements verified")
+
+	forgeries := map[string][][]byte{}
+	lines := append([][]byte{}, x.lines...)
+	lines[blockSeq-1] = bytes.Replace(lines[blockSeq-1], []byte(`"stance":"block"`), []byte(`"stance":"agree"`), 1)
+	forgeries["a signed stance changed"] = rechain(lines, blockSeq-1)
+	lines = append([][]byte{}, x.lines...)
+	operator := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	lines[blockSeq-1] = regexp.MustCompile(`"sig":"[^"]*"`).ReplaceAllFunc(lines[blockSeq-1], func([]byte) []byte {
+		e, err := domain.Decode(x.lines[blockSeq-1])
+		require.NoError(t, err)
+		forged := domain.SignStatement(operator, e.Data.(domain.VoteCast).Signature.Statement)
+		return []byte(`"sig":"` + forged.Sig + `"`)
+	})
+	forgeries["a signature made by the operator"] = rechain(lines, blockSeq-1)
+	for name, forged := range forgeries {
+		t.Run(name, func(t *testing.T) {
+			accord, _, _ := runVerify(t, frame(forged))
+			require.Equal(t, 1, accord)
+			code, out := runDocProgram(t, python, program, frame(forged))
+			require.Equal(t, 1, code, out)
+			require.Contains(t, out, fmt.Sprintf("seq %d:", blockSeq))
+		})
+	}
 }
