@@ -36,27 +36,16 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller
 		func(c *domain.ProposeAmendment, ids []string) { c.ProposalID = ids[0] }, "pid")
 }
 
-// settleAmendment runs a command on amendment {amid} of proposal {pid},
-// which takes no body, and answers the proposal as it then stands.
-func settleAmendment[C any](s *Server, w http.ResponseWriter, r *http.Request, caller ledger.Identity, call ledgerCommand[C, domain.Proposal], build func(pid, amid string) C) error {
-	ids, cid, err := writeCommand(r, caller, &noBody{}, "pid", "amid")
-	if err != nil {
-		return err
-	}
-	p, err := call(r.Context(), caller, ids[0], cid, build(ids[1], ids[2]))
-	return answer(w, http.StatusOK, p, err)
-}
-
+// acceptAmendment takes no field but an optional signature.
 func (s *Server) acceptAmendment(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return settleAmendment(s, w, r, caller, s.ledger.AcceptAmendment, func(pid, amid string) domain.AcceptAmendment {
-		return domain.AcceptAmendment{ProposalID: pid, AmendmentID: amid}
-	})
+	return command(s, w, r, caller, http.StatusOK, s.ledger.AcceptAmendment,
+		func(c *domain.AcceptAmendment, ids []string) { c.ProposalID, c.AmendmentID = ids[0], ids[1] }, "pid", "amid")
 }
 
+// rejectAmendment takes no field but an optional signature.
 func (s *Server) rejectAmendment(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return settleAmendment(s, w, r, caller, s.ledger.RejectAmendment, func(pid, amid string) domain.RejectAmendment {
-		return domain.RejectAmendment{ProposalID: pid, AmendmentID: amid}
-	})
+	return command(s, w, r, caller, http.StatusOK, s.ledger.RejectAmendment,
+		func(c *domain.RejectAmendment, ids []string) { c.ProposalID, c.AmendmentID = ids[0], ids[1] }, "pid", "amid")
 }
 
 func (s *Server) withdrawProposal(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {

@@ -105,11 +105,11 @@ func writeRecordPage(w http.ResponseWriter, rec projections.DecisionRecord) erro
 }
 
 // verifyBody is the JSON answer of /audit/verify: {ok:true, events,
-// decisions, head:{seq,hash}} or {ok:false, seq, error}, each with the list
+// decisions, signatures, head:{seq,hash}} or {ok:false, seq, error}, each with the list
 // of what was checked.
 func verifyBody(v ledger.Verification) map[string]any {
 	if v.OK {
-		return map[string]any{"ok": true, "events": v.Events, "decisions": v.Decisions,
+		return map[string]any{"ok": true, "events": v.Events, "decisions": v.Decisions, "signatures": v.Signatures,
 			"head": map[string]any{"seq": v.Head.Seq, "hash": v.Head.Hash}, "checked": verifyChecks}
 	}
 	return map[string]any{"ok": false, "seq": v.Seq, "error": v.Reason, "checked": verifyChecks}
@@ -121,6 +121,7 @@ var verifyChecks = []string{
 	"seqs run from 1 with no gap",
 	"each prev_hash is the SHA-256 of the previous stored line",
 	"every opening, vote and outcome follows the decision rules from the events before it",
+	"every signed statement verifies with its member's key in force and matches its event, and none is missing where required",
 	"the chain ends at the head the API serves",
 }
 

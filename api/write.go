@@ -84,6 +84,9 @@ func command[C, A any](s *Server, w http.ResponseWriter, r *http.Request, caller
 	if set != nil {
 		set(&cmd, ids[1:])
 	}
+	if err := signedRequest(r, cmd); err != nil {
+		return err
+	}
 	out, err := call(r.Context(), caller, ids[0], cid, cmd)
 	return answer(w, status, out, err)
 }

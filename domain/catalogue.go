@@ -8,6 +8,7 @@ const (
 	TypeAllianceFormed      = "AllianceFormed"
 	TypeMemberAdmitted      = "MemberAdmitted"
 	TypeMemberWithdrew      = "MemberWithdrew"
+	TypeMemberKeyRegistered = "MemberKeyRegistered"
 	TypeObserverAdded       = "ObserverAdded"
 	TypeWorkgroupFormed     = "WorkgroupFormed"
 	TypeProposalSubmitted   = "ProposalSubmitted"
@@ -31,6 +32,7 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeAllianceFormed:      decodeAs[AllianceFormed],
 	TypeMemberAdmitted:      decodeAs[MemberAdmitted],
 	TypeMemberWithdrew:      decodeAs[MemberWithdrew],
+	TypeMemberKeyRegistered: decodeAs[MemberKeyRegistered],
 	TypeObserverAdded:       decodeAs[ObserverAdded],
 	TypeWorkgroupFormed:     decodeAs[WorkgroupFormed],
 	TypeProposalSubmitted:   decodeAs[ProposalSubmitted],
@@ -58,10 +60,14 @@ func EventTypes() []string {
 }
 
 // Charter is an alliance's decision rule. Fractions are "n/d" strings.
+// Signatures and MaxProxies are absent from charters recorded before they
+// existed, which keep their bytes; absent means optional and 0.
 type Charter struct {
-	DecisionRule string `json:"decision_rule"`
-	Quorum       string `json:"quorum"`
-	Threshold    string `json:"threshold"`
+	DecisionRule string          `json:"decision_rule"`
+	Quorum       string          `json:"quorum"`
+	Threshold    string          `json:"threshold"`
+	Signatures   SignaturePolicy `json:"signatures,omitempty"`
+	MaxProxies   ProxyLimit      `json:"max_proxies,omitzero"`
 }
 
 // Tally counts the stances of eligible members at the close.
@@ -118,6 +124,7 @@ type ProposalSubmitted struct {
 	Body       string   `json:"body"`
 	AuthorID   string   `json:"author_id"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signed
 }
 
 // AmendmentProposed records a proposed new text for an open proposal.
@@ -127,6 +134,7 @@ type AmendmentProposed struct {
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
 	AuthorID    string `json:"author_id"`
+	Signed
 }
 
 // AmendmentAccepted records the proposal's author taking an amendment; the
@@ -135,6 +143,7 @@ type AmendmentAccepted struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // AmendmentRejected records the proposal's author declining an amendment.
@@ -143,6 +152,7 @@ type AmendmentRejected struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // ProposalWithdrawn records the author taking a proposal back.
@@ -167,6 +177,7 @@ type VoteCast struct {
 	MemberID   string `json:"member_id"`
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
+	Signed
 }
 
 // VotingClosed records the outcome of a vote.
@@ -198,6 +209,7 @@ type CommitmentMade struct {
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signed
 }
 
 // ProgressReported records a measured value towards a commitment's target.
@@ -205,6 +217,7 @@ type ProgressReported struct {
 	CommitmentID string  `json:"commitment_id"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signed
 }
 
 // CommitmentFulfilled records a commitment met, with its final value. Lines
@@ -214,6 +227,7 @@ type CommitmentFulfilled struct {
 	CommitmentID string   `json:"commitment_id"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signed
 }
 
 // CommitmentWithdrawn records a commitment given up.

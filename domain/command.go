@@ -55,6 +55,7 @@ type SubmitProposal struct {
 	Title      string   `json:"title"`
 	Body       string   `json:"body"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signing
 }
 
 // ProposeAmendment proposes a new text for an open proposal (member).
@@ -63,18 +64,21 @@ type ProposeAmendment struct {
 	AmendmentID string `json:"-"`
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
+	Signing
 }
 
 // AcceptAmendment takes an amendment into a new version (proposal author).
 type AcceptAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // RejectAmendment declines an amendment (proposal author).
 type RejectAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // WithdrawProposal takes an open proposal back (its author).
@@ -94,6 +98,7 @@ type CastVote struct {
 	ProposalID string `json:"-"`
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
+	Signing
 }
 
 // CloseVoting closes voting and records the outcome (convener, or the system
@@ -110,6 +115,7 @@ type MakeCommitment struct {
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signing
 }
 
 // ReportProgress reports a measured value on a commitment (its member).
@@ -117,6 +123,7 @@ type ReportProgress struct {
 	CommitmentID string  `json:"-"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signing
 }
 
 // FulfilCommitment marks a commitment met (its member). Value is the final
@@ -125,6 +132,7 @@ type FulfilCommitment struct {
 	CommitmentID string   `json:"-"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signing
 }
 
 // WithdrawCommitment gives a commitment up (its member).

@@ -35,6 +35,9 @@ func Decide(s Alliance, m Meta, c Command) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if data, err = sign(s, m, c, data); err != nil {
+		return nil, err
+	}
 	events := make([]Event, len(data))
 	for i, d := range data {
 		events[i] = NewEvent(m, d)
@@ -55,6 +58,8 @@ func (d decision) decide(c Command) ([]EventData, error) {
 		return d.admitMember(c)
 	case WithdrawMember:
 		return d.withdrawMember(c)
+	case RegisterKey:
+		return d.registerKey(c)
 	case AddObserver:
 		return d.addObserver(c)
 	case FormWorkgroup:

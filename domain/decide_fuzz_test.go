@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -68,6 +70,7 @@ func decideSeeds() [][]byte {
 			[]byte{actConvener, 4, 2, 0, 1, 0, 10, 10, 10, 1, 0}, // workgroup of members 1 and 2
 			[]byte{actConvener, 1, 3, 10, 10, 0},                 // admit the late member
 			[]byte{actLate, 2, 3, 10},                            // who withdraws
+			[]byte{actMember1, 18, 0, 7, 0},                      // member 1 registers a key
 		),
 		cmds(
 			[]byte{actMember1, 5, 1, 1, 0, 10, 1, 4, 1, 0},                   // charter proposal 1: majority, quorum 1/2
@@ -170,7 +173,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 	amendment := func() string { return pick(fuzzID(6, 0), fuzzID(6, 1), fuzzID(6, 2)) }
 	commitment := func() string { return pick(fuzzID(7, 0), fuzzID(7, 1), strings.ToUpper(fuzzID(7, 0))) }
 	member := func() string { return pick(append(fuzzMembers, fuzzConvener, fuzzStranger, "")...) }
-	switch kind % 18 {
+	switch kind % 19 {
 	case 0:
 		return domain.FormAlliance{Name: fuzzText(in), Purpose: fuzzText(in), Charter: fuzzCharter(in)}
 	case 1:
@@ -224,6 +227,12 @@ func fuzzCommand(in *[]byte) domain.Command {
 		return c
 	case 16:
 		return domain.WithdrawCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
+	case 18:
+		c := domain.NewKeyRegistration(fuzzAlliance, member(), ed25519.NewKeyFromSeed(bytes.Repeat([]byte{next(in)}, ed25519.SeedSize)))
+		if b := next(in); b%4 == 1 {
+			c.Proof = c.PublicKey // not a signature
+		}
+		return c
 	}
 	return fuzzTick{hours: int(next(in))}
 }

@@ -118,3 +118,27 @@ func (l *Ledger) FormWorkgroup(ctx context.Context, caller Identity, aid, comman
 	}
 	return FormedWorkgroup{ID: data.WorkgroupID, Workgroup: data, Seq: res.Records[0].Event.Seq}, nil
 }
+
+// RegisteredKey is the answer to registering a signing key: the key as
+// recorded, with its key id and seq.
+type RegisteredKey struct {
+	MemberID  string `json:"member_id"`
+	KeyID     string `json:"key_id"`
+	PublicKey string `json:"public_key"`
+	Seq       uint64 `json:"seq"`
+}
+
+// RegisterKey registers or replaces member cmd.MemberID's signing key;
+// only that member may, which the domain says as a Forbidden error to
+// anyone else. It returns a Forbidden error for a caller who may not write
+// to the alliance, and the domain's or the log's error.
+func (l *Ledger) RegisterKey(ctx context.Context, caller Identity, aid, commandID string, cmd domain.RegisterKey) (RegisteredKey, error) {
+	if err := Writable(caller, aid); err != nil {
+		return RegisteredKey{}, err
+	}
+	data, res, err := executeFor[domain.MemberKeyRegistered](ctx, l, caller, aid, newCommandID(commandID), cmd)
+	if err != nil {
+		return RegisteredKey{}, err
+	}
+	return RegisteredKey{MemberID: data.MemberID, KeyID: data.KeyID, PublicKey: data.PublicKey, Seq: res.Records[0].Event.Seq}, nil
+}

@@ -88,23 +88,25 @@ func (l *Ledger) Replay(ctx context.Context, caller Identity, from uint64) iter.
 
 // ChainChecker checks a ledger's stored lines one at a time, as the offline
 // verifier does (verify.Verifier is one): Check each line in order, then
-// End, which returns how many outcomes were re-derived. An error that names
-// the first seq that fails has a method FailedSeq() uint64.
+// End, which returns how many outcomes were re-derived and signed
+// statements verified. An error that names the first seq that fails has a
+// method FailedSeq() uint64.
 type ChainChecker interface {
 	Check(line []byte) error
-	End() (decisions int, err error)
+	End() (decisions, signatures int, err error)
 }
 
 // Verification is what re-reading an alliance's log found: the summary
 // when the chain holds up to the head the read models serve, or the first
 // seq that fails and why.
 type Verification struct {
-	OK        bool
-	Events    int
-	Decisions int
-	Head      Position
-	Seq       uint64
-	Reason    string
+	OK         bool
+	Events     int
+	Decisions  int
+	Signatures int
+	Head       Position
+	Seq        uint64
+	Reason     string
 }
 
 // Verify re-reads the alliance's stored lines from the log through the
@@ -128,11 +130,14 @@ func (l *Ledger) Verify(ctx context.Context, caller Identity, aid string) (Verif
 		}
 		last = rec
 	}
-	decisions, err := c.End()
+	decisions, signatures, err := c.End()
 	if err != nil {
-		return Verification{Seq: max(namedSeq(err), last.Event.Seq+1), Reason: err.Error()}, nil
+		// A signature verified at the end may fail an earlier seq.
+		return Verification{Seq: cmp.Or(namedSeq(err), last.Event.Seq+1), Reason: err.Error()}, nil
 	}
-	return reachesHead(last, head, decisions), nil
+	v := reachesHead(last, head)
+	v.Decisions, v.Signatures = decisions, signatures
+	return v, nil
 }
 
 // namedSeq returns the seq a check's error names as the first that fails;
@@ -157,14 +162,14 @@ func readFailure(err error, last uint64) (Verification, error) {
 
 // reachesHead checks that the verified chain, ending at last, ends where
 // the read models say the alliance's head is.
-func reachesHead(last Record, head Position, decisions int) Verification {
+func reachesHead(last Record, head Position) Verification {
 	switch {
 	case last.Event.Seq != head.Seq:
 		return Verification{Seq: last.Event.Seq + 1, Reason: "the log ends at seq " + uitoa(last.Event.Seq) + ", before the head the API serves (seq " + uitoa(head.Seq) + ")"}
 	case last.Hash != head.Hash:
 		return Verification{Seq: last.Event.Seq, Reason: "the hash of seq " + uitoa(last.Event.Seq) + " in the log is " + last.Hash + ", but the API serves " + head.Hash + " as the head"}
 	}
-	return Verification{OK: true, Events: int(last.Event.Seq), Decisions: decisions, Head: Position{Seq: last.Event.Seq, Hash: last.Hash}}
+	return Verification{OK: true, Events: int(last.Event.Seq), Head: Position{Seq: last.Event.Seq, Hash: last.Hash}}
 }
 
 func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }

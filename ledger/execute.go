@@ -28,6 +28,7 @@ func newCommandID(commandID string) string {
 // returns the runner's result and view's answer, or the runner's error.
 func (l *Ledger) execute(ctx context.Context, caller Identity, aid, commandID string, cmd domain.Command, view View) (Result, any, error) {
 	m := domain.Meta{AllianceID: aid, CommandID: commandID, At: l.now().UTC(), Actor: caller.Actor()}
+	l.preverify(aid, m.Actor.MemberID, cmd)
 	start := time.Now()
 	res, out, err := l.runner.Run(ctx, m, cmd, view)
 	if fn := l.observe.Load(); fn != nil {
@@ -84,4 +85,22 @@ func (l *Ledger) currentState(aid string) domain.Alliance {
 	var out domain.Alliance
 	_ = l.proj.Read(aid, func(st domain.Alliance, _ Position) { out = st.Clone() })
 	return out
+}
+
+// preverify verifies a signed command's signature with the signer's key in
+// force as the read models know it, on the caller's goroutine, so that the
+// alliance's writer, which decides its commands one at a time, need not
+// (domain.PreverifySignature); the writer verifies again only if the key
+// changed in between.
+func (l *Ledger) preverify(aid, memberID string, cmd domain.Command) {
+	if domain.SignedStatementOf(cmd) == nil {
+		return
+	}
+	var key *domain.MemberKey
+	_ = l.proj.Read(aid, func(st domain.Alliance, _ Position) {
+		if m, ok := st.Member(memberID); ok {
+			key = m.Key // never modified: a new registration replaces it
+		}
+	})
+	domain.PreverifySignature(cmd, key)
 }

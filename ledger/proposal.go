@@ -110,7 +110,7 @@ func (l *Ledger) ProposeAmendment(ctx context.Context, caller Identity, aid, com
 }
 
 // Vote is the answer to a vote: the stance as recorded, with the seq, time
-// and hash of its event.
+// and hash of its event, and its signature if it is signed.
 type Vote struct {
 	ProposalID string    `json:"proposal_id"`
 	MemberID   string    `json:"member_id"`
@@ -119,6 +119,8 @@ type Vote struct {
 	Seq        uint64    `json:"seq"`
 	At         time.Time `json:"at"`
 	Hash       string    `json:"hash"`
+	// Signature is the member's own signature of the vote, when it sent one.
+	Signature *domain.Signature `json:"signature,omitempty"`
 }
 
 // CastVote records the caller's stance. It returns a Forbidden error for a
@@ -135,7 +137,7 @@ func (l *Ledger) CastVote(ctx context.Context, caller Identity, aid, commandID s
 	rec := res.Records[0]
 	return Vote{
 		ProposalID: data.ProposalID, MemberID: data.MemberID, Stance: data.Stance, Reason: data.Reason,
-		Seq: rec.Event.Seq, At: rec.Event.At, Hash: rec.Hash,
+		Seq: rec.Event.Seq, At: rec.Event.At, Hash: rec.Hash, Signature: data.Signature,
 	}, nil
 }
 

@@ -23,39 +23,63 @@ func storedStory(t *testing.T) (*Projection, domaintest.Story) {
 }
 
 // storedStoryAnd is storedStory that also returns how to run more commands.
-// Each is decided on the state the writer folded and appended at its
-// position, as the command runner does (this package's tests cannot import
-// the runner, which imports this package), then awaited in the read model.
 func storedStoryAnd(t *testing.T) (*Projection, domaintest.Story, func(domain.Actor, domain.Command)) {
+	t.Helper()
+	s := domaintest.NewStory(0)
+	l := newStoredLog(t, s.AID)
+	s.Tell(l.run)
+	return l.proj, s, l.run
+}
+
+// storedLog writes one alliance's commands onto an embedded JetStream in a
+// temp dir, read by a projection. Each command is decided on the state the
+// writer folded and appended at its position, as the command runner does
+// (this package's tests cannot import the runner, which imports this
+// package), then awaited in the read model.
+type storedLog struct {
+	t     *testing.T
+	ctx   context.Context
+	store *eventstore.Store
+	proj  *Projection
+	aid   string
+	state domain.Alliance
+	pos   eventstore.Position
+	clock time.Time
+	n     int
+}
+
+func newStoredLog(t *testing.T, aid string) *storedLog {
 	t.Helper()
 	store := eventstoretest.Start(t).Store
 	ctx := eventstoretest.Context(t)
 	proj := New(store)
 	require.NoError(t, proj.Start(ctx))
 	t.Cleanup(proj.Close)
+	return &storedLog{t: t, ctx: ctx, store: store, proj: proj, aid: aid, clock: domaintest.T0}
+}
 
-	s := domaintest.NewStory(0)
-	var state domain.Alliance
-	var pos eventstore.Position
-	clock := domaintest.T0
-	n := 0
-	run := func(a domain.Actor, c domain.Command) {
-		t.Helper()
-		clock = clock.Add(time.Minute)
-		n++
-		m := domain.Meta{AllianceID: s.AID, CommandID: fmt.Sprintf("cmd-%d", n), At: clock, Actor: a}
-		events, err := domain.Decide(state, m, c)
-		require.NoError(t, err, "%s", c.CommandName())
-		res, err := store.Append(ctx, s.AID, pos, events)
-		require.NoError(t, err, "%s", c.CommandName())
-		for _, rec := range res.Records {
-			state = domain.Evolve(state, rec.Event)
-		}
-		pos = res.Records[len(res.Records)-1].Position()
-		require.NoError(t, proj.WaitFor(ctx, s.AID, pos.Seq))
+// run decides c by a a minute after the last command and stores it; it
+// fails the test when the domain refuses it or the log cannot store it.
+func (l *storedLog) run(a domain.Actor, c domain.Command) {
+	l.t.Helper()
+	l.clock = l.clock.Add(time.Minute)
+	l.n++
+	m := domain.Meta{AllianceID: l.aid, CommandID: fmt.Sprintf("cmd-%d", l.n), At: l.clock, Actor: a}
+	events, err := domain.Decide(l.state, m, c)
+	require.NoError(l.t, err, "%s", c.CommandName())
+	res, err := l.store.Append(l.ctx, l.aid, l.pos, events)
+	require.NoError(l.t, err, "%s", c.CommandName())
+	for _, rec := range res.Records {
+		l.state = domain.Evolve(l.state, rec.Event)
 	}
-	s.Tell(run)
-	return proj, s, run
+	l.pos = res.Records[len(res.Records)-1].Position()
+	require.NoError(l.t, l.proj.WaitFor(l.ctx, l.aid, l.pos.Seq))
+}
+
+// next is the statement header of the next command run decides, for a
+// member.
+func (l *storedLog) next(member string) domain.StatementHeader {
+	return domain.StatementHeader{AllianceID: l.aid, MemberID: member, SignedAt: l.clock.Add(time.Minute), CommandID: fmt.Sprintf("cmd-%d", l.n+1)}
 }
 
 func TestDecisionRecord(t *testing.T) {
@@ -99,7 +123,7 @@ func TestDecisionRecord(t *testing.T) {
 	require.NotNil(t, rec.Voting)
 	require.Equal(t, uint64(12), rec.Voting.Opened.Seq)
 	require.Equal(t, "Northside Health", rec.Voting.Opened.By)
-	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4"}, rec.Voting.Rule)
+	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4", Signatures: domain.SignaturesOptional, MaxProxies: domain.Proxies(0)}, rec.Voting.Rule)
 	require.Len(t, rec.Voting.Eligible, 5)
 	left := rec.Voting.Eligible[4]
 	require.Equal(t, s.M4, left.ID)
@@ -144,7 +168,7 @@ func TestDecisionRecordOfCharterChange(t *testing.T) {
 	proj, s := storedStory(t)
 	rec, err := proj.Record(context.Background(), s.AID, s.P2)
 	require.NoError(t, err)
-	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2"}, rec.Proposal.Charter)
+	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2", Signatures: domain.SignaturesOptional, MaxProxies: domain.Proxies(0)}, rec.Proposal.Charter)
 	require.NotNil(t, rec.CharterAmended)
 	require.Equal(t, uint64(27), rec.CharterAmended.Seq)
 	require.Equal(t, domain.RuleMajority, rec.CharterAmended.Charter.DecisionRule)
