@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"accord/domain"
 	"accord/ledger"
 )
@@ -43,11 +41,11 @@ func parseEventFilter(r *http.Request) (eventFilter, error) {
 		}
 	}
 	if v := q.Get("proposal_id"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil || len(v) != 36 {
+		id, ok := domain.CanonicalID(v)
+		if !ok {
 			return f, domain.Errorf(domain.Invalid, "proposal_id %q is not a uuid", truncate(v, 64))
 		}
-		f.proposalID = id.String()
+		f.proposalID = id
 	}
 	return f, nil
 }

@@ -2,9 +2,8 @@ package ledger
 
 import (
 	"context"
+	"crypto/rand"
 	"time"
-
-	"github.com/google/uuid"
 
 	"accord/domain"
 )
@@ -18,7 +17,9 @@ func newCommandID(commandID string) string {
 	if commandID != "" {
 		return commandID
 	}
-	return uuid.Must(uuid.NewV7()).String()
+	var random [10]byte
+	_, _ = rand.Read(random[:]) // never fails (crypto/rand crashes the process instead)
+	return domain.TimeID(time.Now(), random)
 }
 
 // execute runs cmd for caller in alliance aid under commandID, which the

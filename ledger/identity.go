@@ -1,17 +1,13 @@
 package ledger
 
-import (
-	"github.com/google/uuid"
-
-	"accord/domain"
-)
+import "accord/domain"
 
 // AdminID is the actor id of the admin in every event it causes.
-var AdminID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("accord:admin")).String()
+var AdminID = domain.NameID("accord:admin")
 
 // SystemActorID is the actor id of the ledger itself in the events it causes
 // (closing a vote at its deadline). Every instance uses the same one.
-var SystemActorID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("accord:system")).String()
+var SystemActorID = domain.NameID("accord:system")
 
 // Identity is who a token belongs to: the admin, or a member or observer of
 // one alliance.
