@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	_ "embed"
+	"fmt"
 	"html/template"
 	"mime"
 	"net/http"
@@ -68,7 +69,8 @@ func wantsHTML(r *http.Request) (bool, error) {
 
 var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap{
 	"when": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04:05 UTC") },
-	"title": func(s string) string {
+	"title": func(v any) string { // a status, of whatever string type
+		s := fmt.Sprint(v)
 		if s == "" {
 			return s
 		}

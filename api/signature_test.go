@@ -53,7 +53,7 @@ func (s signer) body(st domain.Statement, fields map[string]any) (map[string]any
 	return out, []string{"Idempotency-Key", st.CommandID}
 }
 
-func (s signer) vote(pid string, version int, stance, reason string) (map[string]any, []string) {
+func (s signer) vote(pid string, version int, stance domain.Stance, reason string) (map[string]any, []string) {
 	return s.body(domain.VoteStatement(s.header(), pid, version, stance, reason, ""), map[string]any{"stance": stance, "reason": reason})
 }
 

@@ -153,16 +153,19 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
+// Status is where a member, proposal, amendment or commitment stands.
+type Status string
+
 // The statuses of members, proposals, amendments and commitments, as they
 // appear in the state's JSON.
 const (
-	StatusActive    = "active"    // member
-	StatusWithdrawn = "withdrawn" // member, proposal, commitment
-	StatusOpen      = "open"      // proposal (accepting amendments), commitment
-	StatusVoting    = "voting"    // proposal
-	StatusAdopted   = "adopted"   // proposal
-	StatusRejected  = "rejected"  // proposal, amendment
-	StatusProposed  = "proposed"  // amendment
-	StatusAccepted  = "accepted"  // amendment
-	StatusFulfilled = "fulfilled" // commitment
+	StatusActive    Status = "active"    // member
+	StatusWithdrawn Status = "withdrawn" // member, proposal, commitment
+	StatusOpen      Status = "open"      // proposal (accepting amendments), commitment
+	StatusVoting    Status = "voting"    // proposal
+	StatusAdopted   Status = "adopted"   // proposal
+	StatusRejected  Status = "rejected"  // proposal, amendment
+	StatusProposed  Status = "proposed"  // amendment
+	StatusAccepted  Status = "accepted"  // amendment
+	StatusFulfilled Status = "fulfilled" // commitment
 )

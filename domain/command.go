@@ -50,11 +50,11 @@ type FormWorkgroup struct {
 
 // SubmitProposal submits a proposal at version 1 (member).
 type SubmitProposal struct {
-	ProposalID string   `json:"-"`
-	Kind       string   `json:"kind"`
-	Title      string   `json:"title"`
-	Body       string   `json:"body"`
-	Charter    *Charter `json:"charter,omitempty"`
+	ProposalID string       `json:"-"`
+	Kind       ProposalKind `json:"kind"`
+	Title      string       `json:"title"`
+	Body       string       `json:"body"`
+	Charter    *Charter     `json:"charter,omitempty"`
 	Signing
 }
 
@@ -96,7 +96,7 @@ type OpenVoting struct {
 // CastVote casts or changes an eligible member's stance.
 type CastVote struct {
 	ProposalID string `json:"-"`
-	Stance     string `json:"stance"`
+	Stance     Stance `json:"stance"`
 	Reason     string `json:"reason"`
 	Signing
 }

@@ -189,7 +189,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 		}
 		return domain.FormWorkgroup{WorkgroupID: pick(fuzzID(8, 0), fuzzID(8, 1)), Name: fuzzText(in), Aim: fuzzText(in), Metric: fuzzText(in), Target: fuzzNumber(in), Due: fuzzDate(in), MemberIDs: ids}
 	case 5:
-		c := domain.SubmitProposal{ProposalID: proposal(), Kind: pick("resolution", "charter", "position", "operating_agreement", "poem"), Title: fuzzText(in), Body: fuzzText(in)}
+		c := domain.SubmitProposal{ProposalID: proposal(), Kind: domain.ProposalKind(pick("resolution", "charter", "position", "operating_agreement", "poem")), Title: fuzzText(in), Body: fuzzText(in)}
 		if b := next(in); b%3 != 0 {
 			ch := fuzzCharter(in)
 			c.Charter = &ch
@@ -211,7 +211,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 		}
 		return c
 	case 11:
-		return domain.CastVote{ProposalID: proposal(), Stance: pick("agree", "disagree", "abstain", "block", "yes", ""), Reason: fuzzText(in)}
+		return domain.CastVote{ProposalID: proposal(), Stance: domain.Stance(pick("agree", "disagree", "abstain", "block", "yes", "")), Reason: fuzzText(in)}
 	case 12:
 		return domain.CloseVoting{ProposalID: proposal()}
 	case 13:
@@ -257,7 +257,7 @@ func fuzzText(in *[]byte) string {
 }
 
 func fuzzCharter(in *[]byte) domain.Charter {
-	rules := []string{"", "consensus", "unanimity", "supermajority", "majority", "sortition"}
+	rules := []domain.DecisionRule{"", "consensus", "unanimity", "supermajority", "majority", "sortition"}
 	fractions := []string{"", "1/2", "3/4", "2/3", "1/1", "0/1", "1/3", "1000000/1000000", "1/0", "5/4", "x", "1/1000001"}
 	b := next(in)
 	return domain.Charter{DecisionRule: rules[int(b)%len(rules)], Quorum: fractions[int(next(in))%len(fractions)], Threshold: fractions[int(next(in))%len(fractions)]}

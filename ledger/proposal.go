@@ -81,13 +81,13 @@ func (l *Ledger) OpenVoting(ctx context.Context, caller Identity, aid, commandID
 // ProposedAmendment is the answer to proposing an amendment: its id, which
 // the proposal's author needs to accept or reject it.
 type ProposedAmendment struct {
-	ID         string `json:"id"`
-	ProposalID string `json:"proposal_id"`
-	Body       string `json:"body"`
-	Rationale  string `json:"rationale"`
-	AuthorID   string `json:"author_id"`
-	Status     string `json:"status"`
-	Seq        uint64 `json:"seq"`
+	ID         string        `json:"id"`
+	ProposalID string        `json:"proposal_id"`
+	Body       string        `json:"body"`
+	Rationale  string        `json:"rationale"`
+	AuthorID   string        `json:"author_id"`
+	Status     domain.Status `json:"status"`
+	Seq        uint64        `json:"seq"`
 }
 
 // ProposeAmendment proposes an amendment with the id derived from the
@@ -112,13 +112,13 @@ func (l *Ledger) ProposeAmendment(ctx context.Context, caller Identity, aid, com
 // Vote is the answer to a vote: the stance as recorded, with the seq, time
 // and hash of its event, and its signature if it is signed.
 type Vote struct {
-	ProposalID string    `json:"proposal_id"`
-	MemberID   string    `json:"member_id"`
-	Stance     string    `json:"stance"`
-	Reason     string    `json:"reason"`
-	Seq        uint64    `json:"seq"`
-	At         time.Time `json:"at"`
-	Hash       string    `json:"hash"`
+	ProposalID string        `json:"proposal_id"`
+	MemberID   string        `json:"member_id"`
+	Stance     domain.Stance `json:"stance"`
+	Reason     string        `json:"reason"`
+	Seq        uint64        `json:"seq"`
+	At         time.Time     `json:"at"`
+	Hash       string        `json:"hash"`
 	// Signature is the member's own signature of the vote, when it sent one.
 	Signature *domain.Signature `json:"signature,omitempty"`
 }

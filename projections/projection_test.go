@@ -106,7 +106,7 @@ func TestReplayEqualsLiveFold(t *testing.T) {
 		aid, ids, pid := seedAlliance(t, l, 20)
 		alliances = append(alliances, seeded{aid, pid, ids})
 	}
-	stances := []string{"agree", "disagree", "abstain", "block"}
+	stances := []domain.Stance{"agree", "disagree", "abstain", "block"}
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for w := 0; w < 8; w++ {
@@ -173,7 +173,7 @@ func TestTimeTravel(t *testing.T) {
 	require.Equal(t, voteSeq-1, pos.Seq)
 	prop, ok := before.Proposal(pid)
 	require.True(t, ok)
-	require.Equal(t, "voting", prop.Status)
+	require.Equal(t, domain.StatusVoting, prop.Status)
 	require.Empty(t, prop.Stances)
 
 	at, _, err := p.StateAtTime(ctx, aid, recs[0].Event.At)

@@ -140,7 +140,7 @@ func TestDecisionRecord(t *testing.T) {
 	m2 := byMember[s.M2]
 	require.Equal(t, []string{"block", "agree"}, stancesOf(m2))
 	require.Equal(t, []uint64{14, 15}, []uint64{m2.History[0].Seq, m2.History[1].Seq})
-	require.Equal(t, "agree", *m2.Final)
+	require.Equal(t, domain.StanceAgree, *m2.Final)
 	m4 := byMember[s.M4]
 	require.True(t, m4.Dropped)
 	require.Nil(t, m4.Final)
@@ -245,7 +245,7 @@ func TestDecisionRecordOfWithdrawnProposal(t *testing.T) {
 func stancesOf(st StanceHistory) []string {
 	out := []string{}
 	for _, c := range st.History {
-		out = append(out, c.Stance)
+		out = append(out, string(c.Stance))
 	}
 	return out
 }

@@ -28,7 +28,7 @@ func restarted(t *testing.T, l *testLedger, snaps *eventstore.Snapshots) (*proje
 	return p, folded.Load()
 }
 
-func vote(t *testing.T, l *testLedger, aid, member, pid, stance string) {
+func vote(t *testing.T, l *testLedger, aid, member, pid string, stance domain.Stance) {
 	t.Helper()
 	l.run(t, aid, memberActor(member), domain.CastVote{ProposalID: pid, Stance: stance, Reason: "r"})
 }

@@ -129,7 +129,7 @@ func signedVotes(tb testing.TB, votes int) [][]byte {
 	l.Run(domaintest.Member(s.M1), domain.SubmitProposal{ProposalID: s.P1, Kind: domain.KindResolution, Title: "T", Body: "B",
 		Signing: domaintest.Signing(keys[s.M1], domain.ProposeStatement(l.Header(s.M1), domain.KindResolution, "T", "B"))})
 	l.Run(domaintest.Member(s.Conv), domain.OpenVoting{ProposalID: s.P1})
-	stances := []string{"agree", "disagree", "abstain", "block"}
+	stances := []domain.Stance{"agree", "disagree", "abstain", "block"}
 	reason := "a considered reason, given in full"
 	for i := range votes {
 		m, stance := members[i%len(members)], stances[i%len(stances)]

@@ -307,7 +307,7 @@ func writeVotes(w io.Writer, votes int) error {
 			return err
 		}
 	}
-	stances := []string{"agree", "disagree", "abstain", "block"}
+	stances := []domain.Stance{"agree", "disagree", "abstain", "block"}
 	reason := strings.Repeat("a considered reason ", 40)
 	for i := range votes {
 		m := members[i%len(members)]

@@ -157,7 +157,7 @@ func benchHTTPVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float6
 	path := base + "/proposals/" + pid + "/vote"
 	start := time.Now()
 	err = parallel(cfg.Writers, cfg.Votes, func(w, i int) error {
-		return b.call("PUT", path, tokens[w], map[string]string{"stance": stances[i%4], "reason": "bench"}, nil)
+		return b.call("PUT", path, tokens[w], map[string]any{"stance": stances[i%4], "reason": "bench"}, nil)
 	})
 	return elapsedRate(cfg.Votes, start), err
 }
@@ -197,7 +197,7 @@ func benchLive(ctx context.Context, env *benchEnv, cfg benchConfig) (float64, er
 	path := base + "/proposals/" + pid + "/vote"
 	for i := range sent {
 		sent[i].Store(time.Now().UnixNano())
-		if err := b.call("PUT", path, tokens[0], map[string]string{"stance": stances[i%4], "reason": "live"}, nil); err != nil {
+		if err := b.call("PUT", path, tokens[0], map[string]any{"stance": stances[i%4], "reason": "live"}, nil); err != nil {
 			return 0, err
 		}
 		time.Sleep(liveInterval)

@@ -130,7 +130,7 @@ func runAs(ctx context.Context, r *ledger.Runner, aid string, actor domain.Actor
 	return err
 }
 
-var stances = []string{"agree", "disagree", "abstain", "block"}
+var stances = []domain.Stance{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock}
 
 // singleVoter returns a function that casts one vote through the runner on
 // an alliance of its own, always by the same member.

@@ -39,7 +39,9 @@ func charterFlags(fs *flag.FlagSet, rule string) func() domain.Charter {
 	r := fs.String("rule", rule, "decision `RULE`: consensus, unanimity, supermajority or majority")
 	q := fs.String("quorum", "", "the least share of eligible members who must take part, as a `FRACTION` such as 1/2 (default 1/2)")
 	t := fs.String("threshold", "", "the share of agree needed, as a `FRACTION` (default 3/4 for consensus, 2/3 for supermajority)")
-	return func() domain.Charter { return domain.Charter{DecisionRule: *r, Quorum: *q, Threshold: *t} }
+	return func() domain.Charter {
+		return domain.Charter{DecisionRule: domain.DecisionRule(*r), Quorum: *q, Threshold: *t}
+	}
 }
 
 func setupAllianceCreate(fs *flag.FlagSet) action {
@@ -103,8 +105,8 @@ func setupAllianceShow(fs *flag.FlagSet) action {
 // charterText reads a charter the way the explanations do: "consensus 3/4,
 // quorum 1/2"; majority and unanimity have no threshold of their own.
 func charterText(ch domain.Charter) string {
-	rule := ch.DecisionRule
-	if ch.Threshold != "" && rule != domain.RuleMajority && rule != domain.RuleUnanimity {
+	rule := string(ch.DecisionRule)
+	if ch.Threshold != "" && ch.DecisionRule != domain.RuleMajority && ch.DecisionRule != domain.RuleUnanimity {
 		rule += " " + ch.Threshold
 	}
 	if ch.Quorum == "" {

@@ -195,7 +195,7 @@ func TestCrashLosesNothing(t *testing.T) {
 		events := byKey[v.key]
 		require.Len(t, events, 1, "vote %s (acknowledged: %v) is not in the ledger exactly once", v.key, v.acked)
 		require.Equal(t, domain.TypeVoteCast, events[0].Type)
-		require.Equal(t, v.stance, events[0].Data.(domain.VoteCast).Stance)
+		require.Equal(t, domain.Stance(v.stance), events[0].Data.(domain.VoteCast).Stance)
 		require.Equal(t, uint64(v.seq), events[0].Seq, "vote %s moved", v.key)
 		require.Equal(t, v.hash, domain.Hash(lines[events[0].Seq-1]), "vote %s changed", v.key)
 	}

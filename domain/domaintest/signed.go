@@ -83,8 +83,8 @@ func (s SignedStory) Tell(run func(domain.Actor, domain.Command), next func(memb
 	run(m1, domain.AcceptAmendment{ProposalID: s.P1, AmendmentID: s.Am1,
 		Signing: Signing(s.Keys[s.M1], domain.AcceptAmendmentStatement(next(s.M1), s.P1, s.Am1))})
 	run(conv, domain.OpenVoting{ProposalID: s.P1})
-	vote := func(a domain.Actor, key ed25519.PrivateKey, stance string) {
-		reason := stance + ", for the record"
+	vote := func(a domain.Actor, key ed25519.PrivateKey, stance domain.Stance) {
+		reason := string(stance) + ", for the record"
 		run(a, domain.CastVote{ProposalID: s.P1, Stance: stance, Reason: reason,
 			Signing: Signing(key, domain.VoteStatement(next(a.MemberID), s.P1, 2, stance, reason, ""))})
 	}

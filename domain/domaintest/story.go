@@ -69,8 +69,8 @@ func (s Story) Tell(run func(domain.Actor, domain.Command)) {
 	run(m3, domain.ProposeAmendment{ProposalID: s.P1, AmendmentID: s.Am2, Body: "No formulary.", Rationale: "Cost."})
 	run(m1, domain.RejectAmendment{ProposalID: s.P1, AmendmentID: s.Am2})
 	run(conv, domain.OpenVoting{ProposalID: s.P1})
-	vote := func(a domain.Actor, pid, stance string) {
-		run(a, domain.CastVote{ProposalID: pid, Stance: stance, Reason: stance + " on " + pid[len(pid)-2:]})
+	vote := func(a domain.Actor, pid string, stance domain.Stance) {
+		run(a, domain.CastVote{ProposalID: pid, Stance: stance, Reason: string(stance) + " on " + pid[len(pid)-2:]})
 	}
 	vote(m1, s.P1, "agree")
 	vote(m2, s.P1, "block")
