@@ -508,19 +508,29 @@ func oaSchemas() oaObj {
 		"AllianceSummary": oaObject([]string{"id", "name", "purpose", "seq"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "purpose": oaStr(""), "seq": oaInteger("The last event's seq."),
 		}),
-		"Alliance": oaObject([]string{"id", "name", "purpose", "charter", "seq", "formed_at", "members", "observers", "workgroups", "proposals", "commitments"}, oaObj{
+		"Alliance": oaObject([]string{"id", "name", "purpose", "charter", "seq", "formed_at", "members", "observers", "workgroups", "proposals", "commitments",
+			"proxies", "concluded", "predecessor"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "purpose": oaStr(""), "charter": oaSchemaRef("Charter"),
 			"seq": oaInteger("The last event this state reflects."), "formed_at": oaDateTime(""),
 			"members": oaArray(oaSchemaRef("Member")), "observers": oaArray(oaSchemaRef("Observer")),
 			"workgroups": oaArray(oaSchemaRef("Workgroup")), "proposals": oaArray(oaSchemaRef("Proposal")),
 			"commitments": oaArray(oaSchemaRef("Commitment")),
+			"proxies":     oaWithDesc(oaArray(oaSchemaRef("ProxyGrant")), "The proxy grants in force, in the order granted."),
+			"concluded":   oaBoolean("Whether the alliance was concluded; it then takes no command and stays readable."),
+			"conclusion":  oaObject([]string{"reason", "seq", "at"}, oaObj{"reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")}),
+			"predecessor": oaObj{"oneOf": []any{oaObj{"type": "null"}, oaSchemaRef("AllianceHead")}, "description": "The head of the alliance it succeeds, as recorded when it was formed."},
+		}),
+		"AllianceHead": oaObject([]string{"alliance_id", "seq", "hash"}, oaObj{"alliance_id": oaUuidSchema(), "seq": oaSeqSchema(), "hash": oaHashSchema()}),
+		"ProxyGrant": oaObject([]string{"grantor_id", "proxy_id", "proposal_id", "seq", "at"}, oaObj{
+			"grantor_id": oaUuidSchema(), "proxy_id": oaUuidSchema(), "proposal_id": oaStr("The proposal it is for; empty for a standing grant."),
+			"seq": oaSeqSchema(), "at": oaDateTime(""),
 		}),
 		"Member": oaObject([]string{"id", "name", "sector", "role", "status", "admitted_seq"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "sector": oaStr(""), "role": oaEnum("convener", "member"),
 			"status": oaEnum("active", "withdrawn"), "admitted_seq": oaSeqSchema(),
 		}),
 		"Observer":        oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")}),
-		"Workgroup":       oaWorkgroup("id"),
+		"Workgroup":       oaWorkgroupState(),
 		"WorkgroupFormed": oaWorkgroup("workgroup_id"),
 		"Credential": oaObject([]string{"id", "token", "name", "role", "seq"}, oaObj{
 			"id": oaUuidSchema(), "token": oaStr("Shown this once; stored only as a hash."), "name": oaStr(""),
@@ -532,8 +542,9 @@ func oaSchemas() oaObj {
 			"charter": oaWithDesc(oaSchemaRef("Charter"), "The charter proposed, for kind charter."),
 			"status":  oaEnum("open", "voting", "adopted", "rejected", "withdrawn"), "version": oaObj{"type": "integer", "minimum": 1},
 			"amendments": oaArray(oaSchemaRef("Amendment")), "voting": oaSchemaRef("Voting"),
-			"stances": oaObj{"type": "object", "additionalProperties": oaSchemaRef("Stance"), "description": "Each eligible member's latest stance, by member id."},
-			"outcome": oaSchemaRef("Outcome"),
+			"stances":     oaObj{"type": "object", "additionalProperties": oaSchemaRef("Stance"), "description": "Each eligible member's latest stance, by member id."},
+			"proxy_casts": oaObj{"type": "object", "additionalProperties": oaArray(oaUuidSchema()), "description": "By proxy id, the members each proxy cast for in this vote."},
+			"outcome":     oaSchemaRef("Outcome"),
 		}),
 		"Amendment": oaObject([]string{"id", "body", "rationale", "author_id", "status"}, oaObj{
 			"id": oaUuidSchema(), "body": oaStr(""), "rationale": oaStr(""), "author_id": oaUuidSchema(), "status": oaEnum("proposed", "accepted", "rejected"),
@@ -544,15 +555,18 @@ func oaSchemas() oaObj {
 		}),
 		"Stance": oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
 			"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
+			"cast_by": oaWithDesc(oaUuidSchema(), "The proxy who cast it, when the member did not."),
 		}),
 		"Tally": oaObject([]string{"agree", "disagree", "abstain", "block"}, oaObj{
 			"agree": oaInteger(""), "disagree": oaInteger(""), "abstain": oaInteger(""), "block": oaInteger(""),
 		}),
 		"VotingClosed": oaObject(oaOutcomeFields(), oaOutcomeProps()),
 		"Outcome":      oaObject(append(oaOutcomeFields(), "closed_seq"), oaWith(oaOutcomeProps(), oaObj{"closed_seq": oaSeqSchema()})),
-		"Commitment": oaObject([]string{"id", "member_id", "proposal_id", "description", "metric", "target", "due", "status", "progress"}, oaObj{
-			"id": oaUuidSchema(), "member_id": oaUuidSchema(), "proposal_id": oaUuidSchema(), "description": oaStr(""),
-			"metric": oaStr(""), "target": oaNum(""), "due": oaStr(""), "status": oaEnum("open", "fulfilled", "withdrawn"),
+		"Commitment": oaObject([]string{"id", "member_id", "description", "metric", "target", "due", "status", "progress"}, oaObj{
+			"id": oaUuidSchema(), "member_id": oaUuidSchema(), "description": oaStr(""),
+			"proposal_id":  oaWithDesc(oaUuidSchema(), "The adopted proposal it is made on; absent for a commitment toward a workgroup."),
+			"workgroup_id": oaWithDesc(oaUuidSchema(), "The workgroup whose aim it serves; absent for a commitment on a proposal."),
+			"metric":       oaStr(""), "target": oaNum(""), "due": oaStr(""), "status": oaEnum("open", "fulfilled", "withdrawn"),
 			"progress": oaArray(oaObject([]string{"value", "note", "seq", "at"}, oaObj{"value": oaNum(""), "note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")})),
 			"value":    oaNum("The final value, once fulfilled."),
 		}),
@@ -629,6 +643,19 @@ func oaOutcomeProps() oaObj {
 		"eligible_count": oaInteger(""), "quorum_required": oaInteger("The least participation that meets quorum."),
 		"quorum_met": oaBoolean(""), "result": oaEnum("adopted", "rejected"), "explanation": oaStr("A sentence a board secretary could read out."),
 	}
+}
+
+// oaWorkgroupState is a workgroup as the alliance's state holds it: its
+// formation, then its status, progress history and closure.
+func oaWorkgroupState() oaObj {
+	w := oaWorkgroup("id")
+	w["required"] = append(w["required"].([]string), "status", "progress")
+	w["properties"] = oaWith(w["properties"].(oaObj), oaObj{
+		"status":   oaEnum("open", "met", "missed", "dissolved"),
+		"progress": oaArray(oaObject([]string{"value", "note", "seq", "at"}, oaObj{"value": oaNum(""), "note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")})),
+		"closure":  oaObject([]string{"note", "seq", "at"}, oaObj{"note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")}),
+	})
+	return w
 }
 
 func oaWorkgroup(idField string) oaObj {

@@ -42,7 +42,8 @@ func decodeFast(line []byte) (Event, bool) {
 	return e, true
 }
 
-// decodeDataFast decodes the data of the most frequent event, a vote.
+// decodeDataFast decodes the data of the most frequent event, a vote, cast
+// by a proxy or not.
 func decodeDataFast(typ string, raw []byte) (EventData, bool) {
 	if typ != TypeVoteCast {
 		return nil, false
@@ -53,7 +54,8 @@ func decodeDataFast(typ string, raw []byte) (EventData, bool) {
 		sc.lit(`,"member_id":`) && sc.str(&d.MemberID) &&
 		sc.lit(`,"stance":`) && sc.str(&d.Stance) &&
 		sc.lit(`,"reason":`) && sc.str(&d.Reason) &&
-		sc.lit(`}`) && sc.end()
+		(sc.lit(`}`) || (sc.lit(`,"cast_by":`) && sc.str(&d.CastBy) && sc.lit(`}`))) &&
+		sc.end()
 	return d, ok
 }
 

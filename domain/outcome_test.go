@@ -67,7 +67,7 @@ func TestOnlyTheLatestVoteCounts(t *testing.T) {
 
 // A charter amendment binds votes opened after it, never one already open.
 func TestCharterAmendmentAppliesToLaterVotes(t *testing.T) {
-	majority := Charter{RuleMajority, "1/2", "1/2"}
+	majority := Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "1/2"}
 	history := append(voting(), // prop opened under consensus at seq 7
 		submitted(prop2, KindCharter, &majority),
 		VotingOpened{ProposalID: prop2, Version: 1, Rule: consensusCharter, Eligible: []string{conv, m1, m2, m3}},
