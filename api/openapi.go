@@ -620,6 +620,7 @@ func oaRecordSchemas() oaObj {
 				"member_id": oaUuidSchema(), "name": oaStr(""),
 				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
 					"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
+					"cast_by": oaWithDesc(oaUuidSchema(), "The proxy who cast it, when the member did not."),
 				})),
 				"final":   oaObj{"type": []any{"string", "null"}, "description": "The stance that counts: the latest, unless dropped."},
 				"dropped": oaBoolean("The member withdrew before the close."),

@@ -10,15 +10,15 @@ type Command interface {
 	CommandName() string
 }
 
-// FormAlliance starts a new alliance (admin only). Predecessor is the id of
-// the alliance it succeeds, if any; the application reads that alliance's
-// head and passes it in PredecessorHead, which the new alliance records.
+// FormAlliance starts a new alliance (admin only). Predecessor is the head
+// of the alliance it succeeds, if any, which the new alliance records: the
+// request names that alliance (`predecessor`, its id) and the application
+// reads its head, for the domain reads no other alliance.
 type FormAlliance struct {
-	Name            string        `json:"name"`
-	Purpose         string        `json:"purpose"`
-	Charter         Charter       `json:"charter"`
-	Predecessor     string        `json:"predecessor,omitempty"`
-	PredecessorHead *AllianceHead `json:"-"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Predecessor *AllianceHead `json:"-"`
 }
 
 // AdmitMember admits a member organisation (admin or convener).

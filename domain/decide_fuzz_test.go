@@ -112,7 +112,7 @@ func runScript(t *testing.T, script []byte) *ledgerRun {
 	r := &ledgerRun{t: t, verifier: projections.NewVerifier(projections.VerifyOptions{}), at: fuzzT0, types: map[string]bool{}}
 	admin, convener := fuzzActor(actAdmin), fuzzActor(actConvener)
 	r.decide(admin, domain.FormAlliance{Name: "Fuzz Alliance", Purpose: "p", Charter: domain.Charter{MaxProxies: domain.Proxies(1)},
-		Predecessor: fuzzPredecessor.AllianceID, PredecessorHead: &fuzzPredecessor})
+		Predecessor: &fuzzPredecessor})
 	r.decide(admin, domain.AdmitMember{MemberID: fuzzConvener, Name: "Convener", Sector: "s", Role: domain.RoleConvener})
 	for _, m := range fuzzMembers[:3] {
 		r.decide(convener, domain.AdmitMember{MemberID: m, Name: "Member", Sector: "s", Role: domain.RoleMember})

@@ -12,33 +12,25 @@ type AllianceHead struct {
 
 // predecessorOf returns the head a formation records as its predecessor, nil
 // when it names none. The domain reads no other alliance: the application
-// reads the predecessor's head and passes it in PredecessorHead. It returns
-// Invalid for a malformed predecessor id or an alliance naming itself, and
-// Internal when the head passed in is missing or is not that alliance's.
+// reads the predecessor's head and passes it in. It returns Invalid for a
+// malformed predecessor id and for an alliance naming itself, and Internal
+// for a head that is no event's (seq 0, or no SHA-256 hash), which only the
+// application can have passed in.
 func predecessorOf(allianceID string, c FormAlliance) (*AllianceHead, error) {
-	head := c.PredecessorHead
-	if c.Predecessor == "" {
-		if head != nil {
-			return nil, Errorf(Internal, "the head of alliance %s was passed in without a predecessor to record", head.AllianceID)
-		}
+	head := c.Predecessor
+	if head == nil {
 		return nil, nil
 	}
-	if err := checkID("predecessor", c.Predecessor); err != nil {
+	if err := checkID("predecessor", head.AllianceID); err != nil {
 		return nil, err
 	}
-	if c.Predecessor == allianceID {
-		return nil, Errorf(Invalid, "predecessor %s is the alliance being formed: an alliance cannot succeed itself", c.Predecessor)
+	if head.AllianceID == allianceID {
+		return nil, Errorf(Invalid, "predecessor %s is the alliance being formed: an alliance cannot succeed itself", head.AllianceID)
 	}
-	switch {
-	case head == nil:
-		return nil, Errorf(Internal, "the head of predecessor %s was not read before forming its successor", c.Predecessor)
-	case head.AllianceID != c.Predecessor:
-		return nil, Errorf(Internal, "the head passed in is alliance %s's, not predecessor %s's", head.AllianceID, c.Predecessor)
-	case head.Seq == 0 || !isHash(head.Hash):
-		return nil, Errorf(Internal, "the head of predecessor %s (seq %d, hash %s) is not an event's", c.Predecessor, head.Seq, clip(head.Hash))
+	if head.Seq == 0 || !isHash(head.Hash) {
+		return nil, Errorf(Internal, "the head of predecessor %s (seq %d, hash %s) is not an event's", head.AllianceID, head.Seq, clip(head.Hash))
 	}
-	h := *head
-	return &h, nil
+	return copyHead(head), nil
 }
 
 func copyHead(h *AllianceHead) *AllianceHead {

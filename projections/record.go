@@ -123,10 +123,12 @@ type StanceHistory struct {
 	Dropped  bool           `json:"dropped"`
 }
 
-// StanceChange is one VoteCast.
+// StanceChange is one VoteCast. CastBy is the proxy who cast it, absent
+// when the member did.
 type StanceChange struct {
 	Stance string    `json:"stance"`
 	Reason string    `json:"reason"`
+	CastBy string    `json:"cast_by,omitempty"`
 	Seq    uint64    `json:"seq"`
 	At     time.Time `json:"at"`
 }
@@ -297,7 +299,7 @@ func (b *recordBuilder) observeVoting(s domain.Alliance, e domain.Event, act Act
 			return false
 		}
 		st := &b.rec.Stances[i]
-		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, Seq: e.Seq, At: e.At})
+		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At})
 	case domain.MemberWithdrew:
 		p, ok := s.Proposal(b.pid)
 		i, known := b.eligible[d.MemberID]

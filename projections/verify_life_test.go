@@ -31,7 +31,7 @@ func lifeLines(t testing.TB, base int, pred domain.AllianceHead) (lifeStory, [][
 		wg: testID(base + 60), p1: testID(base + 30), cmt: testID(base + 50), pred: pred}
 	l := &memLedger{t: t, aid: s.aid, clock: t0}
 	charter := domain.Charter{DecisionRule: domain.RuleConsensus, Quorum: "1/2", Threshold: "3/4", MaxProxies: domain.Proxies(1)}
-	l.run(admin, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on", Charter: charter, Predecessor: pred.AllianceID, PredecessorHead: &pred})
+	l.run(admin, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on", Charter: charter, Predecessor: &pred})
 	l.run(admin, domain.AdmitMember{MemberID: s.conv, Name: "Northside Health", Sector: "health system", Role: domain.RoleConvener})
 	for i, m := range []string{s.m1, s.m2, s.m3} {
 		l.run(admin, domain.AdmitMember{MemberID: m, Name: "Member " + string(rune('A'+i)), Sector: "payer", Role: domain.RoleMember})

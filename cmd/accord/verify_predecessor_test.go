@@ -44,7 +44,7 @@ func successionExports(t *testing.T) (pred, succ ledgerExport, link domain.Allia
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, _, err := eventstore.NewRunner(m.store).Run(ctx, meta, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on",
-		Predecessor: aid, PredecessorHead: &link}, nil)
+		Predecessor: &link}, nil)
 	require.NoError(t, err)
 	require.NoError(t, m.proj.WaitFor(ctx, sid, 1))
 	s := verifyAlliance{path: "/v1/alliances/" + sid}
