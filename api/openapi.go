@@ -252,8 +252,9 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 		okDesc: "The proposal, now voting.", okSchema: proposal,
 	})
 	add("PUT", item+"/vote", oaOp{
-		summary: "Cast or change a stance (eligible member)", params: []any{aid, pid}, write: true,
-		body:   oaObject([]string{"stance"}, oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr("")}),
+		summary: "Cast or change a stance (eligible member, or its proxy with on_behalf_of)", params: []any{aid, pid}, write: true,
+		body: oaObject([]string{"stance"}, oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""),
+			"on_behalf_of": oaWithDesc(oaUuidSchema(), "The member whose stance a proxy casts, under a rule with max_proxies ≥ 1 and a grant in force.")}),
 		okDesc: "The stance recorded.",
 		okSchema: oaObject([]string{"proposal_id", "member_id", "stance", "reason", "seq", "at", "hash"}, oaObj{
 			"proposal_id": oaUuidSchema(), "member_id": oaUuidSchema(), "stance": oaEnum("agree", "disagree", "abstain", "block"),
@@ -284,9 +285,11 @@ func oaAddCommitments(add oaAdder, aid any) {
 	cid := oaPathParam("cid", "The commitment's id.")
 	commitment := oaSchemaRef("Commitment")
 	add("POST", base, oaOp{
-		summary: "Make a commitment on an adopted proposal (member)", params: []any{aid}, write: true, ok: 201,
-		body: oaObject([]string{"proposal_id", "description", "metric", "target", "due"}, oaObj{
-			"proposal_id": oaUuidSchema(), "description": oaStr(""), "metric": oaStr(""), "target": oaNum(""), "due": oaStr("A date, YYYY-MM-DD."),
+		summary: "Make a commitment on an adopted proposal, or toward the aim of an open workgroup one belongs to (member)", params: []any{aid}, write: true, ok: 201,
+		body: oaObject([]string{"description", "metric", "target", "due"}, oaObj{
+			"proposal_id":  oaWithDesc(oaUuidSchema(), "The adopted proposal; exactly one of proposal_id and workgroup_id."),
+			"workgroup_id": oaWithDesc(oaUuidSchema(), "The open workgroup the member belongs to; exactly one of proposal_id and workgroup_id."),
+			"description":  oaStr(""), "metric": oaStr(""), "target": oaNum(""), "due": oaStr("A date, YYYY-MM-DD."),
 		}),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
