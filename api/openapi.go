@@ -147,6 +147,7 @@ func oaPaths() oaObj {
 		item[strings.ToLower(method)] = o.build()
 	}
 	oaAddAlliances(add, aid, asOf)
+	oaAddKeys(add, aid)
 	oaAddProposals(add, aid, pid, asOf, proposal)
 	oaAddCommitments(add, aid)
 	oaAddAudit(add, aid)
@@ -208,10 +209,10 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 	item := base + "/{pid}"
 	add("POST", base, oaOp{
 		summary: "Submit a proposal (member)", params: []any{aid}, write: true, ok: 201,
-		body: oaObject([]string{"kind", "title", "body"}, oaObj{
+		body: oaObject([]string{"kind", "title", "body"}, oaSignable(oaObj{
 			"kind": oaEnum("resolution", "charter", "operating_agreement", "position"), "title": oaStr(""), "body": oaStr(""),
 			"charter": oaWithDesc(oaSchemaRef("Charter"), "Required for kind charter, refused otherwise."),
-		}),
+		})),
 		okDesc: "The proposal, open at version 1.", okSchema: proposal,
 	})
 	add("GET", base, oaOp{
@@ -226,7 +227,7 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 	amid := oaPathParam("amid", "The amendment's id.")
 	add("POST", item+"/amendments", oaOp{
 		summary: "Propose an amendment (member, while the proposal is open)", params: []any{aid, pid}, write: true, ok: 201,
-		body:   oaObject([]string{"body"}, oaObj{"body": oaStr("The proposed new text."), "rationale": oaStr("")}),
+		body:   oaObject([]string{"body"}, oaSignable(oaObj{"body": oaStr("The proposed new text."), "rationale": oaStr("")})),
 		okDesc: "The amendment.",
 		okSchema: oaObject([]string{"id", "proposal_id", "body", "rationale", "author_id", "status", "seq"}, oaObj{
 			"id": oaUuidSchema(), "proposal_id": oaUuidSchema(), "body": oaStr(""), "rationale": oaStr(""),
@@ -240,6 +241,7 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 		}
 		add("POST", item+"/amendments/{amid}/"+verb, oaOp{
 			summary: desc, params: []any{aid, pid, amid}, write: true, okDesc: "The proposal after it.", okSchema: proposal,
+			body: oaObject(nil, oaSignable(oaObj{})),
 		})
 	}
 	add("POST", item+"/withdraw", oaOp{
@@ -253,12 +255,13 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 	})
 	add("PUT", item+"/vote", oaOp{
 		summary: "Cast or change a stance (eligible member, or its proxy with on_behalf_of)", params: []any{aid, pid}, write: true,
-		body: oaObject([]string{"stance"}, oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""),
-			"on_behalf_of": oaWithDesc(oaUuidSchema(), "The member whose stance a proxy casts, under a rule with max_proxies ≥ 1 and a grant in force.")}),
+		body: oaObject([]string{"stance"}, oaSignable(oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""),
+			"on_behalf_of": oaWithDesc(oaUuidSchema(), "The member whose stance a proxy casts, under a rule with max_proxies ≥ 1 and a grant in force.")})),
 		okDesc: "The stance recorded.",
 		okSchema: oaObject([]string{"proposal_id", "member_id", "stance", "reason", "seq", "at", "hash"}, oaObj{
 			"proposal_id": oaUuidSchema(), "member_id": oaUuidSchema(), "stance": oaEnum("agree", "disagree", "abstain", "block"),
 			"reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""), "hash": oaHashSchema(),
+			"signature": oaWithDesc(oaSchemaRef("Signature"), "The member's signature as stored, when the vote was signed."),
 		}),
 	})
 	add("POST", item+"/close", oaOp{
@@ -286,21 +289,21 @@ func oaAddCommitments(add oaAdder, aid any) {
 	commitment := oaSchemaRef("Commitment")
 	add("POST", base, oaOp{
 		summary: "Make a commitment on an adopted proposal, or toward the aim of an open workgroup one belongs to (member)", params: []any{aid}, write: true, ok: 201,
-		body: oaObject([]string{"description", "metric", "target", "due"}, oaObj{
+		body: oaObject([]string{"description", "metric", "target", "due"}, oaSignable(oaObj{
 			"proposal_id":  oaWithDesc(oaUuidSchema(), "The adopted proposal; exactly one of proposal_id and workgroup_id."),
 			"workgroup_id": oaWithDesc(oaUuidSchema(), "The open workgroup the member belongs to; exactly one of proposal_id and workgroup_id."),
 			"description":  oaStr(""), "metric": oaStr(""), "target": oaNum(""), "due": oaStr("A date, YYYY-MM-DD."),
-		}),
+		})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/progress", oaOp{
 		summary: "Report progress on a commitment (its member)", params: []any{aid, cid}, write: true,
-		body:   oaObject([]string{"value"}, oaObj{"value": oaNum("The measured value."), "note": oaStr("")}),
+		body:   oaObject([]string{"value"}, oaSignable(oaObj{"value": oaNum("The measured value."), "note": oaStr("")})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/fulfil", oaOp{
 		summary: "Mark a commitment fulfilled (its member)", params: []any{aid, cid}, write: true,
-		body:   oaObject(nil, oaObj{"note": oaStr(""), "value": oaNum("The final value; without it, the last reported value (0 when none was).")}),
+		body:   oaObject(nil, oaSignable(oaObj{"note": oaStr(""), "value": oaNum("The final value; without it, the last reported value (0 when none was).")})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/withdraw", oaOp{
@@ -499,6 +502,10 @@ func oaSchemas() oaObj {
 			"decision_rule": oaEnum("consensus", "unanimity", "supermajority", "majority"),
 			"quorum":        oaFraction("Least share of the eligible who must take part, more than 0 and at most 1 (default 1/2)."),
 			"threshold":     oaFraction("Share of agree needed, from 1/2 to 1 (consensus default 3/4, supermajority 2/3; fixed for majority and unanimity, which refuse another)."),
+			"signatures": oaDescribed(oaEnum("optional", "required"),
+				"Whether members' own actions must carry a signed statement (default optional; absent in charters recorded before it existed)."),
+			"max_proxies": oaDescribed(oaObj{"type": "integer", "minimum": 0, "maximum": domain.MaxProxyLimit},
+				"How many other members one member may cast for on one proposal (default 0)."),
 		}),
 		"Actor": oaObject([]string{"id", "role"}, oaObj{
 			"id": oaUuidSchema(), "role": oaEnum("admin", "convener", "member", "observer", "system"), "member_id": oaUuidSchema(),
@@ -531,6 +538,7 @@ func oaSchemas() oaObj {
 		"Member": oaObject([]string{"id", "name", "sector", "role", "status", "admitted_seq"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "sector": oaStr(""), "role": oaEnum("convener", "member"),
 			"status": oaEnum("active", "withdrawn"), "admitted_seq": oaSeqSchema(),
+			"key": oaWithDesc(oaSchemaRef("MemberKey"), "The member's signing key in force, once it registered one."),
 		}),
 		"Observer":        oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")}),
 		"Workgroup":       oaWorkgroupState(),
@@ -574,9 +582,10 @@ func oaSchemas() oaObj {
 			"value":    oaNum("The final value, once fulfilled."),
 		}),
 		"Verification": oaObj{"oneOf": []any{
-			oaObject([]string{"ok", "events", "decisions", "head", "checked"}, oaObj{
+			oaObject([]string{"ok", "events", "decisions", "signatures", "head", "checked"}, oaObj{
 				"ok": oaObj{"const": true}, "events": oaInteger("Events checked."), "decisions": oaInteger("VotingClosed outcomes re-derived."),
-				"head": oaObject([]string{"seq", "hash"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema()}), "checked": oaArray(oaStr("")),
+				"signatures": oaInteger("Members' signed statements verified."),
+				"head":       oaObject([]string{"seq", "hash"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema()}), "checked": oaArray(oaStr("")),
 			}),
 			oaObject([]string{"ok", "seq", "error", "checked"}, oaObj{
 				"ok": oaObj{"const": false}, "seq": oaSeqSchema(), "error": oaStr("Which seq fails and why."), "checked": oaArray(oaStr("")),
@@ -584,6 +593,9 @@ func oaSchemas() oaObj {
 		}},
 	}
 	for name, schema := range oaRecordSchemas() {
+		sc[name] = schema
+	}
+	for name, schema := range oaSignatureSchemas() {
 		sc[name] = schema
 	}
 	return sc
@@ -596,7 +608,7 @@ func oaRecordSchemas() oaObj {
 	party := oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")})
 	withdrawal := oaObject(append(actFields, "reason"), oaWith(act, oaObj{"reason": oaStr("")}))
 	return oaObj{
-		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "events"}, oaObj{
+		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "signatures", "events"}, oaObj{
 			"alliance": party,
 			"as_of":    oaObject([]string{"seq", "hash", "at"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema(), "at": oaDateTime("")}),
 			"proposal": oaObject([]string{"id", "kind", "title", "author", "status", "version", "body"}, oaObj{
@@ -621,9 +633,11 @@ func oaRecordSchemas() oaObj {
 			})}},
 			"stances": oaArray(oaObject([]string{"member_id", "name", "history", "final", "dropped"}, oaObj{
 				"member_id": oaUuidSchema(), "name": oaStr(""),
-				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
+				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at", "signature"}, oaObj{
 					"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
 					"cast_by": oaWithDesc(oaUuidSchema(), "The proxy who cast it, when the member did not."),
+					"signature": oaObj{"oneOf": []any{oaObj{"type": "null"}, oaSchemaRef("RecordedSignature")},
+						"description": "The signature of whoever cast this vote (the member, or its proxy); null when it was not signed."},
 				})),
 				"final":   oaObj{"type": []any{"string", "null"}, "description": "The stance that counts: the latest, unless dropped."},
 				"dropped": oaBoolean("The member withdrew before the close."),
@@ -632,6 +646,7 @@ func oaRecordSchemas() oaObj {
 				oaWith(oaOutcomeProps(), oaObj{"closed": oaObject(actFields, act)}))}},
 			"provisional":     oaWithDesc(oaSchemaRef("VotingClosed"), "While voting is open: what closing it at this point would record."),
 			"charter_amended": oaObject([]string{"seq", "at", "charter"}, oaObj{"seq": oaSeqSchema(), "at": oaDateTime(""), "charter": oaSchemaRef("Charter")}),
+			"signatures":      oaWithDesc(oaArray(oaSchemaRef("RecordedSignature")), "Every member's own signature on the events the record rests on, in seq order."),
 			"events":          oaArray(oaObject([]string{"seq", "type", "hash"}, oaObj{"seq": oaSeqSchema(), "type": oaEnum(oaEventTypes()...), "hash": oaHashSchema()})),
 		}),
 	}

@@ -6,7 +6,7 @@ import (
 
 func TestFormAlliance(t *testing.T) {
 	formedAs := func(c Charter) []EventData {
-		return then(AllianceFormed{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c})
+		return then(AllianceFormed{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: full(c)})
 	}
 	form := func(c Charter) FormAlliance {
 		return FormAlliance{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c}
@@ -31,7 +31,7 @@ func TestFormAlliance(t *testing.T) {
 		{name: "name is trimmed", as: asAdmin(), when: FormAlliance{Name: "  Care Alliance ", Purpose: "Shared care pathways"},
 			then: formedAs(consensusCharter)},
 		{name: "purpose may be empty and span lines", as: asAdmin(), when: FormAlliance{Name: "Care Alliance", Purpose: "a\n\tb"},
-			then: then(AllianceFormed{Name: "Care Alliance", Purpose: "a\n\tb", Charter: consensusCharter})},
+			then: then(AllianceFormed{Name: "Care Alliance", Purpose: "a\n\tb", Charter: full(consensusCharter)})},
 
 		{name: "twice", given: formed(), as: asAdmin(), when: form(Charter{}), err: Conflict, msg: "alliance " + aid + " (Care Alliance) is already formed"},
 		{name: "not admin", as: asMember(m1), when: form(Charter{}), err: Forbidden, msg: "only the admin can form an alliance"},
@@ -40,7 +40,7 @@ func TestFormAlliance(t *testing.T) {
 			when: form(Charter{}), err: Invalid, msg: `alliance id "care" is not a uuid`},
 		{name: "empty name", as: asAdmin(), when: FormAlliance{Name: "  "}, err: Invalid, msg: "name is required"},
 		{name: "name at 200 runes", as: asAdmin(), when: FormAlliance{Name: repeat("é", 200)},
-			then: then(AllianceFormed{Name: repeat("é", 200), Charter: consensusCharter})},
+			then: then(AllianceFormed{Name: repeat("é", 200), Charter: full(consensusCharter)})},
 		{name: "name over 200 runes", as: asAdmin(), when: FormAlliance{Name: repeat("é", 201)}, err: Invalid, msg: "name is 201 characters, over the limit of 200"},
 		{name: "newline in name", as: asAdmin(), when: FormAlliance{Name: "Care\nAlliance"}, err: Invalid, msg: "name contains a control character (U+000A)"},
 		{name: "name not UTF-8", as: asAdmin(), when: FormAlliance{Name: "Care \xff"}, err: Invalid, msg: "name is not valid UTF-8"},

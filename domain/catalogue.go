@@ -8,6 +8,7 @@ const (
 	TypeAllianceFormed      = "AllianceFormed"
 	TypeMemberAdmitted      = "MemberAdmitted"
 	TypeMemberWithdrew      = "MemberWithdrew"
+	TypeMemberKeyRegistered = "MemberKeyRegistered"
 	TypeObserverAdded       = "ObserverAdded"
 	TypeWorkgroupFormed     = "WorkgroupFormed"
 	TypeProposalSubmitted   = "ProposalSubmitted"
@@ -38,6 +39,7 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeAllianceFormed:      decodeAs[AllianceFormed],
 	TypeMemberAdmitted:      decodeAs[MemberAdmitted],
 	TypeMemberWithdrew:      decodeAs[MemberWithdrew],
+	TypeMemberKeyRegistered: decodeAs[MemberKeyRegistered],
 	TypeObserverAdded:       decodeAs[ObserverAdded],
 	TypeWorkgroupFormed:     decodeAs[WorkgroupFormed],
 	TypeProposalSubmitted:   decodeAs[ProposalSubmitted],
@@ -138,6 +140,7 @@ type ProposalSubmitted struct {
 	Body       string   `json:"body"`
 	AuthorID   string   `json:"author_id"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signed
 }
 
 // AmendmentProposed records a proposed new text for an open proposal.
@@ -147,6 +150,7 @@ type AmendmentProposed struct {
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
 	AuthorID    string `json:"author_id"`
+	Signed
 }
 
 // AmendmentAccepted records the proposal's author taking an amendment; the
@@ -155,6 +159,7 @@ type AmendmentAccepted struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // AmendmentRejected records the proposal's author declining an amendment.
@@ -163,6 +168,7 @@ type AmendmentRejected struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // ProposalWithdrawn records the author taking a proposal back.
@@ -190,6 +196,7 @@ type VoteCast struct {
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
 	CastBy     string `json:"cast_by,omitempty"`
+	Signed
 }
 
 // VotingClosed records the outcome of a vote.
@@ -223,6 +230,7 @@ type CommitmentMade struct {
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signed
 }
 
 // ProgressReported records a measured value towards a commitment's target.
@@ -230,6 +238,7 @@ type ProgressReported struct {
 	CommitmentID string  `json:"commitment_id"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signed
 }
 
 // CommitmentFulfilled records a commitment met, with its final value. Lines
@@ -239,6 +248,7 @@ type CommitmentFulfilled struct {
 	CommitmentID string   `json:"commitment_id"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signed
 }
 
 // CommitmentWithdrawn records a commitment given up.

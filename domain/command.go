@@ -59,6 +59,7 @@ type SubmitProposal struct {
 	Title      string   `json:"title"`
 	Body       string   `json:"body"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signing
 }
 
 // ProposeAmendment proposes a new text for an open proposal (member).
@@ -67,18 +68,21 @@ type ProposeAmendment struct {
 	AmendmentID string `json:"-"`
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
+	Signing
 }
 
 // AcceptAmendment takes an amendment into a new version (proposal author).
 type AcceptAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // RejectAmendment declines an amendment (proposal author).
 type RejectAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // WithdrawProposal takes an open proposal back (its author).
@@ -101,6 +105,7 @@ type CastVote struct {
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
 	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+	Signing
 }
 
 // CloseVoting closes voting and records the outcome (convener, or the system
@@ -120,6 +125,7 @@ type MakeCommitment struct {
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signing
 }
 
 // ReportProgress reports a measured value on a commitment (its member).
@@ -127,6 +133,7 @@ type ReportProgress struct {
 	CommitmentID string  `json:"-"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signing
 }
 
 // FulfilCommitment marks a commitment met (its member). Value is the final
@@ -135,6 +142,7 @@ type FulfilCommitment struct {
 	CommitmentID string   `json:"-"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signing
 }
 
 // WithdrawCommitment gives a commitment up (its member).

@@ -38,6 +38,9 @@ func Decide(s Alliance, m Meta, c Command) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if data, err = sign(s, m, c, data); err != nil {
+		return nil, err
+	}
 	events := make([]Event, len(data))
 	for i, d := range data {
 		events[i] = NewEvent(m, d)
@@ -58,6 +61,8 @@ func (d decision) decide(c Command) ([]EventData, error) {
 		return d.admitMember(c)
 	case WithdrawMember:
 		return d.withdrawMember(c)
+	case RegisterKey:
+		return d.registerKey(c)
 	case AddObserver:
 		return d.addObserver(c)
 	case FormWorkgroup:

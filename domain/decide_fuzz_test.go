@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -70,6 +72,7 @@ func decideSeeds() [][]byte {
 			[]byte{actConvener, 4, 2, 0, 1, 0, 10, 10, 10, 1, 0}, // workgroup of members 1 and 2
 			[]byte{actConvener, 1, 3, 10, 10, 0},                 // admit the late member
 			[]byte{actLate, 2, 3, 10},                            // who withdraws
+			[]byte{actMember1, 18, 0, 7, 0},                      // member 1 registers a key
 		),
 		cmds(
 			[]byte{actMember1, 5, 1, 1, 0, 10, 1, 4, 1, 0},                   // charter proposal 1: majority, quorum 1/2
@@ -257,6 +260,12 @@ func fuzzCommand(in *[]byte) domain.Command {
 		return c
 	case 16:
 		return domain.WithdrawCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
+	case 18:
+		c := domain.NewKeyRegistration(fuzzAlliance, member(), ed25519.NewKeyFromSeed(bytes.Repeat([]byte{next(in)}, ed25519.SeedSize)))
+		if b := next(in); b%4 == 1 {
+			c.Proof = c.PublicKey // not a signature
+		}
+		return c
 	case 19:
 		return domain.ConcludeAlliance{Reason: fuzzText(in)}
 	case 20:

@@ -15,18 +15,20 @@ func Evolve(s Alliance, e Event) Alliance {
 	s.Seq = e.Seq
 	switch d := e.Data.(type) {
 	case AllianceFormed:
-		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter, e.At
+		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter.withPolicyDefaults(), e.At
 		s.Predecessor = copyHead(d.Predecessor)
 	case MemberAdmitted:
 		s.admit(e, d)
 	case MemberWithdrew:
 		s.withdraw(d)
+	case MemberKeyRegistered:
+		s.registerKey(e, d)
 	case ObserverAdded:
 		s.addObserver(d)
 	case WorkgroupFormed:
 		s.formWorkgroup(d)
 	case CharterAmended:
-		s.Charter = d.Charter
+		s.Charter = d.Charter.withPolicyDefaults()
 	case CommitmentMade:
 		s.makeCommitment(d)
 	case ProgressReported, CommitmentFulfilled, CommitmentWithdrawn:

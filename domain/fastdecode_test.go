@@ -57,7 +57,8 @@ func requireSameDecode(t *testing.T, line []byte) {
 // FuzzDecodeFast feeds arbitrary lines to both paths: whenever the fast path
 // takes a line, encoding/json must accept it and agree.
 func FuzzDecodeFast(f *testing.F) {
-	for _, d := range []EventData{vote(m1, StanceBlock), VoteCast{ProposalID: prop, Stance: "x"}, castFor(m1, m2, StanceAgree)} {
+	signed := VoteCast{ProposalID: prop, MemberID: m2, Stance: StanceAgree, Signed: stored(keyOf(m2), VoteStatement(hdr(m2), prop, 1, StanceAgree, "", ""))}
+	for _, d := range []EventData{vote(m1, StanceBlock), VoteCast{ProposalID: prop, Stance: "x"}, signed, castFor(m1, m2, StanceAgree)} {
 		e := at(event(d), 3)
 		e.ID, e.PrevHash = id(5), ZeroHash
 		line, err := Encode(e)

@@ -67,6 +67,15 @@ func encodeData(b []byte, d EventData) ([]byte, error) {
 			b = append(b, `,"cast_by":`...)
 			b = appendString(b, v.CastBy)
 		}
+		if sig := v.Signature; sig != nil {
+			b = append(b, `,"signature":{"key_id":`...)
+			b = appendString(b, sig.KeyID)
+			b = append(b, `,"statement":`...)
+			b = appendString(b, sig.Statement)
+			b = append(b, `,"sig":`...)
+			b = appendString(b, sig.Sig)
+			b = append(b, '}')
+		}
 		return append(b, '}'), nil
 	}
 	raw, err := json.Marshal(d)

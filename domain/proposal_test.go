@@ -16,7 +16,7 @@ func TestSubmitProposal(t *testing.T) {
 		{name: "by a convener", given: formed(), as: asConvener(), when: submit(KindResolution, nil),
 			then: then(ProposalSubmitted{ProposalID: prop, Kind: KindResolution, Title: "Shared formulary", Body: "v1", AuthorID: conv})},
 		{name: "charter, normalised", given: formed(), as: asMember(m1), when: submit(KindCharter, &Charter{DecisionRule: RuleSupermajority}),
-			then: then(submitted(prop, KindCharter, &Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "2/3"}))},
+			then: then(submitted(prop, KindCharter, ptr(full(Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "2/3"}))))},
 		{name: "body keeps its whitespace", given: formed(), as: asMember(m1),
 			when: SubmitProposal{ProposalID: prop, Kind: KindResolution, Title: " T ", Body: "  a\n\tb\n"},
 			then: then(ProposalSubmitted{ProposalID: prop, Kind: KindResolution, Title: "T", Body: "  a\n\tb\n", AuthorID: m1})},

@@ -60,7 +60,7 @@ func TestStateShape(t *testing.T) {
 
 	require.Equal(t, aid, got["id"])
 	require.Equal(t, "Care Alliance", got["name"])
-	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4"}, got["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4", "signatures": "optional", "max_proxies": 0.0}, got["charter"])
 	require.EqualValues(t, 24, got["seq"])
 	require.Equal(t, now.Format(time.RFC3339Nano), got["formed_at"])
 
@@ -94,7 +94,7 @@ func TestStateShape(t *testing.T) {
 
 	p2 := proposals[1].(map[string]any)
 	require.Equal(t, "withdrawn", p2["status"])
-	require.Equal(t, map[string]any{"decision_rule": "majority", "quorum": "1/2", "threshold": "1/2"}, p2["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "majority", "quorum": "1/2", "threshold": "1/2", "signatures": "optional", "max_proxies": 0.0}, p2["charter"])
 	require.Equal(t, []any{}, p2["amendments"])
 	require.Equal(t, map[string]any{}, p2["stances"])
 	require.NotContains(t, p2, "voting")

@@ -15,7 +15,7 @@ func TestFormASuccessor(t *testing.T) {
 		return FormAlliance{Name: "Care Alliance II", Purpose: "p", Predecessor: h}
 	}
 	formedAfter := func(h *AllianceHead) []EventData {
-		return then(AllianceFormed{Name: "Care Alliance II", Purpose: "p", Charter: consensusCharter, Predecessor: h})
+		return then(AllianceFormed{Name: "Care Alliance II", Purpose: "p", Charter: full(consensusCharter), Predecessor: h})
 	}
 	run(t, []scenario{
 		{name: "records the predecessor's head", as: asAdmin(), when: form(&head), then: formedAfter(&head)},

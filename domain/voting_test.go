@@ -9,7 +9,7 @@ func TestOpenVoting(t *testing.T) {
 	deadline := now.Add(48 * time.Hour)
 	everyone := []string{conv, m1, m2, m3}
 	openedAs := func(version int, rule Charter, eligible []string, closes *time.Time) VotingOpened {
-		return VotingOpened{ProposalID: prop, Version: version, Rule: rule, Eligible: eligible, ClosesAt: closes}
+		return VotingOpened{ProposalID: prop, Version: version, Rule: full(rule), Eligible: eligible, ClosesAt: closes}
 	}
 	majority := Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "1/2"}
 	run(t, []scenario{

@@ -35,9 +35,10 @@ type VerifyOptions struct {
 
 // Verification is the summary of a ledger that holds.
 type Verification struct {
-	Events    int         `json:"events"`
-	Decisions int         `json:"decisions"` // VotingClosed events re-derived
-	Alliances []ChainHead `json:"alliances"` // in order of first appearance
+	Events     int         `json:"events"`
+	Decisions  int         `json:"decisions"`  // VotingClosed events re-derived
+	Signatures int         `json:"signatures"` // signed statements verified
+	Alliances  []ChainHead `json:"alliances"`  // in order of first appearance
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
@@ -165,6 +166,7 @@ type Verifier struct {
 	events    int
 	decisions int
 	failed    error
+	sigs      signatureBatch
 }
 
 // chain is one alliance's verification so far.
@@ -174,6 +176,9 @@ type chain struct {
 	// charterDue is set when the previous event closed an adopted charter
 	// proposal: the next must be its CharterAmended.
 	charterDue *domain.CharterAmended
+	// signature is the signature of the event being checked, left for the
+	// Verifier to verify with others (see queueSignature).
+	signature *domain.PendingSignature
 }
 
 // NewVerifier returns a Verifier with nothing checked yet.
@@ -210,6 +215,10 @@ func (v *Verifier) Check(line []byte) error {
 	if err != nil {
 		return v.fail(err)
 	}
+	if err := v.queueSignature(c, ev); err != nil {
+		v.failed = err
+		return err
+	}
 	if err := v.expect.check(ev, hash); err != nil {
 		return v.fail(err)
 	}
@@ -231,13 +240,16 @@ func (v *Verifier) Check(line []byte) error {
 // input was empty, a charter change is missing at the end of a chain, or an
 // anchor never appeared.
 func (v *Verifier) Finish() (Verification, error) {
+	if err := v.sigs.flush(); err != nil && v.failed == nil {
+		v.failed = err
+	}
 	if v.failed != nil {
 		return Verification{}, v.failed
 	}
 	if v.events == 0 {
 		return Verification{}, &ChainError{Reason: "the input holds no events"}
 	}
-	out := Verification{Events: v.events, Decisions: v.decisions, Alliances: make([]ChainHead, 0, len(v.order))}
+	out := Verification{Events: v.events, Decisions: v.decisions, Signatures: v.sigs.checked, Alliances: make([]ChainHead, 0, len(v.order))}
 	for _, c := range v.order {
 		if c.charterDue != nil {
 			return Verification{}, &ChainError{AllianceID: c.head.AllianceID, Seq: c.head.Seq + 1, Reason: fmt.Sprintf(
@@ -258,8 +270,14 @@ func (v *Verifier) Finish() (Verification, error) {
 	return out, nil
 }
 
-// fail remembers the first failure, placing it at the current line.
+// fail remembers the first failure, placing it at the current line; but
+// a signature of an earlier line still waiting to be verified that does
+// not verify fails first.
 func (v *Verifier) fail(err error) error {
+	if early := v.sigs.flush(); early != nil {
+		v.failed = early
+		return early
+	}
 	var ce *ChainError
 	if errors.As(err, &ce) {
 		ce.Line = v.line
@@ -340,8 +358,9 @@ func (c *chain) follows(ev domain.Event) error {
 // member votes, as themself or as the proxy a grant allowed
 // (domain.CheckProxyVote); a proxy is granted and revoked by its grantor
 // alone; every VotingClosed equals, field by field, domain.DeriveOutcome on
-// the state just before it; and an adopted charter proposal's close is
-// followed at once by its CharterAmended.
+// the state just before it; an adopted charter proposal's close is followed
+// at once by its CharterAmended; and every signed statement and key
+// registration holds (checkSignatures).
 func (c *chain) rederive(ev domain.Event) (bool, error) {
 	fail := func(format string, args ...any) error {
 		return &ChainError{AllianceID: ev.AllianceID, Seq: ev.Seq, Reason: fmt.Sprintf(format, args...)}
@@ -356,6 +375,9 @@ func (c *chain) rederive(ev domain.Event) (bool, error) {
 		return false, fail("seq 1 is %s: an alliance's ledger starts with AllianceFormed", ev.Type)
 	}
 	if err := c.checkRunning(ev, fail); err != nil {
+		return false, err
+	}
+	if err := c.checkSignatures(ev, fail); err != nil {
 		return false, err
 	}
 	switch d := ev.Data.(type) {
@@ -407,7 +429,7 @@ func (c *chain) checkOpening(d domain.VotingOpened, fail failf) error {
 	if err != nil {
 		return fail("the charter in force is not valid: %s", domain.MessageOf(err))
 	}
-	if d.Rule != rule {
+	if !domain.SameRule(d.Rule, rule) {
 		return fail("voting on proposal %s opened under rule %+v, but the charter in force was %+v", p.ID, d.Rule, rule)
 	}
 	if !sameMembers(d.Eligible, c.state.ActiveMembers()) {

@@ -96,8 +96,9 @@ func reportVerification(stdout, stderr io.Writer, name string, sum projections.V
 		fmt.Fprintf(stderr, "accord verify: reading %s: %v\n", name, err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "OK: %s in %s; %s re-derived; every chain holds.\n",
-		count(sum.Events, "event"), count(len(sum.Alliances), "alliance"), count(sum.Decisions, "decision"))
+	fmt.Fprintf(stdout, "OK: %s in %s; %s re-derived; %s verified; every chain holds.\n",
+		count(sum.Events, "event"), count(len(sum.Alliances), "alliance"), count(sum.Decisions, "decision"),
+		count(sum.Signatures, "signed statement"))
 	for _, a := range sum.Alliances {
 		fmt.Fprintf(stdout, "alliance %s %q: %s, %s, head seq %d hash %s\n",
 			a.AllianceID, a.Name, count(a.Events, "event"), count(a.Decisions, "decision"), a.Seq, a.Hash)
