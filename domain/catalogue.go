@@ -24,6 +24,13 @@ const (
 	TypeProgressReported    = "ProgressReported"
 	TypeCommitmentFulfilled = "CommitmentFulfilled"
 	TypeCommitmentWithdrawn = "CommitmentWithdrawn"
+
+	TypeAllianceConcluded         = "AllianceConcluded"
+	TypeWorkgroupMembersChanged   = "WorkgroupMembersChanged"
+	TypeWorkgroupProgressReported = "WorkgroupProgressReported"
+	TypeWorkgroupClosed           = "WorkgroupClosed"
+	TypeProxyGranted              = "ProxyGranted"
+	TypeProxyRevoked              = "ProxyRevoked"
 )
 
 // catalogue maps each stored type string to the decoder of its data. It is the
@@ -48,6 +55,13 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeProgressReported:    decodeAs[ProgressReported],
 	TypeCommitmentFulfilled: decodeAs[CommitmentFulfilled],
 	TypeCommitmentWithdrawn: decodeAs[CommitmentWithdrawn],
+
+	TypeAllianceConcluded:         decodeAs[AllianceConcluded],
+	TypeWorkgroupMembersChanged:   decodeAs[WorkgroupMembersChanged],
+	TypeWorkgroupProgressReported: decodeAs[WorkgroupProgressReported],
+	TypeWorkgroupClosed:           decodeAs[WorkgroupClosed],
+	TypeProxyGranted:              decodeAs[ProxyGranted],
+	TypeProxyRevoked:              decodeAs[ProxyRevoked],
 }
 
 // EventTypes returns every type string of the catalogue.
@@ -78,11 +92,13 @@ type Tally struct {
 	Block    int `json:"block"`
 }
 
-// AllianceFormed starts an alliance's ledger.
+// AllianceFormed starts an alliance's ledger. Predecessor is the head of
+// the alliance it succeeds, when it succeeds one (absent otherwise).
 type AllianceFormed struct {
-	Name    string  `json:"name"`
-	Purpose string  `json:"purpose"`
-	Charter Charter `json:"charter"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Predecessor *AllianceHead `json:"predecessor,omitempty"`
 }
 
 // MemberAdmitted records a new member organisation.
@@ -171,12 +187,15 @@ type VotingOpened struct {
 	ClosesAt   *time.Time `json:"closes_at,omitempty"`
 }
 
-// VoteCast records a member's stance; a later one replaces it.
+// VoteCast records a member's stance; a later one replaces it, whoever cast
+// it. CastBy is the proxy who cast it for MemberID, absent when the member
+// cast it themself.
 type VoteCast struct {
 	ProposalID string `json:"proposal_id"`
 	MemberID   string `json:"member_id"`
 	Stance     Stance `json:"stance"`
 	Reason     string `json:"reason"`
+	CastBy     string `json:"cast_by,omitempty"`
 	Signed
 }
 
@@ -200,11 +219,13 @@ type CharterAmended struct {
 }
 
 // CommitmentMade records a member's measurable commitment on an adopted
-// proposal.
+// proposal, or toward the aim of a workgroup it belongs to: exactly one of
+// ProposalID and WorkgroupID is set, and the other is absent.
 type CommitmentMade struct {
 	CommitmentID string  `json:"commitment_id"`
 	MemberID     string  `json:"member_id"`
-	ProposalID   string  `json:"proposal_id"`
+	ProposalID   string  `json:"proposal_id,omitempty"`
+	WorkgroupID  string  `json:"workgroup_id,omitempty"`
 	Description  string  `json:"description"`
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`

@@ -10,11 +10,15 @@ type Command interface {
 	CommandName() string
 }
 
-// FormAlliance starts a new alliance (admin only).
+// FormAlliance starts a new alliance (admin only). Predecessor is the head
+// of the alliance it succeeds, if any, which the new alliance records: the
+// request names that alliance (`predecessor`, its id) and the application
+// reads its head, for the domain reads no other alliance.
 type FormAlliance struct {
-	Name    string  `json:"name"`
-	Purpose string  `json:"purpose"`
-	Charter Charter `json:"charter"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Predecessor *AllianceHead `json:"-"`
 }
 
 // AdmitMember admits a member organisation (admin or convener).
@@ -93,11 +97,14 @@ type OpenVoting struct {
 	ClosesAt   *time.Time `json:"closes_at,omitempty"`
 }
 
-// CastVote casts or changes an eligible member's stance.
+// CastVote casts or changes an eligible member's stance: the acting
+// member's own, or with OnBehalfOf the stance of the member whose proxy it
+// is (see CheckProxyVote).
 type CastVote struct {
 	ProposalID string `json:"-"`
 	Stance     Stance `json:"stance"`
 	Reason     string `json:"reason"`
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 	Signing
 }
 
@@ -107,10 +114,13 @@ type CloseVoting struct {
 	ProposalID string `json:"-"`
 }
 
-// MakeCommitment records a member's commitment on an adopted proposal.
+// MakeCommitment records a member's commitment on an adopted proposal, or
+// toward the aim of an open workgroup it belongs to: exactly one of
+// ProposalID and WorkgroupID.
 type MakeCommitment struct {
 	CommitmentID string  `json:"-"`
-	ProposalID   string  `json:"proposal_id"`
+	ProposalID   string  `json:"proposal_id,omitempty"`
+	WorkgroupID  string  `json:"workgroup_id,omitempty"`
 	Description  string  `json:"description"`
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`

@@ -35,7 +35,8 @@ func decodeFast(line []byte) (Event, bool) {
 	return e, true
 }
 
-// data decodes the data of the most frequent event, a vote, signed or not.
+// data decodes the data of the most frequent event, a vote, signed or not,
+// cast by a proxy or not.
 func (s *scanner) data(typ string, dst *EventData) bool {
 	if typ != TypeVoteCast {
 		return false
@@ -45,6 +46,7 @@ func (s *scanner) data(typ string, dst *EventData) bool {
 		s.lit(`,"member_id":`) && s.str(&d.MemberID) &&
 		s.lit(`,"stance":`) && s.str((*string)(&d.Stance)) &&
 		s.lit(`,"reason":`) && s.str(&d.Reason) &&
+		(!s.lit(`,"cast_by":`) || s.str(&d.CastBy)) &&
 		(s.lit(`}`) || (s.lit(`,"signature":`) && s.signature(&d.Signature) && s.lit(`}`)))
 	*dst = d
 	return ok

@@ -16,7 +16,8 @@ const (
 // Proposal is a text the alliance decides on. Its status moves open →
 // voting → adopted|rejected, or open → withdrawn. Charter is set only for
 // kind charter. Voting is set once voting opened, Outcome once it closed.
-// Stances holds each eligible member's latest stance, by member id.
+// Stances holds each eligible member's latest stance, by member id;
+// ProxyCasts, by proxy id, the members each proxy cast for in this vote.
 type Proposal struct {
 	ID         string                  `json:"id"`
 	Kind       ProposalKind            `json:"kind"`
@@ -29,6 +30,7 @@ type Proposal struct {
 	Amendments []Amendment             `json:"amendments"`
 	Voting     *Voting                 `json:"voting,omitempty"`
 	Stances    map[string]LatestStance `json:"stances"`
+	ProxyCasts map[string][]string     `json:"proxy_casts,omitempty"`
 	Outcome    *Outcome                `json:"outcome,omitempty"`
 }
 

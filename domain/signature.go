@@ -199,7 +199,7 @@ func statementOf(s Alliance, e Event) (Statement, bool) {
 	switch d := e.Data.(type) {
 	case VoteCast:
 		var forMember string
-		if d.MemberID != h.MemberID {
+		if d.CastBy != "" { // the proxy signs, for its grantor
 			forMember = d.MemberID
 		}
 		return VoteStatement(h, d.ProposalID, votedVersion(s, d.ProposalID), d.Stance, d.Reason, forMember), true
@@ -212,7 +212,7 @@ func statementOf(s Alliance, e Event) (Statement, bool) {
 	case AmendmentRejected:
 		return RejectAmendmentStatement(h, d.ProposalID, d.AmendmentID), true
 	case CommitmentMade:
-		return CommitStatement(h, d.ProposalID, "", d.Description, d.Metric, d.Target, d.Due), true
+		return CommitStatement(h, d.ProposalID, d.WorkgroupID, d.Description, d.Metric, d.Target, d.Due), true
 	case ProgressReported:
 		return ReportProgressStatement(h, d.CommitmentID, d.Value, d.Note), true
 	case CommitmentFulfilled:

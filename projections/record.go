@@ -126,11 +126,13 @@ type StanceHistory struct {
 	Dropped  bool           `json:"dropped"`
 }
 
-// StanceChange is one VoteCast. Signature is the member's own signature
-// of it, null when the vote was not signed.
+// StanceChange is one VoteCast. CastBy is the proxy who cast it, absent
+// when the member did. Signature is the signature of whoever cast it (the
+// member, or its proxy), null when the vote was not signed.
 type StanceChange struct {
 	Stance    domain.Stance      `json:"stance"`
 	Reason    string             `json:"reason"`
+	CastBy    string             `json:"cast_by,omitempty"`
 	Seq       uint64             `json:"seq"`
 	At        time.Time          `json:"at"`
 	Signature *RecordedSignature `json:"signature"`
@@ -305,7 +307,7 @@ func (b *recordBuilder) observeVoting(s domain.Alliance, e domain.Event, act Act
 			return false
 		}
 		st := &b.rec.Stances[i]
-		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, Seq: e.Seq, At: e.At, Signature: b.sign(s, e)})
+		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At, Signature: b.sign(s, e)})
 	case domain.MemberWithdrew:
 		p, ok := s.Proposal(b.pid)
 		i, known := b.eligible[d.MemberID]

@@ -32,6 +32,10 @@ type Options struct {
 	// alliance's head taken from the API when the export was made: without
 	// one, a file cut short after any line still verifies.
 	Anchors []string
+	// Expect are events the input must hold, each at that alliance and seq
+	// with that hash: e.g. the head a successor's AllianceFormed names as
+	// its predecessor, checked against the predecessor's export.
+	Expect []domain.AllianceHead
 }
 
 // Verification is the summary of a ledger that holds.
@@ -43,13 +47,16 @@ type Verification struct {
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
+// Predecessor is the head of the alliance it succeeds, as its
+// AllianceFormed records it (nil when it succeeds none).
 type ChainHead struct {
-	AllianceID string `json:"alliance_id"`
-	Name       string `json:"name"`
-	Events     int    `json:"events"`
-	Decisions  int    `json:"decisions"`
-	Seq        uint64 `json:"seq"`
-	Hash       string `json:"hash"`
+	AllianceID  string               `json:"alliance_id"`
+	Name        string               `json:"name"`
+	Events      int                  `json:"events"`
+	Decisions   int                  `json:"decisions"`
+	Seq         uint64               `json:"seq"`
+	Hash        string               `json:"hash"`
+	Predecessor *domain.AllianceHead `json:"predecessor,omitempty"`
 }
 
 // ChainError is the first thing in a ledger that does not hold.
@@ -160,6 +167,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // the lines. A Verifier is not safe for concurrent use.
 type Verifier struct {
 	anchors   map[string]bool // hash → seen
+	expect    expectations
 	chains    map[string]*chain
 	order     []*chain
 	line      int
@@ -183,7 +191,7 @@ type chain struct {
 
 // NewVerifier returns a Verifier with nothing checked yet.
 func NewVerifier(opts Options) *Verifier {
-	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}}
+	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}, expect: expectationsOf(opts.Expect)}
 	for _, h := range opts.Anchors {
 		v.anchors[h] = false
 	}
@@ -219,8 +227,11 @@ func (v *Verifier) Check(line []byte) error {
 		v.failed = err
 		return err
 	}
+	if err := v.expect.check(ev, hash); err != nil {
+		return v.fail(err)
+	}
 	c.state = domain.Evolve(c.state, ev)
-	c.head.Seq, c.head.Hash, c.head.Name = ev.Seq, hash, c.state.Name
+	c.head.Seq, c.head.Hash, c.head.Name, c.head.Predecessor = ev.Seq, hash, c.state.Name, c.state.Predecessor
 	c.head.Events++
 	v.events++
 	if decided {
@@ -260,6 +271,9 @@ func (v *Verifier) Finish() (Verification, error) {
 			return Verification{}, &ChainError{Reason: fmt.Sprintf(
 				"no event has the expected hash %s: the input is cut short, or is not the ledger that hash was taken from", h)}
 		}
+	}
+	if err := v.expect.unmet(); err != nil {
+		return Verification{}, err
 	}
 	return out, nil
 }
@@ -354,12 +368,16 @@ func (c *chain) follows(ev domain.Event) error {
 // rederive checks ev against what the domain's rules make of the events
 // before it, and reports whether it was a decision (a VotingClosed) it
 // re-derived. The checks are the ones a forger would have to get past to
-// change an outcome: the alliance starts with AllianceFormed; voting opens
-// with the charter then in force and the members then active; only an
-// eligible member votes, as themself; every VotingClosed equals, field by
-// field, domain.DeriveOutcome on the state just before it; an adopted
-// charter proposal's close is followed at once by its CharterAmended; and
-// every signed statement and key registration holds (checkSignatures).
+// change an outcome: the alliance starts with AllianceFormed (which names
+// no predecessor but another alliance) and ends, if it is concluded, with
+// AllianceConcluded, recorded while no vote was open; voting opens with the
+// charter then in force and the members then active; only an eligible
+// member votes, as themself or as the proxy a grant allowed
+// (domain.CheckProxyVote); a proxy is granted and revoked by its grantor
+// alone; every VotingClosed equals, field by field, domain.DeriveOutcome on
+// the state just before it; an adopted charter proposal's close is followed
+// at once by its CharterAmended; and every signed statement and key
+// registration holds (checkSignatures).
 func (c *chain) rederive(ev domain.Event) (bool, error) {
 	fail := func(format string, args ...any) error {
 		return &ChainError{AllianceID: ev.AllianceID, Seq: ev.Seq, Reason: fmt.Sprintf(format, args...)}
@@ -373,6 +391,9 @@ func (c *chain) rederive(ev domain.Event) (bool, error) {
 		}
 		return false, fail("seq 1 is %s: an alliance's ledger starts with AllianceFormed", ev.Type)
 	}
+	if err := c.checkRunning(ev, fail); err != nil {
+		return false, err
+	}
 	if err := c.checkSignatures(ev, fail); err != nil {
 		return false, err
 	}
@@ -384,7 +405,7 @@ func (c *chain) rederive(ev domain.Event) (bool, error) {
 	case domain.VotingClosed:
 		return true, c.checkClose(d, fail)
 	}
-	return false, nil
+	return false, c.checkLife(ev, fail)
 }
 
 type failf func(format string, args ...any) error
@@ -453,7 +474,8 @@ func sameMembers(a, b []string) bool {
 }
 
 // checkVote checks that a vote was cast while voting was open, by an
-// eligible member acting as themself.
+// eligible member acting as themself, or by the proxy it names in cast_by
+// as a grant allowed (see checkProxyVote).
 func (c *chain) checkVote(actor domain.Actor, d domain.VoteCast, fail failf) error {
 	p, ok := c.state.Proposal(d.ProposalID)
 	switch {
@@ -463,6 +485,8 @@ func (c *chain) checkVote(actor domain.Actor, d domain.VoteCast, fail failf) err
 		return fail("VoteCast on proposal %s while it was %s, not being voted on", p.ID, p.Status)
 	case !p.Voting.IsEligible(d.MemberID):
 		return fail("member %s voted on proposal %s but is not eligible", d.MemberID, p.ID)
+	case d.CastBy != "":
+		return c.checkProxyVote(actor, d, fail)
 	case actor.MemberID != d.MemberID:
 		return fail("the vote of member %s on proposal %s was cast by actor %s", d.MemberID, p.ID, actor.ID)
 	}
