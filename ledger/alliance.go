@@ -42,9 +42,6 @@ type Credential struct {
 // not write to the alliance, a Conflict when the member's first token was
 // revoked or replaced since, and the domain's or the log's error.
 func (l *Ledger) AdmitMember(ctx context.Context, caller Identity, aid, commandID string, cmd domain.AdmitMember) (Credential, error) {
-	if err := Writable(caller, aid); err != nil {
-		return Credential{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.MemberID = domain.CreatedID(aid, commandID, domain.CreatesMember)
 	data, res, err := executeFor[domain.MemberAdmitted](ctx, l, caller, aid, commandID, cmd)
@@ -57,9 +54,6 @@ func (l *Ledger) AdmitMember(ctx context.Context, caller Identity, aid, commandI
 // AddObserver adds an observer with the id derived from the command id and
 // issues its first token; it fails as AdmitMember does.
 func (l *Ledger) AddObserver(ctx context.Context, caller Identity, aid, commandID string, cmd domain.AddObserver) (Credential, error) {
-	if err := Writable(caller, aid); err != nil {
-		return Credential{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.ObserverID = domain.CreatedID(aid, commandID, domain.CreatesObserver)
 	data, res, err := executeFor[domain.ObserverAdded](ctx, l, caller, aid, commandID, cmd)
@@ -83,17 +77,11 @@ func (l *Ledger) credential(ctx context.Context, id Identity, res Result) (Crede
 // then stands. It returns a Forbidden error for a caller who may not write
 // to the alliance, and the domain's or the log's error.
 func (l *Ledger) WithdrawMember(ctx context.Context, caller Identity, aid, commandID string, cmd domain.WithdrawMember) (domain.Member, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.Member{}, err
-	}
-	_, out, err := l.execute(ctx, caller, aid, newCommandID(commandID), cmd, func(st domain.Alliance) any {
+	m, _, err := answered[domain.Member](ctx, l, caller, aid, newCommandID(commandID), cmd, func(st domain.Alliance) any {
 		m, _ := st.Member(cmd.MemberID)
 		return m
 	})
-	if err != nil {
-		return domain.Member{}, err
-	}
-	return out.(domain.Member), nil
+	return m, err
 }
 
 // FormedWorkgroup is the answer to forming a workgroup.
@@ -107,9 +95,6 @@ type FormedWorkgroup struct {
 // It returns a Forbidden error for a caller who may not write to the
 // alliance, and the domain's or the log's error.
 func (l *Ledger) FormWorkgroup(ctx context.Context, caller Identity, aid, commandID string, cmd domain.FormWorkgroup) (FormedWorkgroup, error) {
-	if err := Writable(caller, aid); err != nil {
-		return FormedWorkgroup{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.WorkgroupID = domain.CreatedID(aid, commandID, domain.CreatesWorkgroup)
 	data, res, err := executeFor[domain.WorkgroupFormed](ctx, l, caller, aid, commandID, cmd)
@@ -133,9 +118,6 @@ type RegisteredKey struct {
 // anyone else. It returns a Forbidden error for a caller who may not write
 // to the alliance, and the domain's or the log's error.
 func (l *Ledger) RegisterKey(ctx context.Context, caller Identity, aid, commandID string, cmd domain.RegisterKey) (RegisteredKey, error) {
-	if err := Writable(caller, aid); err != nil {
-		return RegisteredKey{}, err
-	}
 	data, res, err := executeFor[domain.MemberKeyRegistered](ctx, l, caller, aid, newCommandID(commandID), cmd)
 	if err != nil {
 		return RegisteredKey{}, err

@@ -12,23 +12,10 @@ import (
 // made). It returns a Forbidden error for a caller who may not write to the
 // alliance, and the domain's or the log's error.
 func (l *Ledger) MakeCommitment(ctx context.Context, caller Identity, aid, commandID string, cmd domain.MakeCommitment) (domain.Commitment, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.Commitment{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.CommitmentID = domain.CreatedID(aid, commandID, domain.CreatesCommitment)
-	res, out, err := l.execute(ctx, caller, aid, commandID, cmd, commitmentView(cmd.CommitmentID))
-	if err != nil {
-		return domain.Commitment{}, err
-	}
-	data, err := dataOf[domain.CommitmentMade](res)
-	if err != nil {
-		return domain.Commitment{}, err
-	}
-	if data.CommitmentID != cmd.CommitmentID {
-		out = commitmentView(data.CommitmentID)(l.currentState(aid))
-	}
-	return out.(domain.Commitment), nil
+	return answerCreated[domain.Commitment](ctx, l, caller, aid, commandID, cmd, cmd.CommitmentID, commitmentView,
+		func(d domain.CommitmentMade) string { return d.CommitmentID })
 }
 
 // commitmentView answers a commitment from the state after a command.
@@ -44,14 +31,8 @@ func commitmentView(cid string) View {
 // caller who may not write to the alliance, and the domain's or the log's
 // error.
 func (l *Ledger) commitmentCommand(ctx context.Context, caller Identity, aid, commandID, cid string, cmd domain.Command) (domain.Commitment, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.Commitment{}, err
-	}
-	_, out, err := l.execute(ctx, caller, aid, newCommandID(commandID), cmd, commitmentView(cid))
-	if err != nil {
-		return domain.Commitment{}, err
-	}
-	return out.(domain.Commitment), nil
+	c, _, err := answered[domain.Commitment](ctx, l, caller, aid, newCommandID(commandID), cmd, commitmentView(cid))
+	return c, err
 }
 
 // ReportProgress reports progress on a commitment and answers it as it then

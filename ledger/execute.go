@@ -57,16 +57,60 @@ func (l *Ledger) execute(ctx context.Context, caller Identity, aid, commandID st
 	return res, out, nil
 }
 
-// executeFor runs cmd (see execute) and returns the data of its first event
-// as T, with the whole result.
+// executeFor runs cmd for a caller who may write to alliance aid (see
+// execute) and returns the data of its first event as T, with the whole
+// result. It returns a Forbidden error for a caller who may not, and the
+// domain's or the log's error.
 func executeFor[T domain.EventData](ctx context.Context, l *Ledger, caller Identity, aid, commandID string, cmd domain.Command) (T, Result, error) {
-	res, _, err := l.execute(ctx, caller, aid, commandID, cmd, nil)
+	res, _, err := l.executeWritable(ctx, caller, aid, commandID, cmd, nil)
 	if err != nil {
 		var zero T
 		return zero, res, err
 	}
 	data, err := dataOf[T](res)
 	return data, res, err
+}
+
+// answered runs cmd for a caller who may write to alliance aid (see
+// execute) and returns what view made of the state after it, as T, with the
+// runner's result. It fails as executeFor does.
+func answered[T any](ctx context.Context, l *Ledger, caller Identity, aid, commandID string, cmd domain.Command, view View) (T, Result, error) {
+	res, out, err := l.executeWritable(ctx, caller, aid, commandID, cmd, view)
+	if err != nil {
+		var zero T
+		return zero, res, err
+	}
+	return out.(T), res, nil
+}
+
+// answerCreated runs cmd, which creates the thing with id (derived from
+// its command id), and answers view of that thing after it (see answered).
+// A retry of a command recorded before ids were derived created another
+// id, which idOf reads from its first event: it answers that thing, as the
+// read models show it.
+func answerCreated[T any, E domain.EventData](ctx context.Context, l *Ledger, caller Identity, aid, commandID string, cmd domain.Command, id string, view func(id string) View, idOf func(E) string) (T, error) {
+	v, res, err := answered[T](ctx, l, caller, aid, commandID, cmd, view(id))
+	if err != nil {
+		return v, err
+	}
+	data, err := dataOf[E](res)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if created := idOf(data); created != id {
+		v = view(created)(l.currentState(aid)).(T)
+	}
+	return v, nil
+}
+
+// executeWritable runs cmd (see execute) for a caller who may write to
+// alliance aid, and returns a Forbidden error for one who may not.
+func (l *Ledger) executeWritable(ctx context.Context, caller Identity, aid, commandID string, cmd domain.Command, view View) (Result, any, error) {
+	if err := Writable(caller, aid); err != nil {
+		return Result{}, nil, err
+	}
+	return l.execute(ctx, caller, aid, commandID, cmd, view)
 }
 
 // dataOf returns the data of the command's first event as T. A command id

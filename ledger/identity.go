@@ -1,6 +1,9 @@
 package ledger
 
-import "accord/domain"
+import (
+	"accord/domain"
+	"accord/eventstore"
+)
 
 // AdminID is the actor id of the admin in every event it causes.
 var AdminID = domain.NameID("accord:admin")
@@ -10,15 +13,8 @@ var AdminID = domain.NameID("accord:admin")
 var SystemActorID = domain.NameID("accord:system")
 
 // Identity is who a token belongs to: the admin, or a member or observer of
-// one alliance.
-type Identity struct {
-	ID         string      `json:"id"`
-	Role       domain.Role `json:"role"`
-	AllianceID string      `json:"alliance_id,omitempty"`
-	Name       string      `json:"name,omitempty"`
-	Revoked    bool        `json:"revoked,omitempty"`
-	Generation int         `json:"generation,omitempty"`
-}
+// one alliance. It is what the credential bucket keeps for the token.
+type Identity eventstore.TokenRecord
 
 // Actor returns the event actor for this identity.
 func (id Identity) Actor() domain.Actor {

@@ -13,23 +13,10 @@ import (
 // created). It returns a Forbidden error for a caller who may not write to
 // the alliance, and the domain's or the log's error.
 func (l *Ledger) SubmitProposal(ctx context.Context, caller Identity, aid, commandID string, cmd domain.SubmitProposal) (domain.Proposal, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.Proposal{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.ProposalID = domain.CreatedID(aid, commandID, domain.CreatesProposal)
-	res, out, err := l.execute(ctx, caller, aid, commandID, cmd, proposalView(cmd.ProposalID))
-	if err != nil {
-		return domain.Proposal{}, err
-	}
-	data, err := dataOf[domain.ProposalSubmitted](res)
-	if err != nil {
-		return domain.Proposal{}, err
-	}
-	if data.ProposalID != cmd.ProposalID {
-		out = proposalView(data.ProposalID)(l.currentState(aid))
-	}
-	return out.(domain.Proposal), nil
+	return answerCreated[domain.Proposal](ctx, l, caller, aid, commandID, cmd, cmd.ProposalID, proposalView,
+		func(d domain.ProposalSubmitted) string { return d.ProposalID })
 }
 
 // proposalView answers a proposal from the state after a command.
@@ -44,14 +31,8 @@ func proposalView(pid string) View {
 // as it stands after it. It returns a Forbidden error for a caller who may
 // not write to the alliance, and the domain's or the log's error.
 func (l *Ledger) proposalCommand(ctx context.Context, caller Identity, aid, commandID, pid string, cmd domain.Command) (domain.Proposal, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.Proposal{}, err
-	}
-	_, out, err := l.execute(ctx, caller, aid, newCommandID(commandID), cmd, proposalView(pid))
-	if err != nil {
-		return domain.Proposal{}, err
-	}
-	return out.(domain.Proposal), nil
+	p, _, err := answered[domain.Proposal](ctx, l, caller, aid, newCommandID(commandID), cmd, proposalView(pid))
+	return p, err
 }
 
 // AcceptAmendment accepts an amendment and answers the proposal as it then
@@ -94,9 +75,6 @@ type ProposedAmendment struct {
 // command id. It returns a Forbidden error for a caller who may not write
 // to the alliance, and the domain's or the log's error.
 func (l *Ledger) ProposeAmendment(ctx context.Context, caller Identity, aid, commandID string, cmd domain.ProposeAmendment) (ProposedAmendment, error) {
-	if err := Writable(caller, aid); err != nil {
-		return ProposedAmendment{}, err
-	}
 	commandID = newCommandID(commandID)
 	cmd.AmendmentID = domain.CreatedID(aid, commandID, domain.CreatesAmendment)
 	data, res, err := executeFor[domain.AmendmentProposed](ctx, l, caller, aid, commandID, cmd)
@@ -127,9 +105,6 @@ type Vote struct {
 // caller who may not write to the alliance, and the domain's or the log's
 // error.
 func (l *Ledger) CastVote(ctx context.Context, caller Identity, aid, commandID string, cmd domain.CastVote) (Vote, error) {
-	if err := Writable(caller, aid); err != nil {
-		return Vote{}, err
-	}
 	data, res, err := executeFor[domain.VoteCast](ctx, l, caller, aid, newCommandID(commandID), cmd)
 	if err != nil {
 		return Vote{}, err
@@ -145,9 +120,6 @@ func (l *Ledger) CastVote(ctx context.Context, caller Identity, aid, commandID s
 // recorded. It returns a Forbidden error for a caller who may not write to
 // the alliance, and the domain's or the log's error.
 func (l *Ledger) CloseVoting(ctx context.Context, caller Identity, aid, commandID string, cmd domain.CloseVoting) (domain.VotingClosed, error) {
-	if err := Writable(caller, aid); err != nil {
-		return domain.VotingClosed{}, err
-	}
 	data, _, err := executeFor[domain.VotingClosed](ctx, l, caller, aid, newCommandID(commandID), cmd)
 	return data, err
 }
