@@ -38,18 +38,18 @@ func (s *Server) getAlliance(w http.ResponseWriter, r *http.Request, caller ledg
 }
 
 func (s *Server) admitMember(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return command(s, w, r, caller, http.StatusCreated, s.ledger.AdmitMember, nil)
+	return command(w, r, caller, http.StatusCreated, s.ledger.AdmitMember, nil)
 }
 
 func (s *Server) addObserver(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return command(s, w, r, caller, http.StatusCreated, s.ledger.AddObserver, nil)
+	return command(w, r, caller, http.StatusCreated, s.ledger.AddObserver, nil)
 }
 
 func (s *Server) withdrawMember(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return command(s, w, r, caller, http.StatusOK, s.ledger.WithdrawMember,
+	return command(w, r, caller, http.StatusOK, s.ledger.WithdrawMember,
 		func(c *domain.WithdrawMember, ids []string) { c.MemberID = ids[0] }, "mid")
 }
 
 func (s *Server) formWorkgroup(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return command(s, w, r, caller, http.StatusCreated, s.ledger.FormWorkgroup, nil)
+	return command(w, r, caller, http.StatusCreated, s.ledger.FormWorkgroup, nil)
 }

@@ -11,7 +11,7 @@ import (
 // member may (the domain says so, as a 403, to anyone else). It answers the
 // key as recorded, with its key id and seq.
 func (s *Server) registerKey(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	return command(s, w, r, caller, http.StatusOK, s.ledger.RegisterKey,
+	return command(w, r, caller, http.StatusOK, s.ledger.RegisterKey,
 		func(c *domain.RegisterKey, ids []string) { c.MemberID = ids[0] }, "mid")
 }
 

@@ -75,7 +75,7 @@ type ledgerCommand[C, A any] func(ctx context.Context, caller ledger.Identity, a
 // command decodes a command from the body of a write route with the named
 // path ids, lets set put those ids (after the alliance's) into it, executes
 // it through call and answers what the ledger answered, with status.
-func command[C, A any](s *Server, w http.ResponseWriter, r *http.Request, caller ledger.Identity, status int, call ledgerCommand[C, A], set func(*C, []string), names ...string) error {
+func command[C, A any](w http.ResponseWriter, r *http.Request, caller ledger.Identity, status int, call ledgerCommand[C, A], set func(*C, []string), names ...string) error {
 	var cmd C
 	ids, cid, err := writeCommand(r, caller, &cmd, names...)
 	if err != nil {
