@@ -23,8 +23,8 @@ import (
 // its stream seq, is logged with slog.
 //
 // Follow returns an Invalid error for a subject outside the stream and an
-// Unavailable one when JetStream cannot be reached at the start (within
-// ctx's deadline, or ten seconds).
+// Unavailable one when JetStream cannot be reached at the start (within five
+// seconds, or ctx's deadline if sooner).
 func (s *Store) Follow(ctx context.Context, fromStreamSeq uint64, subject string, fn func(Record)) (stop func(), err error) {
 	if err := checkFollowSubject(subject); err != nil {
 		return nil, err

@@ -32,15 +32,14 @@ var errReconnected = errors.New("the connection to NATS was re-established; deli
 type reader struct {
 	s        *Store
 	subject  string
-	patience time.Duration // how long to try for a new consumer; forever
-	log      logRecovery
+	patience time.Duration // how long to go without delivering; forever
+	trouble  trouble
 
 	prefix    string // of its consumers' names
 	serial    int
 	next      uint64 // stream seq of the next message to deliver
-	delivered uint64 // consumer seq of the last message of cons delivered
+	delivered uint64 // consumer seq of the last message taken from the current consumer
 
-	cons   jetstream.Consumer
 	it     jetstream.MessagesContext
 	live   context.Context // ends when the connection is re-established
 	unwind func()
@@ -54,8 +53,8 @@ func (s *Store) newReader(subject string, from uint64, purpose string, patience 
 	id := strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
 	return &reader{
 		s: s, subject: subject, patience: patience, next: max(from, 1),
-		prefix: "accord_" + purpose + "_" + id,
-		log:    logRecovery{what: purpose + " " + subjectOrAll(subject)},
+		prefix:  "accord_" + purpose + "_" + id,
+		trouble: trouble{what: purpose + " " + subjectOrAll(subject)},
 	}
 }
 
@@ -68,9 +67,10 @@ func subjectOrAll(subject string) string {
 
 // nextMessage returns the next message: its stream seq, its records and how
 // many messages on the subject came after it when it was delivered. It
-// returns ctx's error once ctx ends, an Unavailable error when no consumer
-// could be had within the reader's patience or the connection is closed for
-// good, and a *MalformedError for a message that does not decode.
+// returns ctx's error once ctx ends, an Unavailable error when it has
+// delivered nothing for the reader's patience while failing, or the
+// connection is closed for good, and a *MalformedError for a message that
+// does not decode.
 func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, error) {
 	for {
 		if r.it == nil {
@@ -94,8 +94,11 @@ func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, err
 		if r.s.nc.IsClosed() {
 			return 0, nil, 0, classify("read", nats.ErrConnectionClosed)
 		}
-		r.log.failed(err)
+		r.trouble.failed(err)
 		r.drop(true)
+		if r.trouble.left(r.patience) == 0 {
+			return 0, nil, 0, classify("read", err)
+		}
 	}
 }
 
@@ -114,7 +117,7 @@ func (r *reader) inOrder(msg jetstream.Msg) (*jetstream.MsgMetadata, error) {
 
 // deliver moves the reader past msg, which is in order, and decodes it.
 func (r *reader) deliver(msg jetstream.Msg, meta *jetstream.MsgMetadata) (uint64, []Record, uint64, error) {
-	r.log.recovered()
+	r.trouble.over()
 	r.delivered = meta.Sequence.Consumer
 	r.next = meta.Sequence.Stream + 1
 	records, err := decodeMessage(msg.Subject(), meta.Sequence.Stream, msg.Data())
@@ -127,10 +130,10 @@ func (r *reader) deliver(msg jetstream.Msg, meta *jetstream.MsgMetadata) (uint64
 // gives up, ctx's error when ctx ends.
 func (r *reader) open(ctx context.Context) error {
 	again := func(err error) bool {
-		r.log.failed(err)
+		r.trouble.failed(err)
 		return !r.s.nc.IsClosed()
 	}
-	err := retry(ctx, r.patience, again, func(tryCtx context.Context) error {
+	err := retry(ctx, r.trouble.left(r.patience), again, func(tryCtx context.Context) error {
 		return r.tryOpen(ctx, tryCtx)
 	})
 	return classify("read "+StreamName, err)
@@ -158,7 +161,7 @@ func (r *reader) tryOpen(ctx, tryCtx context.Context) error {
 		go r.s.deleteConsumer(r.name())
 		return err
 	}
-	r.cons, r.it, r.live, r.unwind, r.delivered = cons, it, live, unwind, 0
+	r.it, r.live, r.unwind, r.delivered = it, live, unwind, 0
 	return nil
 }
 
@@ -201,7 +204,7 @@ func (r *reader) drop(background bool) {
 	} else {
 		r.s.deleteConsumer(name)
 	}
-	r.cons, r.it, r.live, r.unwind = nil, nil, nil, nil
+	r.it, r.live, r.unwind = nil, nil, nil
 }
 
 // close ends the reading and deletes the consumer rather than leaving it to

@@ -30,8 +30,10 @@ const (
 	firstRetryPause = 50 * time.Millisecond
 	maxRetryPause   = 500 * time.Millisecond
 	// readPatience is how long a read keeps trying without getting anywhere
-	// when its context has no deadline, before it answers Unavailable.
-	readPatience = 10 * time.Second
+	// (however long its context allows) before it answers Unavailable: long
+	// enough for a cluster to get over the loss of a node, short enough that
+	// a request does not hang while NATS is out of reach.
+	readPatience = 5 * time.Second
 )
 
 // forever is a patience that never runs out: a live follower tries until
@@ -92,33 +94,42 @@ func unreachable(err error) bool {
 }
 
 // get runs one request to JetStream (a message get, stream info), trying
-// again while JetStream is unreachable for as long as ctx allows or, when
-// ctx has no deadline, for readPatience. Other errors are returned at once.
+// again while JetStream is unreachable, for readPatience at most (less if
+// ctx ends first). Other errors are returned at once.
 func get(ctx context.Context, do func(context.Context) error) error {
 	return retry(ctx, readPatience, unreachable, do)
 }
 
-// logRecovery logs a reader's trouble: its first failure, then every
-// twentieth, and how long it took once it is reading again.
-type logRecovery struct {
+// trouble is how a reader has been failing since it last delivered: since
+// when, and how often. It logs the first failure, every twentieth after it,
+// and how long the trouble lasted once the reader delivers again.
+type trouble struct {
 	what     string
 	since    time.Time
 	failures int
 }
 
-func (l *logRecovery) failed(err error) {
-	if l.failures == 0 {
-		l.since = time.Now()
+func (tr *trouble) failed(err error) {
+	if tr.failures == 0 {
+		tr.since = time.Now()
 	}
-	if l.failures%20 == 0 {
-		slog.Warn("eventstore: reading the log again from another consumer", "reader", l.what, "failures", l.failures+1, "err", err)
+	if tr.failures%20 == 0 {
+		slog.Warn("eventstore: a reader of the log is trying another consumer", "reader", tr.what, "failures", tr.failures+1, "err", err)
 	}
-	l.failures++
+	tr.failures++
 }
 
-func (l *logRecovery) recovered() {
-	if l.failures > 0 {
-		slog.Info("eventstore: reading the log again", "reader", l.what, "after", time.Since(l.since).Round(time.Millisecond))
-		l.failures = 0
+// left returns how much of patience is left (forever stays forever).
+func (tr *trouble) left(patience time.Duration) time.Duration {
+	if patience < 0 || tr.failures == 0 {
+		return patience
+	}
+	return max(patience-time.Since(tr.since), 0)
+}
+
+func (tr *trouble) over() {
+	if tr.failures > 0 {
+		slog.Info("eventstore: a reader of the log is reading again", "reader", tr.what, "after", time.Since(tr.since).Round(time.Millisecond))
+		tr.failures = 0
 	}
 }
