@@ -18,9 +18,10 @@ import (
 )
 
 // recoverBound is how long after a node is lost a follower and a read may
-// take to deliver what was stored meanwhile. It is generous so that a slow
-// machine does not fail the test; the times measured are logged.
-const recoverBound = 15 * time.Second
+// take to deliver what was stored meanwhile. They take about a second; the
+// bound leaves a slow machine plenty of room, yet a follower that waits for
+// ten seconds of silence fails it. The times measured are logged.
+const recoverBound = 8 * time.Second
 
 // A follower and the reads keep going when the node that hosts the
 // follower's consumer goes away, and when the node the client is connected
