@@ -64,12 +64,40 @@ func TestReadsRecoverFromNodeLoss(t *testing.T) {
 		head, err := s.Head(testContext(t), a)
 		require.NoError(t, err)
 		require.Equal(t, uint64(want), head.Seq)
-		require.Len(t, readAll(t, s, a), want)
+		require.Equal(t, want, len(readAll(t, s, a)))
 		t.Logf("lost %s (node %d): the writes landed after %s, the follower had them after %s, reads after %s",
 			loss.what, i+1, appended.Round(time.Millisecond), followed.Round(time.Millisecond), time.Since(since).Round(time.Millisecond))
 		cl.restart(i)
 	}
 	requireInOrder(t, got.snapshot(), map[string]uint64{a: 1})
+}
+
+// A read whose consumer lands on a node that is still catching up after a
+// restart reads on to the end from another consumer instead of stopping
+// where that node's copy of the stream ends.
+func TestReadsWhileANodeCatchesUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a three-node cluster")
+	}
+	cl := startRestartableCluster(t)
+	nc, err := Connect(cl.urls())
+	require.NoError(t, err)
+	t.Cleanup(nc.Close)
+	s := openRetrying(t, nc)
+	a := uuid.NewString()
+	appendThroughLoss(t, s, a, 5)
+	i := (cl.index(t, nc.ConnectedServerName()) + 1) % 3
+	cl.shutdown(i)
+	const missed = 1000
+	appendThroughLoss(t, s, a, missed)
+	want := 5 + missed
+
+	cl.start(i)
+	reads := 0
+	for start := time.Now(); time.Since(start) < 3*time.Second; reads++ {
+		require.Equal(t, want, len(readAll(t, s, a)), "events in read %d", reads+1)
+	}
+	t.Logf("%d reads of %d events each, all whole, while node %d caught up", reads, want, i+1)
 }
 
 // appendThroughLoss appends n events to the alliance, one command at a time,
@@ -161,14 +189,20 @@ func (cl *restartableCluster) shutdown(i int) {
 	}
 }
 
-// restart starts node i again and waits until the stream's replicas are
-// all current, so that losing another node leaves a majority.
-func (cl *restartableCluster) restart(i int) {
+// start starts node i again as itself.
+func (cl *restartableCluster) start(i int) {
 	cl.t.Helper()
 	opts := *cl.opts[i]
 	srv, err := startServer(&opts)
 	require.NoError(cl.t, err)
 	cl.servers[i] = srv
+}
+
+// restart starts node i again and waits until the stream's replicas are
+// all current, so that losing another node leaves a majority.
+func (cl *restartableCluster) restart(i int) {
+	cl.t.Helper()
+	cl.start(i)
 	require.Eventually(cl.t, func() bool {
 		info, err := cl.streamInfo()
 		if err != nil || info.Cluster == nil || len(info.Cluster.Replicas) != 2 {

@@ -93,7 +93,8 @@ func (s *Store) end(ctx context.Context, subject string) (uint64, error) {
 // readMessages calls fn with the records of each message on subject ("" =
 // all) from stream seq from up to the end as of the call. A reader delivers
 // them in order and moves to a new consumer, without gap or repeat, if it
-// loses its place; it gives up when it has got nowhere for readPatience.
+// loses its place or its server's copy of the stream stops short of the end;
+// it gives up when it has got nowhere for readPatience.
 func (s *Store) readMessages(ctx context.Context, subject string, from uint64, fn func([]Record) error) error {
 	end, err := s.end(ctx, subject)
 	if err != nil || end == 0 || from > end {
@@ -112,10 +113,14 @@ func (s *Store) readMessages(ctx context.Context, subject string, from uint64, f
 		if err := fn(records); err != nil {
 			return err
 		}
-		// pending == 0 ends the read even if end was never seen, so that a
-		// message missing from the stream cannot make it wait forever.
-		if seq == end || pending == 0 {
+		if seq == end {
 			return nil
+		}
+		if pending == 0 {
+			// The consumer's server has nothing after seq, although the
+			// stream goes on to end: its copy is behind (a node catching up
+			// after a restart). Stopping here would end the read short.
+			r.behind(seq, end)
 		}
 	}
 }

@@ -78,7 +78,7 @@ func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, err
 				return 0, nil, 0, err
 			}
 		}
-		msg, err := r.it.Next(jetstream.NextContext(r.live))
+		msg, err := r.take()
 		if err == nil {
 			var meta *jetstream.MsgMetadata
 			if meta, err = r.inOrder(msg); err == nil {
@@ -100,6 +100,33 @@ func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, err
 			return 0, nil, 0, classify("read", err)
 		}
 	}
+}
+
+// take waits for the consumer's next message. A reader with patience waits
+// for a consumer's first message only for as long as its patience lasts:
+// it reads what the stream already holds, so a consumer that stays silent
+// is on a server whose copy of the stream is behind. A follower waits as
+// long as it takes.
+func (r *reader) take() (jetstream.Msg, error) {
+	if r.patience < 0 || r.delivered > 0 {
+		return r.it.Next(jetstream.NextContext(r.live))
+	}
+	wait := r.trouble.left(r.patience)
+	ctx, cancel := context.WithTimeout(r.live, wait)
+	defer cancel()
+	msg, err := r.it.Next(jetstream.NextContext(ctx))
+	if err != nil && r.live.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("consumer %s delivered nothing within %s", r.name(), wait)
+	}
+	return msg, err
+}
+
+// behind leaves the current consumer, whose server's copy of the stream
+// ends at seq, short of the end the reading must reach, for a new one
+// (which its patience bounds).
+func (r *reader) behind(seq, end uint64) {
+	r.trouble.failed(fmt.Errorf("the copy of the stream under consumer %s ends at stream seq %d, before %d", r.name(), seq, end))
+	r.drop(true)
 }
 
 // inOrder returns msg's metadata, or why msg is not the delivery that
