@@ -95,7 +95,7 @@ func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, err
 			return 0, nil, 0, classify("read", nats.ErrConnectionClosed)
 		}
 		r.trouble.failed(err)
-		r.drop(true)
+		r.drop(false)
 		if r.trouble.left(r.patience) == 0 {
 			return 0, nil, 0, classify("read", err)
 		}
@@ -126,7 +126,7 @@ func (r *reader) take() (jetstream.Msg, error) {
 // (which its patience bounds).
 func (r *reader) behind(seq, end uint64) {
 	r.trouble.failed(fmt.Errorf("the copy of the stream under consumer %s ends at stream seq %d, before %d", r.name(), seq, end))
-	r.drop(true)
+	r.drop(false)
 }
 
 // inOrder returns msg's metadata, or why msg is not the delivery that
@@ -216,27 +216,30 @@ func (r *reader) config() jetstream.ConsumerConfig {
 	return cfg
 }
 
-// drop stops pulling from the current consumer and deletes it: in the
-// background when the reader moves on (its node may be gone and not
-// answer), at once when the reading is over.
-func (r *reader) drop(background bool) {
+// drop stops pulling from the current consumer and deletes it, waiting
+// for the deletion only when wait is set: a reader that moves on does not
+// wait (the consumer's node may be gone and not answer), nor does a read
+// that is over (its caller has what it wanted).
+func (r *reader) drop(wait bool) {
 	if r.it == nil {
 		return
 	}
 	r.it.Stop()
 	r.unwind()
 	name := r.name()
-	if background {
-		go r.s.deleteConsumer(name)
-	} else {
+	if wait {
 		r.s.deleteConsumer(name)
+	} else {
+		go r.s.deleteConsumer(name)
 	}
 	r.it, r.live, r.unwind = nil, nil, nil
 }
 
 // close ends the reading and deletes the consumer rather than leaving it to
-// the server's inactivity cleanup.
-func (r *reader) close() { r.drop(false) }
+// the server's inactivity cleanup. A follower waits for the deletion, so
+// that none is left behind when its connection is closed next; a read does
+// not.
+func (r *reader) close() { r.drop(r.patience < 0) }
 
 // untilReconnected returns a context that ends with ctx or when the
 // connection to NATS is next re-established, and a function that releases
