@@ -57,7 +57,12 @@ func retryPause(n int) time.Duration {
 func retry(ctx context.Context, patience time.Duration, again func(error) bool, do func(context.Context) error) error {
 	start := time.Now()
 	for n := 0; ; n++ {
-		tryCtx, cancel := context.WithTimeout(ctx, attemptTimeout(n))
+		try := attemptTimeout(n)
+		if patience >= 0 {
+			// The last try ends about when patience does.
+			try = min(try, max(patience-time.Since(start), firstAttemptTimeout))
+		}
+		tryCtx, cancel := context.WithTimeout(ctx, try)
 		err := do(tryCtx)
 		cancel()
 		switch {
