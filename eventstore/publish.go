@@ -67,27 +67,49 @@ func (s *Store) publish(ctx context.Context, m *nats.Msg) (pubAck, error) {
 }
 
 // request sends m and returns the answer, sending it again when a try
-// (publishTry at most) gets none, until end or until ctx ends.
+// (publishTry at most) gets none, until end or until ctx ends. An answer to
+// a message sent again that the first copy is still in process (a stream
+// that cannot reach a majority) is no answer either: the sending goes on,
+// a moment later, so that it ends as the first try would have, stored or
+// unanswered, rather than as a conflict.
 func (s *Store) request(ctx context.Context, m *nats.Msg, end time.Time) (*nats.Msg, error) {
-	for {
-		try := min(publishTry, time.Until(end))
-		var resp *nats.Msg
-		var err error
-		if ctx.Done() == nil {
-			// A context that can never end (the runner's): wait on the
-			// client's pooled timer instead of a context and timer per
-			// append.
-			resp, err = s.nc.RequestMsg(m, try)
-		} else {
-			tryCtx, cancel := context.WithTimeout(ctx, try)
-			resp, err = s.nc.RequestMsgWithContext(tryCtx, m)
-			cancel()
-		}
+	for again := false; ; again = true {
+		resp, err := s.requestOnce(ctx, m, min(publishTry, time.Until(end)))
 		unanswered := errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
+		if again && err == nil && inProcess(resp) {
+			unanswered, resp, err = true, nil, nats.ErrTimeout
+			if !sleep(ctx, min(inProcessPause, time.Until(end))) {
+				return nil, ctx.Err()
+			}
+		}
 		if !unanswered || ctx.Err() != nil || time.Until(end) <= 0 {
 			return resp, err
 		}
 	}
+}
+
+// inProcessPause is how long publish waits before sending again a message
+// whose first copy is still in process.
+const inProcessPause = 100 * time.Millisecond
+
+// requestOnce sends m and waits up to try for the answer.
+func (s *Store) requestOnce(ctx context.Context, m *nats.Msg, try time.Duration) (*nats.Msg, error) {
+	if ctx.Done() == nil {
+		// A context that can never end (the runner's): wait on the
+		// client's pooled timer instead of a context and timer per append.
+		return s.nc.RequestMsg(m, try)
+	}
+	tryCtx, cancel := context.WithTimeout(ctx, try)
+	defer cancel()
+	return s.nc.RequestMsgWithContext(tryCtx, m)
+}
+
+// inProcess reports whether resp says that a message with the same id is
+// still being stored.
+func inProcess(resp *nats.Msg) bool {
+	_, err := parsePubAck(resp.Data)
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == errCodeDuplicateInProcess
 }
 
 // ackPrefix is how the ACCORD stream begins an acknowledgement when it runs
