@@ -147,7 +147,7 @@ func startRestartableCluster(t *testing.T) *restartableCluster {
 	cl := &restartableCluster{t: t}
 	var routes []string
 	for i := range 3 {
-		opts, err := serverOptions(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
+		opts, err := serverOptions(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
 		require.NoError(t, err)
 		opts.ServerName = fmt.Sprintf("accord-%d", i+1)
 		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: server.RANDOM_PORT}
@@ -176,7 +176,7 @@ func startRestartableCluster(t *testing.T) *restartableCluster {
 func (cl *restartableCluster) urls() string {
 	var urls []string
 	for _, o := range cl.opts {
-		urls = append(urls, fmt.Sprintf("nats://127.0.0.1:%d", o.Port))
+		urls = append(urls, fmt.Sprintf("nats://%s:%s@127.0.0.1:%d", AccordUser, clusterPassword, o.Port))
 	}
 	return strings.Join(urls, ",")
 }

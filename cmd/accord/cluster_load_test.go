@@ -1,6 +1,7 @@
 package main
 
 import (
+	"accord/client"
 	"bytes"
 	"context"
 	"fmt"
@@ -202,9 +203,9 @@ func (w *liveWatch) stream(ctx context.Context, base string) {
 	if resp.StatusCode != http.StatusOK {
 		return
 	}
-	events := newSSEReader(resp.Body)
+	events := client.NewSSEReader(resp.Body)
 	for {
-		ev, err := events.next()
+		ev, err := events.Next()
 		if err != nil {
 			return
 		}
@@ -212,7 +213,7 @@ func (w *liveWatch) stream(ctx context.Context, base string) {
 	}
 }
 
-func (w *liveWatch) receive(ev sseEvent) {
+func (w *liveWatch) receive(ev client.SSEEvent) {
 	seq, err := w.seqOf(ev.ID)
 	w.mu.Lock()
 	defer w.mu.Unlock()
