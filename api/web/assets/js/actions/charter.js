@@ -1,0 +1,42 @@
+// actions/charter.js: the charter editor of a charter proposal: the rule,
+// the quorum and (for consensus and supermajority) the threshold, with the
+// rule said in words as it is edited.
+
+import { h } from '../dom.js';
+import { field } from '../form.js';
+import { RULES, charterSentence, defaultThreshold, hasThreshold } from '../rules.js';
+
+const FRACTION = '\\d+/\\d+';
+
+// charterEditor returns the editor's element, starting from charter c, and
+// a function that reads the charter it shows.
+export function charterEditor(c) {
+  const rule = field({ label: 'Decision rule', name: 'decision_rule', kind: 'select', value: c.decision_rule, options: Object.entries(RULES) });
+  const quorum = field({ label: 'Quorum', name: 'quorum', value: c.quorum || '1/2', required: true,
+    hint: 'The share of eligible members who must take part, as n/d.', attrs: { pattern: FRACTION, inputmode: 'numeric' } });
+  const threshold = field({ label: 'Threshold', name: 'threshold', value: c.threshold || defaultThreshold(c.decision_rule), required: true,
+    hint: 'The share that must agree, as n/d, from 1/2 to 1/1.', attrs: { pattern: FRACTION, inputmode: 'numeric' } });
+  const words = h('p', { class: 'charter-words', 'aria-live': 'polite' });
+  const el = h('fieldset', { class: 'charter-editor' }, h('legend', { text: 'The charter proposed' }), rule, quorum, threshold, words);
+  const ruleSel = rule.querySelector('select');
+  const read = () => {
+    const r = ruleSel.value;
+    const out = { decision_rule: r, quorum: quorum.querySelector('input').value.trim() };
+    if (hasThreshold(r)) out.threshold = threshold.querySelector('input').value.trim();
+    return out;
+  };
+  const update = () => {
+    const r = ruleSel.value;
+    threshold.hidden = !hasThreshold(r);
+    threshold.querySelector('input').disabled = !hasThreshold(r);
+    if (hasThreshold(r) && !threshold.querySelector('input').value) threshold.querySelector('input').value = defaultThreshold(r);
+    words.textContent = charterSentence(read());
+  };
+  el.addEventListener('input', update);
+  el.addEventListener('change', (e) => {
+    if (e.target === ruleSel) threshold.querySelector('input').value = defaultThreshold(ruleSel.value);
+    update();
+  });
+  update();
+  return { el, read };
+}
