@@ -1,7 +1,7 @@
 // dialog.js: modal dialogs that keep the focus inside while open (Tab and
 // Shift+Tab wrap around) and give it back to whatever opened them.
 
-import { h, nextID } from './dom.js';
+import { h, nextID, selectorOf } from './dom.js';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
@@ -31,6 +31,7 @@ function trap(el, e) {
 // back to the element that had it when the dialog closes.
 export function openDialog(title, body, { wide = false, onClose } = {}) {
   const opener = document.activeElement;
+  const openerSel = selectorOf(opener);
   const titleID = nextID('dlg-title');
   const dlg = h('dialog', { class: 'dialog' + (wide ? ' wide' : ''), 'aria-labelledby': titleID });
   const close = () => { if (dlg.open) dlg.close(); };
@@ -44,7 +45,10 @@ export function openDialog(title, body, { wide = false, onClose } = {}) {
   dlg.addEventListener('close', () => {
     dlg.remove();
     if (onClose) onClose();
-    const back = opener && opener.isConnected ? opener : document.getElementById('main');
+    // The opener may have been rebuilt by a live update meanwhile: its twin
+    // takes the focus then.
+    const twin = openerSel && document.querySelector(openerSel);
+    const back = opener && opener.isConnected ? opener : twin || document.getElementById('main');
     if (back) back.focus();
   });
   document.body.append(dlg);

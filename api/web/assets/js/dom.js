@@ -27,8 +27,21 @@ export function h(tag, props, ...kids) {
 export function patch(el, key, build) {
   if (el.dataset.key === key) return el;
   el.dataset.key = key;
+  const focused = el.contains(document.activeElement) ? selectorOf(document.activeElement) : null;
   el.replaceChildren(...[build()].flat().filter((x) => x != null && x !== false));
+  const again = focused && el.querySelector(focused);
+  if (again) again.focus();
   return el;
+}
+
+// selectorOf names an element so that its rebuilt twin can be found: by
+// id, by data-action, or by name and value; null when it has none of them.
+export function selectorOf(el) {
+  if (!el || el === document.body) return null;
+  if (el.id) return '#' + CSS.escape(el.id);
+  if (el.dataset.action) return `[data-action="${CSS.escape(el.dataset.action)}"]`;
+  if (el.name) return `[name="${CSS.escape(el.name)}"]${el.type === 'radio' ? `[value="${CSS.escape(el.value)}"]` : ''}`;
+  return null;
 }
 
 // uuid returns a random version 4 uuid.

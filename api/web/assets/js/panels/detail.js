@@ -112,12 +112,14 @@ function actionsKey(p) {
 
 function actions(p) {
   const out = [];
-  const btn = (label, fn, cls = 'secondary') => h('button', { type: 'button', class: cls, onclick: () => fn(app.idx.proposals.get(p.id) || p), text: label });
-  if (p.status === 'open' && can.act()) out.push(btn('Propose an amendment', amendDialog));
-  if (p.status === 'open' && can.convene()) out.push(btn('Open voting', openVotingDialog, 'primary'));
-  if (p.status === 'voting' && can.convene()) out.push(btn('Close voting', closeVotingDialog, 'primary'));
-  if (p.status === 'adopted' && can.act()) out.push(btn('Make a commitment', () => commitDialog(p.id)));
-  if (p.status === 'open' && can.isMe(p.author_id)) out.push(btn('Withdraw proposal', withdrawDialog, 'ghost-dark'));
+  const btn = (action, label, fn, cls = 'secondary') => h('button', {
+    type: 'button', class: cls, 'data-action': action, onclick: () => fn(app.idx.proposals.get(p.id) || p), text: label,
+  });
+  if (p.status === 'open' && can.act()) out.push(btn('amend', 'Propose an amendment', amendDialog));
+  if (p.status === 'open' && can.convene()) out.push(btn('open-voting', 'Open voting', openVotingDialog, 'primary'));
+  if (p.status === 'voting' && can.convene()) out.push(btn('close-voting', 'Close voting', closeVotingDialog, 'primary'));
+  if (p.status === 'adopted' && can.act()) out.push(btn('commit', 'Make a commitment', () => commitDialog(p.id)));
+  if (p.status === 'open' && can.isMe(p.author_id)) out.push(btn('withdraw', 'Withdraw proposal', withdrawDialog, 'ghost-dark'));
   return out;
 }
 

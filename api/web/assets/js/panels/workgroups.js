@@ -10,7 +10,7 @@ export function renderWorkgroups(st) {
   const wgs = st.workgroups || [];
   $('workgroups-count').textContent = wgs.length ? String(wgs.length) : '';
   $('workgroups-act').replaceChildren(can.convene()
-    ? h('button', { type: 'button', class: 'secondary small', onclick: workgroupDialog, text: 'Form a workgroup' }) : '');
+    ? h('button', { type: 'button', class: 'secondary small', id: 'form-workgroup', onclick: workgroupDialog, text: 'Form a workgroup' }) : '');
   if (!wgs.length) {
     $('workgroups').replaceChildren(h('p', { class: 'empty', text: 'No workgroup has been formed yet.' }));
     return;
