@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -582,5 +581,3 @@ func TestPageDialogKeepsFocus(t *testing.T) {
 	require.Equal(t, "amend", js[string](t, ctx, `document.activeElement.dataset.action || ''`))
 }
 
-// pageHTTP is a client for seeding many commands quickly.
-var pageHTTP = &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
