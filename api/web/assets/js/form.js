@@ -26,7 +26,7 @@ export function field({ label, name, kind = 'text', value = '', required = false
     control = h('input', { type: kind, value, ...common });
   }
   return h('div', { class: 'field' },
-    h('label', { for: id, text: label + (required ? '' : ' (optional)') }),
+    h('label', { for: id, text: label + (required || kind === 'select' ? '' : ' (optional)') }),
     hint ? h('p', { class: 'hint', id: hintID, text: hint }) : null,
     control);
 }

@@ -59,7 +59,7 @@ export function renderDetail(st, freshMember) {
     root.replaceChildren(h('p', { class: 'empty', text: 'This alliance has no such proposal.' }), backLink());
     return false;
   }
-  if (!root.firstChild) root.append(...skeleton());
+  if (!$('d-title')) root.replaceChildren(...skeleton());
   const rec = detail.rec && detail.rec.proposal && detail.rec.proposal.id === p.id ? detail.rec : null;
   $('d-title').textContent = p.title;
   $('d-meta').replaceChildren(...meta(p));
