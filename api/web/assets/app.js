@@ -146,6 +146,10 @@ async function openAlliance(aid, pid, list) {
   for (const entry of page.events || []) addLatest(entry.event, entry.hash, false);
   markFirstRender();
   if (lastSeq() > st.seq) scheduleRefresh();
+  followLive(aid);
+}
+
+function followLive(aid) {
   follow(aid, lastSeq(), { event: onLive, state: setLive, ended: (err) => banner(err.message), lastSeq });
 }
 
@@ -282,6 +286,16 @@ function start() {
     route();
   });
   onNavigate(navigate);
+  // A page left for another may be kept in the back/forward cache: its live
+  // stream is closed then (an open one would hold one of the browser's few
+  // connections to the server), and reopened from the last seq shown if
+  // the page is shown again.
+  window.addEventListener('pagehide', () => stopLive());
+  window.addEventListener('pageshow', (e) => {
+    if (!e.persisted || !app.aid || $('alliance').hidden) return;
+    followLive(app.aid);
+    scheduleRefresh(true);
+  });
   onChanged(() => scheduleRefresh(true));
   setInterval(() => { if (app.st && !$('alliance').hidden && !app.proposal) renderVoting(app.st); }, 30000);
   const { token, me } = session();

@@ -121,6 +121,6 @@ export function today(offsetDays = 0) {
 // avatar is a member's initials in a circle of a colour of its own.
 export function avatar(id, name, cls = 'av') {
   const el = h('span', { class: cls, 'aria-hidden': 'true', text: initials(name) });
-  el.style.background = `hsl(${hue(id)} 42% 36%)`;
+  el.style.background = `hsl(${hue(id)} 45% 30%)`;
   return el;
 }
