@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
 )
 
 // matrix is the whole permission policy: for each route of DESIGN.md (and
@@ -39,6 +42,7 @@ GET    /v1/alliances                                                 401  401  4
 GET    /v1/alliances/{aid}                                           401  401  401  401  403  200  200  200  200  200  200
 POST   /v1/alliances/{aid}/members                                   401  401  401  401  403  403  403  403  201  201  403
 DELETE /v1/alliances/{aid}/members/{mid}                             401  401  401  401  403  403  403  403  403  200  200
+PUT    /v1/alliances/{aid}/members/{mid}/key                         401  401  401  401  403  403  403  403  403  403  200
 POST   /v1/alliances/{aid}/observers                                 401  401  401  401  403  403  403  403  201  201  403
 POST   /v1/alliances/{aid}/workgroups                                401  401  401  401  403  403  403  403  403  201  403
 DELETE /v1/alliances/{aid}/tokens/{party_id}                         401  401  401  401  403  403  403  403  200  200  200
@@ -162,6 +166,11 @@ func rules() map[string]rule {
 		}},
 		"DELETE /v1/alliances/{aid}/members/{mid}": {writes: true, req: func(f *fixture, c int) call {
 			return call{A(f, "/members/"+f.targetMember(c).ID), reason, nil}
+		}},
+		"PUT /v1/alliances/{aid}/members/{mid}/key": {writes: true, req: func(f *fixture, c int) call {
+			// Always the owner's key, with a valid proof: only the owner may register it.
+			reg := domain.NewKeyRegistration(f.aid, f.member.ID, ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))
+			return call{A(f, "/members/"+f.member.ID+"/key"), map[string]any{"public_key": reg.PublicKey, "proof": reg.Proof}, nil}
 		}},
 		"POST /v1/alliances/{aid}/observers": {writes: true, req: func(f *fixture, c int) call {
 			return call{A(f, "/observers"), map[string]any{"name": "Regulator"}, nil}

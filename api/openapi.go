@@ -147,6 +147,7 @@ func oaPaths() oaObj {
 		item[strings.ToLower(method)] = o.build()
 	}
 	oaAddAlliances(add, aid, asOf)
+	oaAddKeys(add, aid)
 	oaAddProposals(add, aid, pid, asOf, proposal)
 	oaAddCommitments(add, aid)
 	oaAddAudit(add, aid)
@@ -208,10 +209,10 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 	item := base + "/{pid}"
 	add("POST", base, oaOp{
 		summary: "Submit a proposal (member)", params: []any{aid}, write: true, ok: 201,
-		body: oaObject([]string{"kind", "title", "body"}, oaObj{
+		body: oaObject([]string{"kind", "title", "body"}, oaSignable(oaObj{
 			"kind": oaEnum("resolution", "charter", "operating_agreement", "position"), "title": oaStr(""), "body": oaStr(""),
 			"charter": oaWithDesc(oaSchemaRef("Charter"), "Required for kind charter, refused otherwise."),
-		}),
+		})),
 		okDesc: "The proposal, open at version 1.", okSchema: proposal,
 	})
 	add("GET", base, oaOp{
@@ -226,7 +227,7 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 	amid := oaPathParam("amid", "The amendment's id.")
 	add("POST", item+"/amendments", oaOp{
 		summary: "Propose an amendment (member, while the proposal is open)", params: []any{aid, pid}, write: true, ok: 201,
-		body:   oaObject([]string{"body"}, oaObj{"body": oaStr("The proposed new text."), "rationale": oaStr("")}),
+		body:   oaObject([]string{"body"}, oaSignable(oaObj{"body": oaStr("The proposed new text."), "rationale": oaStr("")})),
 		okDesc: "The amendment.",
 		okSchema: oaObject([]string{"id", "proposal_id", "body", "rationale", "author_id", "status", "seq"}, oaObj{
 			"id": oaUuidSchema(), "proposal_id": oaUuidSchema(), "body": oaStr(""), "rationale": oaStr(""),
@@ -240,6 +241,7 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 		}
 		add("POST", item+"/amendments/{amid}/"+verb, oaOp{
 			summary: desc, params: []any{aid, pid, amid}, write: true, okDesc: "The proposal after it.", okSchema: proposal,
+			body: oaObject(nil, oaSignable(oaObj{})),
 		})
 	}
 	add("POST", item+"/withdraw", oaOp{
@@ -252,12 +254,14 @@ func oaAddProposals(add oaAdder, aid, pid any, asOf []any, proposal oaObj) {
 		okDesc: "The proposal, now voting.", okSchema: proposal,
 	})
 	add("PUT", item+"/vote", oaOp{
-		summary: "Cast or change a stance (eligible member)", params: []any{aid, pid}, write: true,
-		body:   oaObject([]string{"stance"}, oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr("")}),
+		summary: "Cast or change a stance (eligible member, or its proxy with on_behalf_of)", params: []any{aid, pid}, write: true,
+		body: oaObject([]string{"stance"}, oaSignable(oaObj{"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""),
+			"on_behalf_of": oaWithDesc(oaUuidSchema(), "The member whose stance a proxy casts, under a rule with max_proxies ≥ 1 and a grant in force.")})),
 		okDesc: "The stance recorded.",
 		okSchema: oaObject([]string{"proposal_id", "member_id", "stance", "reason", "seq", "at", "hash"}, oaObj{
 			"proposal_id": oaUuidSchema(), "member_id": oaUuidSchema(), "stance": oaEnum("agree", "disagree", "abstain", "block"),
 			"reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""), "hash": oaHashSchema(),
+			"signature": oaWithDesc(oaSchemaRef("Signature"), "The member's signature as stored, when the vote was signed."),
 		}),
 	})
 	add("POST", item+"/close", oaOp{
@@ -284,20 +288,22 @@ func oaAddCommitments(add oaAdder, aid any) {
 	cid := oaPathParam("cid", "The commitment's id.")
 	commitment := oaSchemaRef("Commitment")
 	add("POST", base, oaOp{
-		summary: "Make a commitment on an adopted proposal (member)", params: []any{aid}, write: true, ok: 201,
-		body: oaObject([]string{"proposal_id", "description", "metric", "target", "due"}, oaObj{
-			"proposal_id": oaUuidSchema(), "description": oaStr(""), "metric": oaStr(""), "target": oaNum(""), "due": oaStr("A date, YYYY-MM-DD."),
-		}),
+		summary: "Make a commitment on an adopted proposal, or toward the aim of an open workgroup one belongs to (member)", params: []any{aid}, write: true, ok: 201,
+		body: oaObject([]string{"description", "metric", "target", "due"}, oaSignable(oaObj{
+			"proposal_id":  oaWithDesc(oaUuidSchema(), "The adopted proposal; exactly one of proposal_id and workgroup_id."),
+			"workgroup_id": oaWithDesc(oaUuidSchema(), "The open workgroup the member belongs to; exactly one of proposal_id and workgroup_id."),
+			"description":  oaStr(""), "metric": oaStr(""), "target": oaNum(""), "due": oaStr("A date, YYYY-MM-DD."),
+		})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/progress", oaOp{
 		summary: "Report progress on a commitment (its member)", params: []any{aid, cid}, write: true,
-		body:   oaObject([]string{"value"}, oaObj{"value": oaNum("The measured value."), "note": oaStr("")}),
+		body:   oaObject([]string{"value"}, oaSignable(oaObj{"value": oaNum("The measured value."), "note": oaStr("")})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/fulfil", oaOp{
 		summary: "Mark a commitment fulfilled (its member)", params: []any{aid, cid}, write: true,
-		body:   oaObject(nil, oaObj{"note": oaStr(""), "value": oaNum("The final value; without it, the last reported value (0 when none was).")}),
+		body:   oaObject(nil, oaSignable(oaObj{"note": oaStr(""), "value": oaNum("The final value; without it, the last reported value (0 when none was).")})),
 		okDesc: "The commitment.", okSchema: commitment,
 	})
 	add("POST", base+"/{cid}/withdraw", oaOp{
@@ -496,6 +502,10 @@ func oaSchemas() oaObj {
 			"decision_rule": oaEnum("consensus", "unanimity", "supermajority", "majority"),
 			"quorum":        oaFraction("Least share of the eligible who must take part, more than 0 and at most 1 (default 1/2)."),
 			"threshold":     oaFraction("Share of agree needed, from 1/2 to 1 (consensus default 3/4, supermajority 2/3; fixed for majority and unanimity, which refuse another)."),
+			"signatures": oaDescribed(oaEnum("optional", "required"),
+				"Whether members' own actions must carry a signed statement (default optional; absent in charters recorded before it existed)."),
+			"max_proxies": oaDescribed(oaObj{"type": "integer", "minimum": 0, "maximum": domain.MaxProxyLimit},
+				"How many other members one member may cast for on one proposal (default 0)."),
 		}),
 		"Actor": oaObject([]string{"id", "role"}, oaObj{
 			"id": oaUuidSchema(), "role": oaEnum("admin", "convener", "member", "observer", "system"), "member_id": oaUuidSchema(),
@@ -508,19 +518,30 @@ func oaSchemas() oaObj {
 		"AllianceSummary": oaObject([]string{"id", "name", "purpose", "seq"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "purpose": oaStr(""), "seq": oaInteger("The last event's seq."),
 		}),
-		"Alliance": oaObject([]string{"id", "name", "purpose", "charter", "seq", "formed_at", "members", "observers", "workgroups", "proposals", "commitments"}, oaObj{
+		"Alliance": oaObject([]string{"id", "name", "purpose", "charter", "seq", "formed_at", "members", "observers", "workgroups", "proposals", "commitments",
+			"proxies", "concluded", "predecessor"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "purpose": oaStr(""), "charter": oaSchemaRef("Charter"),
 			"seq": oaInteger("The last event this state reflects."), "formed_at": oaDateTime(""),
 			"members": oaArray(oaSchemaRef("Member")), "observers": oaArray(oaSchemaRef("Observer")),
 			"workgroups": oaArray(oaSchemaRef("Workgroup")), "proposals": oaArray(oaSchemaRef("Proposal")),
 			"commitments": oaArray(oaSchemaRef("Commitment")),
+			"proxies":     oaWithDesc(oaArray(oaSchemaRef("ProxyGrant")), "The proxy grants in force, in the order granted."),
+			"concluded":   oaBoolean("Whether the alliance was concluded; it then takes no command and stays readable."),
+			"conclusion":  oaObject([]string{"reason", "seq", "at"}, oaObj{"reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")}),
+			"predecessor": oaObj{"oneOf": []any{oaObj{"type": "null"}, oaSchemaRef("AllianceHead")}, "description": "The head of the alliance it succeeds, as recorded when it was formed."},
+		}),
+		"AllianceHead": oaObject([]string{"alliance_id", "seq", "hash"}, oaObj{"alliance_id": oaUuidSchema(), "seq": oaSeqSchema(), "hash": oaHashSchema()}),
+		"ProxyGrant": oaObject([]string{"grantor_id", "proxy_id", "proposal_id", "seq", "at"}, oaObj{
+			"grantor_id": oaUuidSchema(), "proxy_id": oaUuidSchema(), "proposal_id": oaStr("The proposal it is for; empty for a standing grant."),
+			"seq": oaSeqSchema(), "at": oaDateTime(""),
 		}),
 		"Member": oaObject([]string{"id", "name", "sector", "role", "status", "admitted_seq"}, oaObj{
 			"id": oaUuidSchema(), "name": oaStr(""), "sector": oaStr(""), "role": oaEnum("convener", "member"),
 			"status": oaEnum("active", "withdrawn"), "admitted_seq": oaSeqSchema(),
+			"key": oaWithDesc(oaSchemaRef("MemberKey"), "The member's signing key in force, once it registered one."),
 		}),
 		"Observer":        oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")}),
-		"Workgroup":       oaWorkgroup("id"),
+		"Workgroup":       oaWorkgroupState(),
 		"WorkgroupFormed": oaWorkgroup("workgroup_id"),
 		"Credential": oaObject([]string{"id", "token", "name", "role", "seq"}, oaObj{
 			"id": oaUuidSchema(), "token": oaStr("Shown this once; stored only as a hash."), "name": oaStr(""),
@@ -532,8 +553,9 @@ func oaSchemas() oaObj {
 			"charter": oaWithDesc(oaSchemaRef("Charter"), "The charter proposed, for kind charter."),
 			"status":  oaEnum("open", "voting", "adopted", "rejected", "withdrawn"), "version": oaObj{"type": "integer", "minimum": 1},
 			"amendments": oaArray(oaSchemaRef("Amendment")), "voting": oaSchemaRef("Voting"),
-			"stances": oaObj{"type": "object", "additionalProperties": oaSchemaRef("Stance"), "description": "Each eligible member's latest stance, by member id."},
-			"outcome": oaSchemaRef("Outcome"),
+			"stances":     oaObj{"type": "object", "additionalProperties": oaSchemaRef("Stance"), "description": "Each eligible member's latest stance, by member id."},
+			"proxy_casts": oaObj{"type": "object", "additionalProperties": oaArray(oaUuidSchema()), "description": "By proxy id, the members each proxy cast for in this vote."},
+			"outcome":     oaSchemaRef("Outcome"),
 		}),
 		"Amendment": oaObject([]string{"id", "body", "rationale", "author_id", "status"}, oaObj{
 			"id": oaUuidSchema(), "body": oaStr(""), "rationale": oaStr(""), "author_id": oaUuidSchema(), "status": oaEnum("proposed", "accepted", "rejected"),
@@ -544,22 +566,26 @@ func oaSchemas() oaObj {
 		}),
 		"Stance": oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
 			"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
+			"cast_by": oaWithDesc(oaUuidSchema(), "The proxy who cast it, when the member did not."),
 		}),
 		"Tally": oaObject([]string{"agree", "disagree", "abstain", "block"}, oaObj{
 			"agree": oaInteger(""), "disagree": oaInteger(""), "abstain": oaInteger(""), "block": oaInteger(""),
 		}),
 		"VotingClosed": oaObject(oaOutcomeFields(), oaOutcomeProps()),
 		"Outcome":      oaObject(append(oaOutcomeFields(), "closed_seq"), oaWith(oaOutcomeProps(), oaObj{"closed_seq": oaSeqSchema()})),
-		"Commitment": oaObject([]string{"id", "member_id", "proposal_id", "description", "metric", "target", "due", "status", "progress"}, oaObj{
-			"id": oaUuidSchema(), "member_id": oaUuidSchema(), "proposal_id": oaUuidSchema(), "description": oaStr(""),
-			"metric": oaStr(""), "target": oaNum(""), "due": oaStr(""), "status": oaEnum("open", "fulfilled", "withdrawn"),
+		"Commitment": oaObject([]string{"id", "member_id", "description", "metric", "target", "due", "status", "progress"}, oaObj{
+			"id": oaUuidSchema(), "member_id": oaUuidSchema(), "description": oaStr(""),
+			"proposal_id":  oaWithDesc(oaUuidSchema(), "The adopted proposal it is made on; absent for a commitment toward a workgroup."),
+			"workgroup_id": oaWithDesc(oaUuidSchema(), "The workgroup whose aim it serves; absent for a commitment on a proposal."),
+			"metric":       oaStr(""), "target": oaNum(""), "due": oaStr(""), "status": oaEnum("open", "fulfilled", "withdrawn"),
 			"progress": oaArray(oaObject([]string{"value", "note", "seq", "at"}, oaObj{"value": oaNum(""), "note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")})),
 			"value":    oaNum("The final value, once fulfilled."),
 		}),
 		"Verification": oaObj{"oneOf": []any{
-			oaObject([]string{"ok", "events", "decisions", "head", "checked"}, oaObj{
+			oaObject([]string{"ok", "events", "decisions", "signatures", "head", "checked"}, oaObj{
 				"ok": oaObj{"const": true}, "events": oaInteger("Events checked."), "decisions": oaInteger("VotingClosed outcomes re-derived."),
-				"head": oaObject([]string{"seq", "hash"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema()}), "checked": oaArray(oaStr("")),
+				"signatures": oaInteger("Members' signed statements verified."),
+				"head":       oaObject([]string{"seq", "hash"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema()}), "checked": oaArray(oaStr("")),
 			}),
 			oaObject([]string{"ok", "seq", "error", "checked"}, oaObj{
 				"ok": oaObj{"const": false}, "seq": oaSeqSchema(), "error": oaStr("Which seq fails and why."), "checked": oaArray(oaStr("")),
@@ -567,6 +593,9 @@ func oaSchemas() oaObj {
 		}},
 	}
 	for name, schema := range oaRecordSchemas() {
+		sc[name] = schema
+	}
+	for name, schema := range oaSignatureSchemas() {
 		sc[name] = schema
 	}
 	return sc
@@ -579,7 +608,7 @@ func oaRecordSchemas() oaObj {
 	party := oaObject([]string{"id", "name"}, oaObj{"id": oaUuidSchema(), "name": oaStr("")})
 	withdrawal := oaObject(append(actFields, "reason"), oaWith(act, oaObj{"reason": oaStr("")}))
 	return oaObj{
-		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "events"}, oaObj{
+		"DecisionRecord": oaObject([]string{"alliance", "as_of", "proposal", "versions", "amendments", "voting", "stances", "outcome", "signatures", "events"}, oaObj{
 			"alliance": party,
 			"as_of":    oaObject([]string{"seq", "hash", "at"}, oaObj{"seq": oaSeqSchema(), "hash": oaHashSchema(), "at": oaDateTime("")}),
 			"proposal": oaObject([]string{"id", "kind", "title", "author", "status", "version", "body"}, oaObj{
@@ -604,8 +633,11 @@ func oaRecordSchemas() oaObj {
 			})}},
 			"stances": oaArray(oaObject([]string{"member_id", "name", "history", "final", "dropped"}, oaObj{
 				"member_id": oaUuidSchema(), "name": oaStr(""),
-				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at"}, oaObj{
+				"history": oaArray(oaObject([]string{"stance", "reason", "seq", "at", "signature"}, oaObj{
 					"stance": oaEnum("agree", "disagree", "abstain", "block"), "reason": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime(""),
+					"cast_by": oaWithDesc(oaUuidSchema(), "The proxy who cast it, when the member did not."),
+					"signature": oaObj{"oneOf": []any{oaObj{"type": "null"}, oaSchemaRef("RecordedSignature")},
+						"description": "The signature of whoever cast this vote (the member, or its proxy); null when it was not signed."},
 				})),
 				"final":   oaObj{"type": []any{"string", "null"}, "description": "The stance that counts: the latest, unless dropped."},
 				"dropped": oaBoolean("The member withdrew before the close."),
@@ -614,6 +646,7 @@ func oaRecordSchemas() oaObj {
 				oaWith(oaOutcomeProps(), oaObj{"closed": oaObject(actFields, act)}))}},
 			"provisional":     oaWithDesc(oaSchemaRef("VotingClosed"), "While voting is open: what closing it at this point would record."),
 			"charter_amended": oaObject([]string{"seq", "at", "charter"}, oaObj{"seq": oaSeqSchema(), "at": oaDateTime(""), "charter": oaSchemaRef("Charter")}),
+			"signatures":      oaWithDesc(oaArray(oaSchemaRef("RecordedSignature")), "Every member's own signature on the events the record rests on, in seq order."),
 			"events":          oaArray(oaObject([]string{"seq", "type", "hash"}, oaObj{"seq": oaSeqSchema(), "type": oaEnum(oaEventTypes()...), "hash": oaHashSchema()})),
 		}),
 	}
@@ -629,6 +662,19 @@ func oaOutcomeProps() oaObj {
 		"eligible_count": oaInteger(""), "quorum_required": oaInteger("The least participation that meets quorum."),
 		"quorum_met": oaBoolean(""), "result": oaEnum("adopted", "rejected"), "explanation": oaStr("A sentence a board secretary could read out."),
 	}
+}
+
+// oaWorkgroupState is a workgroup as the alliance's state holds it: its
+// formation, then its status, progress history and closure.
+func oaWorkgroupState() oaObj {
+	w := oaWorkgroup("id")
+	w["required"] = append(w["required"].([]string), "status", "progress")
+	w["properties"] = oaWith(w["properties"].(oaObj), oaObj{
+		"status":   oaEnum("open", "met", "missed", "dissolved"),
+		"progress": oaArray(oaObject([]string{"value", "note", "seq", "at"}, oaObj{"value": oaNum(""), "note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")})),
+		"closure":  oaObject([]string{"note", "seq", "at"}, oaObj{"note": oaStr(""), "seq": oaSeqSchema(), "at": oaDateTime("")}),
+	})
+	return w
 }
 
 func oaWorkgroup(idField string) oaObj {

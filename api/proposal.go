@@ -116,15 +116,21 @@ func (s *Server) proposeAmendment(w http.ResponseWriter, r *http.Request, caller
 	return nil
 }
 
+// acceptAmendment takes no field but an optional signature.
 func (s *Server) acceptAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	return s.proposalCommand(w, r, caller, http.StatusOK, &noBody{}, func(ids []string) domain.Command {
-		return domain.AcceptAmendment{ProposalID: ids[0], AmendmentID: ids[1]}
+	var cmd domain.AcceptAmendment
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(ids []string) domain.Command {
+		cmd.ProposalID, cmd.AmendmentID = ids[0], ids[1]
+		return cmd
 	}, "amid")
 }
 
+// rejectAmendment takes no field but an optional signature.
 func (s *Server) rejectAmendment(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	return s.proposalCommand(w, r, caller, http.StatusOK, &noBody{}, func(ids []string) domain.Command {
-		return domain.RejectAmendment{ProposalID: ids[0], AmendmentID: ids[1]}
+	var cmd domain.RejectAmendment
+	return s.proposalCommand(w, r, caller, http.StatusOK, &cmd, func(ids []string) domain.Command {
+		cmd.ProposalID, cmd.AmendmentID = ids[0], ids[1]
+		return cmd
 	}, "amid")
 }
 
@@ -158,10 +164,14 @@ func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller Identit
 		return err
 	}
 	ev := res.Records[0].Event
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"proposal_id": data.ProposalID, "member_id": data.MemberID, "stance": data.Stance,
 		"reason": data.Reason, "seq": ev.Seq, "at": ev.At, "hash": res.Records[0].Hash,
-	})
+	}
+	if data.Signature != nil {
+		out["signature"] = data.Signature
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

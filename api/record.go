@@ -109,19 +109,20 @@ func writeRecordPage(w http.ResponseWriter, rec projections.DecisionRecord) erro
 // verifyAnswer is what /audit/verify found: the summary when the chain
 // holds, or the first seq that fails and why.
 type verifyAnswer struct {
-	ok        bool
-	events    int
-	decisions int
-	head      eventstore.Position
-	seq       uint64
-	reason    string
+	ok         bool
+	events     int
+	decisions  int
+	signatures int
+	head       eventstore.Position
+	seq        uint64
+	reason     string
 }
 
 // body is the answer's JSON: {ok:true, events, decisions, head:{seq,hash}}
 // or {ok:false, seq, error}, each with the list of what was checked.
 func (a verifyAnswer) body() map[string]any {
 	if a.ok {
-		return map[string]any{"ok": true, "events": a.events, "decisions": a.decisions,
+		return map[string]any{"ok": true, "events": a.events, "decisions": a.decisions, "signatures": a.signatures,
 			"head": map[string]any{"seq": a.head.Seq, "hash": a.head.Hash}, "checked": verifyChecks}
 	}
 	return map[string]any{"ok": false, "seq": a.seq, "error": a.reason, "checked": verifyChecks}
@@ -133,6 +134,7 @@ var verifyChecks = []string{
 	"seqs run from 1 with no gap",
 	"each prev_hash is the SHA-256 of the previous stored line",
 	"every opening, vote and outcome follows the decision rules from the events before it",
+	"every signed statement verifies with its member's key in force and matches its event, and none is missing where required",
 	"the chain ends at the head the API serves",
 }
 
@@ -191,7 +193,12 @@ func (s *Server) verifyChain(r *http.Request, aid string, head eventstore.Positi
 	}
 	sum, err := v.Finish()
 	if errors.As(err, &chainErr) {
-		return verifyAnswer{seq: max(chainErr.Seq, last+1), reason: chainErr.Error()}, nil
+		// A signature verified at the end may fail an earlier seq.
+		seq := chainErr.Seq
+		if seq == 0 {
+			seq = last + 1
+		}
+		return verifyAnswer{seq: seq, reason: chainErr.Error()}, nil
 	}
 	if err != nil {
 		return verifyAnswer{}, err
@@ -209,7 +216,7 @@ func headAnswer(sum projections.Verification, head eventstore.Position) verifyAn
 	case got.Hash != head.Hash:
 		return verifyAnswer{seq: got.Seq, reason: "the hash of seq " + uitoa(got.Seq) + " in the log is " + got.Hash + ", but the API serves " + head.Hash + " as the head"}
 	}
-	return verifyAnswer{ok: true, events: sum.Events, decisions: sum.Decisions, head: eventstore.Position{Seq: got.Seq, Hash: got.Hash}}
+	return verifyAnswer{ok: true, events: sum.Events, decisions: sum.Decisions, signatures: sum.Signatures, head: eventstore.Position{Seq: got.Seq, Hash: got.Hash}}
 }
 
 // recordPage is the printable decision record: plain HTML with its own
@@ -235,6 +242,7 @@ code, .hash { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; 
 .verdict strong { text-transform: uppercase; letter-spacing: .06em; }
 .text { margin: .3rem 0; padding: .4rem .8rem; border-left: 3px solid #999; white-space: pre-wrap; }
 .gone { color: #666; text-decoration: line-through; }
+.sig { font-size: .85rem; }
 ol.history { margin: 0; padding-left: 1.2rem; }
 footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 @page { size: A4; margin: 18mm 16mm; }
@@ -288,7 +296,7 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 <h2>Voting</h2>
 {{with .Voting}}
 <p>Opened by {{.Opened.By}} on version {{.Version}} at seq {{.Opened.Seq}} ({{when .Opened.At}}){{with .ClosesAt}}, to close by {{when .}}{{end}}.</p>
-<p>Rule in force: <strong>{{.Rule.DecisionRule}}</strong>, quorum {{.Rule.Quorum}}, threshold {{.Rule.Threshold}}.</p>
+<p>Rule in force: <strong>{{.Rule.DecisionRule}}</strong>, quorum {{.Rule.Quorum}}, threshold {{.Rule.Threshold}}{{if eq .Rule.Signatures "required"}}; every member's vote must be signed{{end}}.</p>
 <table>
 <thead><tr><th>Eligible member</th><th>Sector</th><th>Note</th></tr></thead>
 <tbody>
@@ -302,7 +310,8 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 <thead><tr><th>Member</th><th>Counts as</th><th>History</th></tr></thead>
 <tbody>
 {{range .Stances}}<tr><td>{{.Name}}</td><td>{{if .Dropped}}<span class="meta">dropped (withdrew)</span>{{else if .Final}}<strong>{{.Final}}</strong>{{else}}<span class="meta">no stance</span>{{end}}</td>
-<td>{{if .History}}<ol class="history">{{range .History}}<li>{{.Stance}}{{if .Reason}}: “{{.Reason}}”{{end}} <span class="meta">seq {{.Seq}}, {{when .At}}</span></li>{{end}}</ol>{{else}}<span class="meta">did not vote</span>{{end}}</td></tr>
+<td>{{if .History}}<ol class="history">{{range .History}}<li>{{.Stance}}{{if .Reason}}: “{{.Reason}}”{{end}} <span class="meta">seq {{.Seq}}, {{when .At}}</span>
+{{with .Signature}}<br><span class="sig">Signed by <strong>{{.Signer.Name}}</strong> on {{when .SignedAt}} — meaning: {{.Meaning}} — key <code>{{.KeyID}}</code></span>{{else}}<br><span class="meta">Unsigned</span>{{end}}</li>{{end}}</ol>{{else}}<span class="meta">did not vote</span>{{end}}</td></tr>
 {{end}}</tbody>
 </table>{{end}}
 
@@ -315,6 +324,15 @@ footer { margin-top: 2rem; border-top: 1px solid #888; padding-top: .5rem; }
 <p>{{.Explanation}}</p>
 {{end}}
 {{with .CharterAmended}}<p>The alliance's charter became {{.Charter.DecisionRule}}, quorum {{.Charter.Quorum}}, threshold {{.Charter.Threshold}} at seq {{.Seq}} ({{when .At}}), for votes opened after it.</p>{{end}}
+
+<h2>Signatures</h2>
+{{if .Signatures}}<p class="meta">Each is the member's own Ed25519 signature of a statement of what it did; the statement and signature are in the JSON record, and docs/VERIFYING.md shows how to check them with the member's key.</p>
+<table>
+<thead><tr><th class="n">Seq</th><th>Action</th><th>Signed by</th><th>Signed at</th><th>Meaning</th><th>Key</th></tr></thead>
+<tbody>
+{{range .Signatures}}<tr><td class="n">{{.Seq}}</td><td>{{.Action}}</td><td><strong>{{.Signer.Name}}</strong></td><td>{{when .SignedAt}}</td><td>{{.Meaning}}</td><td><code>{{.KeyID}}</code></td></tr>
+{{end}}</tbody>
+</table>{{else}}<p class="meta">No action on this record carries its member's own signature.</p>{{end}}
 
 <h2>Events this record rests on</h2>
 <table>

@@ -94,7 +94,8 @@ func TestRecordRoute(t *testing.T) {
 	require.Equal(t, 9.0, amendment["settled"].(map[string]any)["seq"])
 
 	voting := rec["voting"].(map[string]any)
-	require.Equal(t, consensus, voting["rule"])
+	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4", "signatures": "optional", "max_proxies": 0.0}, voting["rule"],
+		"the whole rule, defaults filled in")
 	require.Len(t, voting["eligible"], 4)
 	withdrew := voting["eligible"].([]any)[3].(map[string]any)["withdrew"].(map[string]any)
 	require.Equal(t, 15.0, withdrew["seq"])

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/alliances/{aid}", a(s.getAlliance))
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/members", a(s.admitMember))
 	s.mux.HandleFunc("DELETE /v1/alliances/{aid}/members/{mid}", a(s.withdrawMember))
+	s.mux.HandleFunc("PUT /v1/alliances/{aid}/members/{mid}/key", a(s.registerKey))
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/observers", a(s.addObserver))
 	s.mux.HandleFunc("POST /v1/alliances/{aid}/workgroups", a(s.formWorkgroup))
 	s.mux.HandleFunc("DELETE /v1/alliances/{aid}/tokens/{party_id}", a(s.revokeToken))

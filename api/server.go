@@ -240,10 +240,14 @@ func created(r *http.Request, aid string, what domain.Creation) (*http.Request, 
 // models reflect it, so the caller reads its own write next.
 func (s *Server) run(r *http.Request, caller Identity, aid string, cmd domain.Command, view eventstore.View) (eventstore.Result, any, error) {
 	cid, err := commandID(r)
+	if err == nil {
+		err = signedRequest(r, cmd)
+	}
 	if err != nil {
 		return eventstore.Result{}, nil, err
 	}
 	m := domain.Meta{AllianceID: aid, CommandID: cid, At: s.now().UTC(), Actor: caller.Actor()}
+	s.preverify(aid, m.Actor.MemberID, cmd)
 	start := time.Now()
 	res, out, err := s.runner.Run(r.Context(), m, cmd, view)
 	s.metrics.observeAppend(time.Since(start), err)

@@ -9,18 +9,25 @@ import (
 // to Seq, folded by Evolve. It is a value; its JSON is DESIGN's state shape.
 // Arrays keep ledger order; the unexported indexes make lookups O(1) and are
 // rebuilt by UnmarshalJSON, so a snapshot decodes into a usable state.
+// Proxies are the grants in force. Predecessor is the head of the alliance
+// it succeeds (nil when none); which alliances succeed it is for the read
+// models to know, as no event of its own records them.
 type Alliance struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	Purpose     string       `json:"purpose"`
-	Charter     Charter      `json:"charter"`
-	Seq         uint64       `json:"seq"`
-	FormedAt    time.Time    `json:"formed_at"`
-	Members     []Member     `json:"members"`
-	Observers   []Observer   `json:"observers"`
-	Workgroups  []Workgroup  `json:"workgroups"`
-	Proposals   []Proposal   `json:"proposals"`
-	Commitments []Commitment `json:"commitments"`
+	ID          string        `json:"id"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Seq         uint64        `json:"seq"`
+	FormedAt    time.Time     `json:"formed_at"`
+	Members     []Member      `json:"members"`
+	Observers   []Observer    `json:"observers"`
+	Workgroups  []Workgroup   `json:"workgroups"`
+	Proposals   []Proposal    `json:"proposals"`
+	Commitments []Commitment  `json:"commitments"`
+	Proxies     []ProxyGrant  `json:"proxies"`
+	Concluded   bool          `json:"concluded"`
+	Conclusion  *Conclusion   `json:"conclusion,omitempty"`
+	Predecessor *AllianceHead `json:"predecessor"`
 
 	memberIdx     map[string]int
 	observerIdx   map[string]int
@@ -114,6 +121,7 @@ func (a Alliance) MarshalJSON() ([]byte, error) {
 	out.Workgroups = nonNil(out.Workgroups)
 	out.Proposals = nonNil(out.Proposals)
 	out.Commitments = nonNil(out.Commitments)
+	out.Proxies = nonNil(out.Proxies)
 	return json.Marshal(out)
 }
 

@@ -6,7 +6,7 @@ import (
 
 func TestFormAlliance(t *testing.T) {
 	formedAs := func(c Charter) []EventData {
-		return then(AllianceFormed{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c})
+		return then(AllianceFormed{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: full(c)})
 	}
 	form := func(c Charter) FormAlliance {
 		return FormAlliance{Name: "Care Alliance", Purpose: "Shared care pathways", Charter: c}
@@ -15,23 +15,23 @@ func TestFormAlliance(t *testing.T) {
 		{name: "defaults are consensus 1/2 3/4", as: asAdmin(), when: form(Charter{}),
 			then: formedAs(consensusCharter)},
 		{name: "supermajority defaults to 2/3", as: asAdmin(), when: form(Charter{DecisionRule: RuleSupermajority}),
-			then: formedAs(Charter{RuleSupermajority, "1/2", "2/3"})},
+			then: formedAs(Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "2/3"})},
 		{name: "majority defaults to 1/2", as: asAdmin(), when: form(Charter{DecisionRule: RuleMajority, Quorum: "2/3"}),
-			then: formedAs(Charter{RuleMajority, "2/3", "1/2"})},
+			then: formedAs(Charter{DecisionRule: RuleMajority, Quorum: "2/3", Threshold: "1/2"})},
 		{name: "unanimity defaults to 1/1", as: asAdmin(), when: form(Charter{DecisionRule: RuleUnanimity}),
-			then: formedAs(Charter{RuleUnanimity, "1/2", "1/1"})},
-		{name: "explicit fractions are kept", as: asAdmin(), when: form(Charter{RuleConsensus, "1/3", "4/5"}),
-			then: formedAs(Charter{RuleConsensus, "1/3", "4/5"})},
-		{name: "the least threshold is 1/2", as: asAdmin(), when: form(Charter{RuleConsensus, "1/1", "1/2"}),
-			then: formedAs(Charter{RuleConsensus, "1/1", "1/2"})},
-		{name: "supermajority of everyone", as: asAdmin(), when: form(Charter{RuleSupermajority, "1/1000000", "1/1"}),
-			then: formedAs(Charter{RuleSupermajority, "1/1000000", "1/1"})},
-		{name: "majority accepts an equal threshold", as: asAdmin(), when: form(Charter{RuleMajority, "1/2", "2/4"}),
-			then: formedAs(Charter{RuleMajority, "1/2", "2/4"})},
+			then: formedAs(Charter{DecisionRule: RuleUnanimity, Quorum: "1/2", Threshold: "1/1"})},
+		{name: "explicit fractions are kept", as: asAdmin(), when: form(Charter{DecisionRule: RuleConsensus, Quorum: "1/3", Threshold: "4/5"}),
+			then: formedAs(Charter{DecisionRule: RuleConsensus, Quorum: "1/3", Threshold: "4/5"})},
+		{name: "the least threshold is 1/2", as: asAdmin(), when: form(Charter{DecisionRule: RuleConsensus, Quorum: "1/1", Threshold: "1/2"}),
+			then: formedAs(Charter{DecisionRule: RuleConsensus, Quorum: "1/1", Threshold: "1/2"})},
+		{name: "supermajority of everyone", as: asAdmin(), when: form(Charter{DecisionRule: RuleSupermajority, Quorum: "1/1000000", Threshold: "1/1"}),
+			then: formedAs(Charter{DecisionRule: RuleSupermajority, Quorum: "1/1000000", Threshold: "1/1"})},
+		{name: "majority accepts an equal threshold", as: asAdmin(), when: form(Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "2/4"}),
+			then: formedAs(Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "2/4"})},
 		{name: "name is trimmed", as: asAdmin(), when: FormAlliance{Name: "  Care Alliance ", Purpose: "Shared care pathways"},
 			then: formedAs(consensusCharter)},
 		{name: "purpose may be empty and span lines", as: asAdmin(), when: FormAlliance{Name: "Care Alliance", Purpose: "a\n\tb"},
-			then: then(AllianceFormed{Name: "Care Alliance", Purpose: "a\n\tb", Charter: consensusCharter})},
+			then: then(AllianceFormed{Name: "Care Alliance", Purpose: "a\n\tb", Charter: full(consensusCharter)})},
 
 		{name: "twice", given: formed(), as: asAdmin(), when: form(Charter{}), err: Conflict, msg: "alliance " + aid + " (Care Alliance) is already formed"},
 		{name: "not admin", as: asMember(m1), when: form(Charter{}), err: Forbidden, msg: "only the admin can form an alliance"},
@@ -40,7 +40,7 @@ func TestFormAlliance(t *testing.T) {
 			when: form(Charter{}), err: Invalid, msg: `alliance id "care" is not a uuid`},
 		{name: "empty name", as: asAdmin(), when: FormAlliance{Name: "  "}, err: Invalid, msg: "name is required"},
 		{name: "name at 200 runes", as: asAdmin(), when: FormAlliance{Name: repeat("é", 200)},
-			then: then(AllianceFormed{Name: repeat("é", 200), Charter: consensusCharter})},
+			then: then(AllianceFormed{Name: repeat("é", 200), Charter: full(consensusCharter)})},
 		{name: "name over 200 runes", as: asAdmin(), when: FormAlliance{Name: repeat("é", 201)}, err: Invalid, msg: "name is 201 characters, over the limit of 200"},
 		{name: "newline in name", as: asAdmin(), when: FormAlliance{Name: "Care\nAlliance"}, err: Invalid, msg: "name contains a control character (U+000A)"},
 		{name: "name not UTF-8", as: asAdmin(), when: FormAlliance{Name: "Care \xff"}, err: Invalid, msg: "name is not valid UTF-8"},
@@ -54,9 +54,9 @@ func TestFormAlliance(t *testing.T) {
 		{name: "quorum of nobody", as: asAdmin(), when: form(Charter{Quorum: "0/1"}), err: Invalid,
 			msg: "charter quorum 0/1 is not more than 0: a quorum lies in (0, 1]"},
 		{name: "quorum 0/7", as: asAdmin(), when: form(Charter{DecisionRule: RuleMajority, Quorum: "0/7"}), err: Invalid, msg: "charter quorum 0/7 is not more than 0"},
-		{name: "supermajority of a third", as: asAdmin(), when: form(Charter{RuleSupermajority, "1/2", "1/3"}), err: Invalid,
+		{name: "supermajority of a third", as: asAdmin(), when: form(Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "1/3"}), err: Invalid,
 			msg: "charter threshold 1/3 is under 1/2: a supermajority threshold lies in [1/2, 1]"},
-		{name: "consensus just under a half", as: asAdmin(), when: form(Charter{RuleConsensus, "1/2", "499999/1000000"}), err: Invalid,
+		{name: "consensus just under a half", as: asAdmin(), when: form(Charter{DecisionRule: RuleConsensus, Quorum: "1/2", Threshold: "499999/1000000"}), err: Invalid,
 			msg: "charter threshold 499999/1000000 is under 1/2: a consensus threshold lies in [1/2, 1]"},
 		{name: "consensus threshold 0", as: asAdmin(), when: form(Charter{Threshold: "0/1"}), err: Invalid, msg: "charter threshold 0/1 is under 1/2"},
 		{name: "bad threshold", as: asAdmin(), when: form(Charter{Threshold: "3/0"}), err: Invalid, msg: "charter threshold: fraction"},

@@ -8,6 +8,7 @@ const (
 	TypeAllianceFormed      = "AllianceFormed"
 	TypeMemberAdmitted      = "MemberAdmitted"
 	TypeMemberWithdrew      = "MemberWithdrew"
+	TypeMemberKeyRegistered = "MemberKeyRegistered"
 	TypeObserverAdded       = "ObserverAdded"
 	TypeWorkgroupFormed     = "WorkgroupFormed"
 	TypeProposalSubmitted   = "ProposalSubmitted"
@@ -23,6 +24,13 @@ const (
 	TypeProgressReported    = "ProgressReported"
 	TypeCommitmentFulfilled = "CommitmentFulfilled"
 	TypeCommitmentWithdrawn = "CommitmentWithdrawn"
+
+	TypeAllianceConcluded         = "AllianceConcluded"
+	TypeWorkgroupMembersChanged   = "WorkgroupMembersChanged"
+	TypeWorkgroupProgressReported = "WorkgroupProgressReported"
+	TypeWorkgroupClosed           = "WorkgroupClosed"
+	TypeProxyGranted              = "ProxyGranted"
+	TypeProxyRevoked              = "ProxyRevoked"
 )
 
 // catalogue maps each stored type string to the decoder of its data. It is the
@@ -31,6 +39,7 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeAllianceFormed:      decodeAs[AllianceFormed],
 	TypeMemberAdmitted:      decodeAs[MemberAdmitted],
 	TypeMemberWithdrew:      decodeAs[MemberWithdrew],
+	TypeMemberKeyRegistered: decodeAs[MemberKeyRegistered],
 	TypeObserverAdded:       decodeAs[ObserverAdded],
 	TypeWorkgroupFormed:     decodeAs[WorkgroupFormed],
 	TypeProposalSubmitted:   decodeAs[ProposalSubmitted],
@@ -46,6 +55,13 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeProgressReported:    decodeAs[ProgressReported],
 	TypeCommitmentFulfilled: decodeAs[CommitmentFulfilled],
 	TypeCommitmentWithdrawn: decodeAs[CommitmentWithdrawn],
+
+	TypeAllianceConcluded:         decodeAs[AllianceConcluded],
+	TypeWorkgroupMembersChanged:   decodeAs[WorkgroupMembersChanged],
+	TypeWorkgroupProgressReported: decodeAs[WorkgroupProgressReported],
+	TypeWorkgroupClosed:           decodeAs[WorkgroupClosed],
+	TypeProxyGranted:              decodeAs[ProxyGranted],
+	TypeProxyRevoked:              decodeAs[ProxyRevoked],
 }
 
 // EventTypes returns every type string of the catalogue.
@@ -58,10 +74,14 @@ func EventTypes() []string {
 }
 
 // Charter is an alliance's decision rule. Fractions are "n/d" strings.
+// Signatures and MaxProxies are absent from charters recorded before they
+// existed, which keep their bytes; absent means optional and 0.
 type Charter struct {
-	DecisionRule string `json:"decision_rule"`
-	Quorum       string `json:"quorum"`
-	Threshold    string `json:"threshold"`
+	DecisionRule string          `json:"decision_rule"`
+	Quorum       string          `json:"quorum"`
+	Threshold    string          `json:"threshold"`
+	Signatures   SignaturePolicy `json:"signatures,omitempty"`
+	MaxProxies   ProxyLimit      `json:"max_proxies,omitzero"`
 }
 
 // Tally counts the stances of eligible members at the close.
@@ -72,11 +92,13 @@ type Tally struct {
 	Block    int `json:"block"`
 }
 
-// AllianceFormed starts an alliance's ledger.
+// AllianceFormed starts an alliance's ledger. Predecessor is the head of
+// the alliance it succeeds, when it succeeds one (absent otherwise).
 type AllianceFormed struct {
-	Name    string  `json:"name"`
-	Purpose string  `json:"purpose"`
-	Charter Charter `json:"charter"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Predecessor *AllianceHead `json:"predecessor,omitempty"`
 }
 
 // MemberAdmitted records a new member organisation.
@@ -118,6 +140,7 @@ type ProposalSubmitted struct {
 	Body       string   `json:"body"`
 	AuthorID   string   `json:"author_id"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signed
 }
 
 // AmendmentProposed records a proposed new text for an open proposal.
@@ -127,6 +150,7 @@ type AmendmentProposed struct {
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
 	AuthorID    string `json:"author_id"`
+	Signed
 }
 
 // AmendmentAccepted records the proposal's author taking an amendment; the
@@ -135,6 +159,7 @@ type AmendmentAccepted struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // AmendmentRejected records the proposal's author declining an amendment.
@@ -143,6 +168,7 @@ type AmendmentRejected struct {
 	ProposalID  string `json:"proposal_id"`
 	AmendmentID string `json:"amendment_id"`
 	Version     int    `json:"version"`
+	Signed
 }
 
 // ProposalWithdrawn records the author taking a proposal back.
@@ -161,12 +187,16 @@ type VotingOpened struct {
 	ClosesAt   *time.Time `json:"closes_at,omitempty"`
 }
 
-// VoteCast records a member's stance; a later one replaces it.
+// VoteCast records a member's stance; a later one replaces it, whoever cast
+// it. CastBy is the proxy who cast it for MemberID, absent when the member
+// cast it themself.
 type VoteCast struct {
 	ProposalID string `json:"proposal_id"`
 	MemberID   string `json:"member_id"`
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
+	CastBy     string `json:"cast_by,omitempty"`
+	Signed
 }
 
 // VotingClosed records the outcome of a vote.
@@ -189,15 +219,18 @@ type CharterAmended struct {
 }
 
 // CommitmentMade records a member's measurable commitment on an adopted
-// proposal.
+// proposal, or toward the aim of a workgroup it belongs to: exactly one of
+// ProposalID and WorkgroupID is set, and the other is absent.
 type CommitmentMade struct {
 	CommitmentID string  `json:"commitment_id"`
 	MemberID     string  `json:"member_id"`
-	ProposalID   string  `json:"proposal_id"`
+	ProposalID   string  `json:"proposal_id,omitempty"`
+	WorkgroupID  string  `json:"workgroup_id,omitempty"`
 	Description  string  `json:"description"`
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signed
 }
 
 // ProgressReported records a measured value towards a commitment's target.
@@ -205,6 +238,7 @@ type ProgressReported struct {
 	CommitmentID string  `json:"commitment_id"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signed
 }
 
 // CommitmentFulfilled records a commitment met, with its final value. Lines
@@ -214,6 +248,7 @@ type CommitmentFulfilled struct {
 	CommitmentID string   `json:"commitment_id"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signed
 }
 
 // CommitmentWithdrawn records a commitment given up.

@@ -14,6 +14,12 @@ func (a Alliance) Clone() Alliance {
 	c.Workgroups = cloneEach(a.Workgroups, Workgroup.clone)
 	c.Proposals = cloneEach(a.Proposals, Proposal.clone)
 	c.Commitments = cloneEach(a.Commitments, Commitment.clone)
+	c.Proxies = slices.Clone(a.Proxies)
+	c.Predecessor = copyHead(a.Predecessor)
+	if a.Conclusion != nil {
+		concl := *a.Conclusion
+		c.Conclusion = &concl
+	}
 	c.memberIdx = maps.Clone(a.memberIdx)
 	c.observerIdx = maps.Clone(a.observerIdx)
 	c.workgroupIdx = maps.Clone(a.workgroupIdx)
@@ -35,6 +41,11 @@ func cloneEach[T any](items []T, clone func(T) T) []T {
 
 func (w Workgroup) clone() Workgroup {
 	w.MemberIDs = slices.Clone(w.MemberIDs)
+	w.Progress = slices.Clone(w.Progress)
+	if w.Closure != nil {
+		c := *w.Closure
+		w.Closure = &c
+	}
 	return w
 }
 
@@ -46,6 +57,13 @@ func (p Proposal) clone() Proposal {
 	p.Amendments = slices.Clone(p.Amendments)
 	p.Voting = p.Voting.clone()
 	p.Stances = maps.Clone(p.Stances)
+	if p.ProxyCasts != nil {
+		casts := make(map[string][]string, len(p.ProxyCasts))
+		for proxy, grantors := range p.ProxyCasts {
+			casts[proxy] = slices.Clone(grantors)
+		}
+		p.ProxyCasts = casts
+	}
 	if p.Outcome != nil {
 		o := *p.Outcome
 		p.Outcome = &o

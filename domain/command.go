@@ -10,11 +10,15 @@ type Command interface {
 	CommandName() string
 }
 
-// FormAlliance starts a new alliance (admin only).
+// FormAlliance starts a new alliance (admin only). Predecessor is the head
+// of the alliance it succeeds, if any, which the new alliance records: the
+// request names that alliance (`predecessor`, its id) and the application
+// reads its head, for the domain reads no other alliance.
 type FormAlliance struct {
-	Name    string  `json:"name"`
-	Purpose string  `json:"purpose"`
-	Charter Charter `json:"charter"`
+	Name        string        `json:"name"`
+	Purpose     string        `json:"purpose"`
+	Charter     Charter       `json:"charter"`
+	Predecessor *AllianceHead `json:"-"`
 }
 
 // AdmitMember admits a member organisation (admin or convener).
@@ -55,6 +59,7 @@ type SubmitProposal struct {
 	Title      string   `json:"title"`
 	Body       string   `json:"body"`
 	Charter    *Charter `json:"charter,omitempty"`
+	Signing
 }
 
 // ProposeAmendment proposes a new text for an open proposal (member).
@@ -63,18 +68,21 @@ type ProposeAmendment struct {
 	AmendmentID string `json:"-"`
 	Body        string `json:"body"`
 	Rationale   string `json:"rationale"`
+	Signing
 }
 
 // AcceptAmendment takes an amendment into a new version (proposal author).
 type AcceptAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // RejectAmendment declines an amendment (proposal author).
 type RejectAmendment struct {
 	ProposalID  string `json:"-"`
 	AmendmentID string `json:"-"`
+	Signing
 }
 
 // WithdrawProposal takes an open proposal back (its author).
@@ -89,11 +97,15 @@ type OpenVoting struct {
 	ClosesAt   *time.Time `json:"closes_at,omitempty"`
 }
 
-// CastVote casts or changes an eligible member's stance.
+// CastVote casts or changes an eligible member's stance: the acting
+// member's own, or with OnBehalfOf the stance of the member whose proxy it
+// is (see CheckProxyVote).
 type CastVote struct {
 	ProposalID string `json:"-"`
 	Stance     string `json:"stance"`
 	Reason     string `json:"reason"`
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+	Signing
 }
 
 // CloseVoting closes voting and records the outcome (convener, or the system
@@ -102,14 +114,18 @@ type CloseVoting struct {
 	ProposalID string `json:"-"`
 }
 
-// MakeCommitment records a member's commitment on an adopted proposal.
+// MakeCommitment records a member's commitment on an adopted proposal, or
+// toward the aim of an open workgroup it belongs to: exactly one of
+// ProposalID and WorkgroupID.
 type MakeCommitment struct {
 	CommitmentID string  `json:"-"`
-	ProposalID   string  `json:"proposal_id"`
+	ProposalID   string  `json:"proposal_id,omitempty"`
+	WorkgroupID  string  `json:"workgroup_id,omitempty"`
 	Description  string  `json:"description"`
 	Metric       string  `json:"metric"`
 	Target       float64 `json:"target"`
 	Due          string  `json:"due"`
+	Signing
 }
 
 // ReportProgress reports a measured value on a commitment (its member).
@@ -117,6 +133,7 @@ type ReportProgress struct {
 	CommitmentID string  `json:"-"`
 	Value        float64 `json:"value"`
 	Note         string  `json:"note"`
+	Signing
 }
 
 // FulfilCommitment marks a commitment met (its member). Value is the final
@@ -125,6 +142,7 @@ type FulfilCommitment struct {
 	CommitmentID string   `json:"-"`
 	Note         string   `json:"note"`
 	Value        *float64 `json:"value,omitempty"`
+	Signing
 }
 
 // WithdrawCommitment gives a commitment up (its member).

@@ -5,13 +5,17 @@ import (
 	"time"
 )
 
-// Commitment is a member's measurable commitment on an adopted proposal.
-// Status is open, fulfilled or withdrawn; Progress lists each report in
-// ledger order. Value is the final value, set once it is fulfilled.
+// Commitment is a member's measurable commitment on an adopted proposal
+// (ProposalID) or toward a workgroup's aim (WorkgroupID). Status is open,
+// fulfilled or withdrawn; Progress lists each report in ledger order. Value
+// is the final value, set once it is fulfilled. A commitment toward a
+// workgroup stays the member's when it leaves the workgroup or the
+// workgroup closes.
 type Commitment struct {
 	ID          string     `json:"id"`
 	MemberID    string     `json:"member_id"`
-	ProposalID  string     `json:"proposal_id"`
+	ProposalID  string     `json:"proposal_id,omitempty"`
+	WorkgroupID string     `json:"workgroup_id,omitempty"`
 	Description string     `json:"description"`
 	Metric      string     `json:"metric"`
 	Target      float64    `json:"target"`
@@ -36,7 +40,7 @@ func (d decision) makeCommitment(c MakeCommitment) ([]EventData, error) {
 	c.Metric = strings.TrimSpace(c.Metric)
 	if err := firstError(
 		checkID("commitment id", c.CommitmentID),
-		checkID("proposal_id", c.ProposalID),
+		checkCommitmentTarget(c.ProposalID, c.WorkgroupID),
 		checkText("description", c.Description, true),
 		checkName("metric", c.Metric),
 		checkFinite("target", c.Target),
@@ -44,20 +48,55 @@ func (d decision) makeCommitment(c MakeCommitment) ([]EventData, error) {
 	); err != nil {
 		return nil, err
 	}
-	p, err := d.proposal(c.ProposalID)
-	if err != nil {
+	if err := d.mayCommitOn(c.ProposalID, c.WorkgroupID); err != nil {
 		return nil, err
-	}
-	if p.Status != StatusAdopted {
-		return nil, Errorf(Conflict, "commitments are made on adopted proposals; proposal %s is %s", p.ID, p.Status)
 	}
 	if old, ok := d.s.Commitment(c.CommitmentID); ok {
 		return nil, Errorf(Conflict, "commitment %s was already made by member %s", old.ID, old.MemberID)
 	}
 	return one(CommitmentMade{
-		CommitmentID: c.CommitmentID, MemberID: d.by.member.ID, ProposalID: p.ID,
+		CommitmentID: c.CommitmentID, MemberID: d.by.member.ID, ProposalID: c.ProposalID, WorkgroupID: c.WorkgroupID,
 		Description: c.Description, Metric: c.Metric, Target: c.Target, Due: c.Due,
 	})
+}
+
+// checkCommitmentTarget returns Invalid unless exactly one of the two ids
+// is given, and well formed.
+func checkCommitmentTarget(proposalID, workgroupID string) error {
+	switch {
+	case proposalID != "" && workgroupID != "":
+		return Errorf(Invalid, "a commitment is made on a proposal or toward a workgroup: give proposal_id or workgroup_id, not both")
+	case workgroupID != "":
+		return checkID("workgroup_id", workgroupID)
+	case proposalID == "":
+		return Errorf(Invalid, "proposal_id or workgroup_id is required: a commitment is made on an adopted proposal or toward a workgroup's aim")
+	}
+	return checkID("proposal_id", proposalID)
+}
+
+// mayCommitOn checks what a commitment is made on: an adopted proposal, or
+// an open workgroup the acting member belongs to. It returns NotFound when
+// there is no such thing, Conflict when the proposal is not adopted or the
+// workgroup is closed, and Forbidden for a workgroup the member is not in.
+func (d decision) mayCommitOn(proposalID, workgroupID string) error {
+	if workgroupID == "" {
+		p, err := d.proposal(proposalID)
+		if err != nil {
+			return err
+		}
+		if p.Status != StatusAdopted {
+			return Errorf(Conflict, "commitments are made on adopted proposals; proposal %s is %s", p.ID, p.Status)
+		}
+		return nil
+	}
+	w, err := d.workgroup(workgroupID)
+	if err != nil {
+		return err
+	}
+	if !w.HasMember(d.by.member.ID) {
+		return Errorf(Forbidden, "commitments toward workgroup %s (%s) are made by its members; member %s (%s) is not one", w.ID, w.Name, d.by.member.ID, d.by.member.Name)
+	}
+	return w.mustBeOpen("no more commitments are made toward it")
 }
 
 func (d decision) reportProgress(c ReportProgress) ([]EventData, error) {

@@ -24,6 +24,9 @@ func Decide(s Alliance, m Meta, c Command) ([]Event, error) {
 	if m.AllianceID != s.ID {
 		return nil, Errorf(Internal, "command for alliance %s decided on the state of alliance %s", m.AllianceID, s.ID)
 	}
+	if err := s.stillRunning(); err != nil {
+		return nil, err
+	}
 	by, err := partyOf(s, m.Actor)
 	if err != nil {
 		return nil, err
@@ -33,6 +36,9 @@ func Decide(s Alliance, m Meta, c Command) ([]Event, error) {
 	}
 	data, err := decision{s: s, at: m.At, by: by}.decide(c)
 	if err != nil {
+		return nil, err
+	}
+	if data, err = sign(s, m, c, data); err != nil {
 		return nil, err
 	}
 	events := make([]Event, len(data))
@@ -55,6 +61,8 @@ func (d decision) decide(c Command) ([]EventData, error) {
 		return d.admitMember(c)
 	case WithdrawMember:
 		return d.withdrawMember(c)
+	case RegisterKey:
+		return d.registerKey(c)
 	case AddObserver:
 		return d.addObserver(c)
 	case FormWorkgroup:
@@ -84,6 +92,26 @@ func (d decision) decide(c Command) ([]EventData, error) {
 	case WithdrawCommitment:
 		return d.withdrawCommitment(c)
 	}
+	return d.decideAllianceLife(c)
+}
+
+// decideAllianceLife decides the commands of an alliance's life beyond one
+// vote: workgroups, proxies and its conclusion.
+func (d decision) decideAllianceLife(c Command) ([]EventData, error) {
+	switch c := c.(type) {
+	case ChangeWorkgroupMembers:
+		return d.changeWorkgroupMembers(c)
+	case ReportWorkgroupProgress:
+		return d.reportWorkgroupProgress(c)
+	case CloseWorkgroup:
+		return d.closeWorkgroup(c)
+	case GrantProxy:
+		return d.grantProxy(c)
+	case RevokeProxy:
+		return d.revokeProxy(c)
+	case ConcludeAlliance:
+		return d.concludeAlliance(c)
+	}
 	return nil, Errorf(Internal, "unknown command %T (commands are passed as values)", c)
 }
 
@@ -108,7 +136,11 @@ func formAlliance(s Alliance, m Meta, c FormAlliance) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Event{NewEvent(m, AllianceFormed{Name: c.Name, Purpose: c.Purpose, Charter: charter})}, nil
+	predecessor, err := predecessorOf(m.AllianceID, c)
+	if err != nil {
+		return nil, err
+	}
+	return []Event{NewEvent(m, AllianceFormed{Name: c.Name, Purpose: c.Purpose, Charter: charter, Predecessor: predecessor})}, nil
 }
 
 func one(d EventData) ([]EventData, error) { return []EventData{d}, nil }

@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -49,7 +51,9 @@ func TestDecideSeedsCoverTheCatalogue(t *testing.T) {
 
 // decideSeeds are scripts a person wrote: an adopted resolution with its
 // commitments and a workgroup; an amended charter proposal adopted after a
-// member withdrew mid-vote and closed by the system at its deadline.
+// member withdrew mid-vote and closed by the system at its deadline; a
+// workgroup's life, proxies granted, used, refused over the limit and
+// revoked, and the alliance concluded.
 func decideSeeds() [][]byte {
 	cmds := func(cs ...[]byte) []byte { return slices.Concat(cs...) }
 	return [][]byte{
@@ -68,6 +72,7 @@ func decideSeeds() [][]byte {
 			[]byte{actConvener, 4, 2, 0, 1, 0, 10, 10, 10, 1, 0}, // workgroup of members 1 and 2
 			[]byte{actConvener, 1, 3, 10, 10, 0},                 // admit the late member
 			[]byte{actLate, 2, 3, 10},                            // who withdraws
+			[]byte{actMember1, 18, 0, 7, 0},                      // member 1 registers a key
 		),
 		cmds(
 			[]byte{actMember1, 5, 1, 1, 0, 10, 1, 4, 1, 0},                   // charter proposal 1: majority, quorum 1/2
@@ -81,6 +86,26 @@ func decideSeeds() [][]byte {
 			[]byte{actMember1, 5, 2, 2, 0, 10, 0}, []byte{actMember1, 9, 2, 10}, // submitted, withdrawn
 			[]byte{actAdmin, 3, 1, 10}, // another observer
 		),
+		cmds(
+			[]byte{actConvener, 4, 2, 0, 1, 0, 10, 10, 10, 1, 0}, // workgroup 0 of members 1 and 2
+			[]byte{actConvener, 20, 0, 1, 2, 1, 0},               // member 3 joins, member 1 leaves
+			[]byte{actMember2, 21, 0, 3, 10},                     // progress 12.5
+			[]byte{actMember3, 23, 0, 0, 0, 10, 10, 1, 0},        // commitment 0 toward it
+			[]byte{actMember1, 23, 1, 0, 0, 10, 10, 1, 0},        // refused: member 1 left
+			[]byte{actConvener, 22, 0, 0, 10},                    // closed: met
+			[]byte{actMember1, 5, 0, 0, 0, 10, 0},                // resolution 0
+			[]byte{actMember2, 24, 0, 1},                         // member 2 grants member 1 a proxy for it
+			[]byte{actMember3, 24, 0, 0},                         // member 3 grants member 1 a standing proxy
+			[]byte{actConvener, 10, 0, 0},                        // open voting, one proxy each
+			[]byte{actMember1, 26, 0, 0, 10, 1},                  // member 1 agrees for member 2
+			[]byte{actMember1, 26, 0, 0, 10, 2},                  // refused: a second grantor
+			[]byte{actMember3, 25, 0, 0},                         // member 3 revokes
+			[]byte{actMember2, 11, 0, 3, 10},                     // member 2 blocks itself
+			[]byte{actMember1, 11, 0, 0, 10},                     // member 1 agrees
+			[]byte{actConvener, 12, 0},                           // close: rejected
+			[]byte{actConvener, 19, 10},                          // the alliance concludes
+			[]byte{actMember1, 5, 1, 0, 0, 10, 0},                // refused: concluded
+		),
 	}
 }
 
@@ -89,7 +114,8 @@ func decideSeeds() [][]byte {
 func runScript(t *testing.T, script []byte) *ledgerRun {
 	r := &ledgerRun{t: t, verifier: projections.NewVerifier(projections.VerifyOptions{}), at: fuzzT0, types: map[string]bool{}}
 	admin, convener := fuzzActor(actAdmin), fuzzActor(actConvener)
-	r.decide(admin, domain.FormAlliance{Name: "Fuzz Alliance", Purpose: "p", Charter: domain.Charter{}})
+	r.decide(admin, domain.FormAlliance{Name: "Fuzz Alliance", Purpose: "p", Charter: domain.Charter{MaxProxies: domain.Proxies(1)},
+		Predecessor: &fuzzPredecessor})
 	r.decide(admin, domain.AdmitMember{MemberID: fuzzConvener, Name: "Convener", Sector: "s", Role: domain.RoleConvener})
 	for _, m := range fuzzMembers[:3] {
 		r.decide(convener, domain.AdmitMember{MemberID: m, Name: "Member", Sector: "s", Role: domain.RoleMember})
@@ -115,6 +141,8 @@ var (
 	fuzzMembers  = []string{fuzzID(2, 1), fuzzID(2, 2), fuzzID(2, 3), fuzzID(2, 4)} // the last is admitted by the script
 	fuzzObserver = fuzzID(3, 0)
 	fuzzStranger = fuzzID(4, 0)
+	// fuzzPredecessor is the head of the alliance the fuzzed one succeeds.
+	fuzzPredecessor = domain.AllianceHead{AllianceID: fuzzID(1, 1), Seq: 12, Hash: strings.Repeat("5e", 32)}
 )
 
 // The actors, by the script's byte modulo their count.
@@ -170,7 +198,15 @@ func fuzzCommand(in *[]byte) domain.Command {
 	amendment := func() string { return pick(fuzzID(6, 0), fuzzID(6, 1), fuzzID(6, 2)) }
 	commitment := func() string { return pick(fuzzID(7, 0), fuzzID(7, 1), strings.ToUpper(fuzzID(7, 0))) }
 	member := func() string { return pick(append(fuzzMembers, fuzzConvener, fuzzStranger, "")...) }
-	switch kind % 18 {
+	members := func() []string {
+		ids := []string{}
+		for n := next(in) % 4; n > 0; n-- {
+			ids = append(ids, member())
+		}
+		return ids
+	}
+	workgroup := func() string { return pick(fuzzID(8, 0), fuzzID(8, 1), "wg") }
+	switch kind % 27 {
 	case 0:
 		return domain.FormAlliance{Name: fuzzText(in), Purpose: fuzzText(in), Charter: fuzzCharter(in)}
 	case 1:
@@ -224,6 +260,33 @@ func fuzzCommand(in *[]byte) domain.Command {
 		return c
 	case 16:
 		return domain.WithdrawCommitment{CommitmentID: commitment(), Note: fuzzText(in)}
+	case 18:
+		c := domain.NewKeyRegistration(fuzzAlliance, member(), ed25519.NewKeyFromSeed(bytes.Repeat([]byte{next(in)}, ed25519.SeedSize)))
+		if b := next(in); b%4 == 1 {
+			c.Proof = c.PublicKey // not a signature
+		}
+		return c
+	case 19:
+		return domain.ConcludeAlliance{Reason: fuzzText(in)}
+	case 20:
+		return domain.ChangeWorkgroupMembers{WorkgroupID: workgroup(), Add: members(), Remove: members()}
+	case 21:
+		return domain.ReportWorkgroupProgress{WorkgroupID: workgroup(), Value: fuzzNumber(in), Note: fuzzText(in)}
+	case 22:
+		return domain.CloseWorkgroup{WorkgroupID: workgroup(), Outcome: domain.WorkgroupOutcome(pick("met", "missed", "dissolved", "open", "")), Note: fuzzText(in)}
+	case 23:
+		c := domain.MakeCommitment{CommitmentID: commitment(), WorkgroupID: workgroup()}
+		if b := next(in); b%3 == 1 {
+			c.ProposalID = proposal()
+		}
+		c.Description, c.Metric, c.Target, c.Due = fuzzText(in), fuzzText(in), fuzzNumber(in), fuzzDate(in)
+		return c
+	case 24:
+		return domain.GrantProxy{ProxyID: member(), ProposalID: pick("", fuzzID(5, 0), fuzzID(5, 1), "p")}
+	case 25:
+		return domain.RevokeProxy{ProxyID: member(), ProposalID: pick("", fuzzID(5, 0), fuzzID(5, 1), "p")}
+	case 26:
+		return domain.CastVote{ProposalID: proposal(), Stance: pick("agree", "disagree", "abstain", "block", "yes", ""), Reason: fuzzText(in), OnBehalfOf: member()}
 	}
 	return fuzzTick{hours: int(next(in))}
 }
@@ -251,7 +314,11 @@ func fuzzCharter(in *[]byte) domain.Charter {
 	rules := []string{"", "consensus", "unanimity", "supermajority", "majority", "sortition"}
 	fractions := []string{"", "1/2", "3/4", "2/3", "1/1", "0/1", "1/3", "1000000/1000000", "1/0", "5/4", "x", "1/1000001"}
 	b := next(in)
-	return domain.Charter{DecisionRule: rules[int(b)%len(rules)], Quorum: fractions[int(next(in))%len(fractions)], Threshold: fractions[int(next(in))%len(fractions)]}
+	c := domain.Charter{DecisionRule: rules[int(b)%len(rules)], Quorum: fractions[int(next(in))%len(fractions)], Threshold: fractions[int(next(in))%len(fractions)]}
+	if b >= 128 {
+		c.MaxProxies = domain.Proxies(int(b) % 4)
+	}
+	return c
 }
 
 func fuzzNumber(in *[]byte) float64 {

@@ -15,21 +15,32 @@ func Evolve(s Alliance, e Event) Alliance {
 	s.Seq = e.Seq
 	switch d := e.Data.(type) {
 	case AllianceFormed:
-		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter, e.At
+		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter.withPolicyDefaults(), e.At
+		s.Predecessor = copyHead(d.Predecessor)
 	case MemberAdmitted:
 		s.admit(e, d)
 	case MemberWithdrew:
 		s.withdraw(d)
+	case MemberKeyRegistered:
+		s.registerKey(e, d)
 	case ObserverAdded:
 		s.addObserver(d)
 	case WorkgroupFormed:
 		s.formWorkgroup(d)
 	case CharterAmended:
-		s.Charter = d.Charter
+		s.Charter = d.Charter.withPolicyDefaults()
 	case CommitmentMade:
 		s.makeCommitment(d)
 	case ProgressReported, CommitmentFulfilled, CommitmentWithdrawn:
 		s.evolveCommitment(e)
+	case WorkgroupMembersChanged, WorkgroupProgressReported, WorkgroupClosed:
+		s.evolveWorkgroup(e)
+	case ProxyGranted:
+		s.grantProxy(e, d)
+	case ProxyRevoked:
+		s.revokeProxy(d)
+	case AllianceConcluded:
+		s.conclude(e, d)
 	default:
 		s.evolveProposal(e)
 	}
@@ -82,6 +93,7 @@ func (a *Alliance) formWorkgroup(d WorkgroupFormed) {
 	a.Workgroups = append(a.Workgroups, Workgroup{
 		ID: d.WorkgroupID, Name: d.Name, Aim: d.Aim, Metric: d.Metric,
 		Target: d.Target, Due: d.Due, MemberIDs: append([]string{}, d.MemberIDs...),
+		Status: StatusOpen, Progress: []Progress{},
 	})
 }
 
@@ -91,7 +103,7 @@ func (a *Alliance) makeCommitment(d CommitmentMade) {
 	}
 	a.commitmentIdx = put(a.commitmentIdx, d.CommitmentID, len(a.Commitments))
 	a.Commitments = append(a.Commitments, Commitment{
-		ID: d.CommitmentID, MemberID: d.MemberID, ProposalID: d.ProposalID,
+		ID: d.CommitmentID, MemberID: d.MemberID, ProposalID: d.ProposalID, WorkgroupID: d.WorkgroupID,
 		Description: d.Description, Metric: d.Metric, Target: d.Target, Due: d.Due,
 		Status: StatusOpen, Progress: []Progress{},
 	})

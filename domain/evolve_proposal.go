@@ -29,7 +29,10 @@ func (a *Alliance) evolveProposal(e Event) {
 		if p.Stances == nil {
 			p.Stances = map[string]Stance{}
 		}
-		p.Stances[d.MemberID] = Stance{Stance: d.Stance, Reason: d.Reason, Seq: e.Seq, At: e.At}
+		p.Stances[d.MemberID] = Stance{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At}
+		if d.CastBy != "" {
+			p.recordProxyCast(d.CastBy, d.MemberID)
+		}
 	case VotingClosed:
 		p.Status = d.Result
 		p.Outcome = &Outcome{VotingClosed: d, ClosedSeq: e.Seq}
@@ -97,4 +100,5 @@ func (p *Proposal) open(e Event, d VotingOpened) {
 		ClosesAt: copyTime(d.ClosesAt), OpenedSeq: e.Seq,
 	}
 	p.Stances = map[string]Stance{}
+	p.ProxyCasts = nil
 }

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"bytes"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -15,7 +14,6 @@ import (
 // so both paths always give the same event.
 func decodeFast(line []byte) (Event, bool) {
 	var e Event
-	var raw []byte
 	sc := scanner{b: line}
 	ok := sc.lit(`{"id":`) && sc.str(&e.ID) &&
 		sc.lit(`,"alliance_id":`) && sc.str(&e.AllianceID) &&
@@ -28,33 +26,41 @@ func decodeFast(line []byte) (Event, bool) {
 		(sc.lit(`}`) || (sc.lit(`,"member_id":`) && sc.str(&e.Actor.MemberID) && sc.lit(`}`))) &&
 		sc.lit(`,"command_id":`) && sc.str(&e.CommandID) &&
 		sc.lit(`,"prev_hash":`) && sc.str(&e.PrevHash) &&
-		sc.lit(`,"data":`) && sc.object(&raw) &&
+		sc.lit(`,"data":`) && sc.data(e.Type, &e.Data) &&
 		sc.lit(`}`) && sc.end()
 	if !ok {
 		return Event{}, false
 	}
 	e.V = 1
-	data, ok := decodeDataFast(e.Type, raw)
-	if !ok {
-		return Event{}, false
-	}
-	e.Data = data
 	return e, true
 }
 
-// decodeDataFast decodes the data of the most frequent event, a vote.
-func decodeDataFast(typ string, raw []byte) (EventData, bool) {
+// data decodes the data of the most frequent event, a vote, signed or not,
+// cast by a proxy or not.
+func (s *scanner) data(typ string, dst *EventData) bool {
 	if typ != TypeVoteCast {
-		return nil, false
+		return false
 	}
 	var d VoteCast
-	sc := scanner{b: raw}
-	ok := sc.lit(`{"proposal_id":`) && sc.str(&d.ProposalID) &&
-		sc.lit(`,"member_id":`) && sc.str(&d.MemberID) &&
-		sc.lit(`,"stance":`) && sc.str(&d.Stance) &&
-		sc.lit(`,"reason":`) && sc.str(&d.Reason) &&
-		sc.lit(`}`) && sc.end()
-	return d, ok
+	ok := s.lit(`{"proposal_id":`) && s.str(&d.ProposalID) &&
+		s.lit(`,"member_id":`) && s.str(&d.MemberID) &&
+		s.lit(`,"stance":`) && s.str(&d.Stance) &&
+		s.lit(`,"reason":`) && s.str(&d.Reason) &&
+		(!s.lit(`,"cast_by":`) || s.str(&d.CastBy)) &&
+		(s.lit(`}`) || (s.lit(`,"signature":`) && s.signature(&d.Signature) && s.lit(`}`)))
+	*dst = d
+	return ok
+}
+
+// signature decodes a stored signature, whose statement's only escapes are
+// its newlines.
+func (s *scanner) signature(dst **Signature) bool {
+	var sig Signature
+	ok := s.lit(`{"key_id":`) && s.str(&sig.KeyID) &&
+		s.lit(`,"statement":`) && s.lines(&sig.Statement) &&
+		s.lit(`,"sig":`) && s.str(&sig.Sig) && s.lit(`}`)
+	*dst = &sig
+	return ok
 }
 
 // scanner walks a byte slice; every method consumes what it matched and
@@ -104,6 +110,39 @@ func (s *scanner) str(dst *string) bool {
 	return ok
 }
 
+// lines reads a string like str, but one whose only escapes are \n, as in a
+// signed statement; any other escape takes the slow path.
+func (s *scanner) lines(dst *string) bool {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return false
+	}
+	var out []byte
+	start := s.i + 1
+	j := start
+	for ; j < len(s.b) && s.b[j] != '"'; j++ {
+		switch c := s.b[j]; {
+		case c < 0x20:
+			return false
+		case c == '\\':
+			if j+1 == len(s.b) || s.b[j+1] != 'n' {
+				return false
+			}
+			out = append(append(out, s.b[start:j]...), '\n')
+			j++
+			start = j + 1
+		}
+	}
+	if j == len(s.b) {
+		return false
+	}
+	out = append(out, s.b[start:j]...)
+	if !utf8.Valid(out) {
+		return false
+	}
+	*dst, s.i = string(out), j+1
+	return true
+}
+
 func (s *scanner) role(dst *Role) bool {
 	var r string
 	ok := s.str(&r)
@@ -134,25 +173,4 @@ func (s *scanner) time(dst *time.Time) bool {
 		return false
 	}
 	return dst.UnmarshalJSON(s.b[start:s.i]) == nil
-}
-
-// object takes a flat JSON object whose values are all plain strings (the
-// fast data decoders accept nothing else), leaving its exact bytes in dst.
-func (s *scanner) object(dst *[]byte) bool {
-	start := s.i
-	if !s.lit("{") {
-		return false
-	}
-	for first := true; !s.lit("}"); first = false {
-		if (!first && !s.lit(",")) || !s.skipString() || !s.lit(":") || !s.skipString() {
-			return false
-		}
-	}
-	*dst = s.b[start:s.i]
-	return bytes.HasSuffix(*dst, []byte("}"))
-}
-
-func (s *scanner) skipString() bool {
-	_, ok := s.quoted()
-	return ok
 }

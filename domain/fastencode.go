@@ -51,8 +51,8 @@ func encodeEnvelope(e Event) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// encodeData appends the event's data: a vote by hand, being by far the most
-// frequent, anything else through encoding/json.
+// encodeData appends the event's data: a vote by hand (cast by a proxy or
+// not), being by far the most frequent, anything else through encoding/json.
 func encodeData(b []byte, d EventData) ([]byte, error) {
 	if v, ok := d.(VoteCast); ok {
 		b = append(b, `{"proposal_id":`...)
@@ -63,6 +63,19 @@ func encodeData(b []byte, d EventData) ([]byte, error) {
 		b = appendString(b, v.Stance)
 		b = append(b, `,"reason":`...)
 		b = appendString(b, v.Reason)
+		if v.CastBy != "" {
+			b = append(b, `,"cast_by":`...)
+			b = appendString(b, v.CastBy)
+		}
+		if sig := v.Signature; sig != nil {
+			b = append(b, `,"signature":{"key_id":`...)
+			b = appendString(b, sig.KeyID)
+			b = append(b, `,"statement":`...)
+			b = appendString(b, sig.Statement)
+			b = append(b, `,"sig":`...)
+			b = appendString(b, sig.Sig)
+			b = append(b, '}')
+		}
 		return append(b, '}'), nil
 	}
 	raw, err := json.Marshal(d)

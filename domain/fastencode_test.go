@@ -16,7 +16,10 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 		VoteCast{ProposalID: prop, MemberID: m2, Stance: "agree", Reason: awkward},
 		MemberAdmitted{MemberID: m1, Name: awkward, Sector: "payer", Role: RoleMember},
 		submitted(prop, KindCharter, &consensusCharter),
+		castFor(m2, m1, StanceBlock),
+		VoteCast{ProposalID: prop, MemberID: m2, Stance: "agree", Reason: awkward, CastBy: awkward},
 	}
+	samples = append(append(samples, oneOfEach()...), variants()...)
 	for _, d := range samples {
 		e := at(event(d), 12)
 		e.ID, e.PrevHash = id(3), ZeroHash
@@ -41,7 +44,7 @@ func FuzzEncode(f *testing.F) {
 	f.Add("id", "reason <&> \u2028", "agree", uint64(7))
 	f.Add("\xff", "\x00\x1f", "", uint64(0))
 	f.Fuzz(func(t *testing.T, a, b, c string, seq uint64) {
-		e := at(event(VoteCast{ProposalID: a, MemberID: b, Stance: c, Reason: a + b}), 1)
+		e := at(event(VoteCast{ProposalID: a, MemberID: b, Stance: c, Reason: a + b, CastBy: c + a}), 1)
 		e.Seq, e.ID, e.CommandID, e.PrevHash = seq, b, c, a
 		e.Actor = Actor{ID: a, Role: Role(b), MemberID: c}
 		requireSameEncoding(t, e)

@@ -12,6 +12,8 @@ type Member struct {
 	Role        Role   `json:"role"`
 	Status      string `json:"status"`
 	AdmittedSeq uint64 `json:"admitted_seq"`
+	// Key is the member's signing key in force, absent until it registers one.
+	Key *MemberKey `json:"key,omitempty"`
 }
 
 // Observer is a read-only party, e.g. a regulator.

@@ -67,7 +67,7 @@ func TestOnlyTheLatestVoteCounts(t *testing.T) {
 
 // A charter amendment binds votes opened after it, never one already open.
 func TestCharterAmendmentAppliesToLaterVotes(t *testing.T) {
-	majority := Charter{RuleMajority, "1/2", "1/2"}
+	majority := Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "1/2"}
 	history := append(voting(), // prop opened under consensus at seq 7
 		submitted(prop2, KindCharter, &majority),
 		VotingOpened{ProposalID: prop2, Version: 1, Rule: consensusCharter, Eligible: []string{conv, m1, m2, m3}},
@@ -83,7 +83,7 @@ func TestCharterAmendmentAppliesToLaterVotes(t *testing.T) {
 		e.Seq = s.Seq + uint64(i) + 1
 		s = Evolve(s, e)
 	}
-	require.Equal(t, majority, s.Charter)
+	require.Equal(t, full(majority), s.Charter, "the charter in force, absent fields read as their defaults")
 
 	// prop, opened before, is still judged by consensus: 2 agree, 1 block.
 	for _, v := range []struct{ member, stance string }{{conv, StanceAgree}, {m1, StanceAgree}, {m2, StanceBlock}} {
@@ -101,7 +101,7 @@ func TestCharterAmendmentAppliesToLaterVotes(t *testing.T) {
 	// A proposal opened now is voted under majority, where a block is a disagree.
 	events, err = Decide(Evolve(s, at(event(submitted(id(32), KindResolution, nil)), s.Seq+1)), asConvener(), OpenVoting{ProposalID: id(32)})
 	require.NoError(t, err)
-	require.Equal(t, majority, events[0].Data.(VotingOpened).Rule)
+	require.Equal(t, full(majority), events[0].Data.(VotingOpened).Rule, "the whole rule, defaults filled in")
 }
 
 func TestDeriveOutcomeRefusals(t *testing.T) {

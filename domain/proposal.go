@@ -13,20 +13,22 @@ const (
 // Proposal is a text the alliance decides on. Its status moves open →
 // voting → adopted|rejected, or open → withdrawn. Charter is set only for
 // kind charter. Voting is set once voting opened, Outcome once it closed.
-// Stances holds each eligible member's latest stance, by member id.
+// Stances holds each eligible member's latest stance, by member id;
+// ProxyCasts, by proxy id, the members each proxy cast for in this vote.
 type Proposal struct {
-	ID         string            `json:"id"`
-	Kind       string            `json:"kind"`
-	Title      string            `json:"title"`
-	Body       string            `json:"body"`
-	AuthorID   string            `json:"author_id"`
-	Charter    *Charter          `json:"charter,omitempty"`
-	Status     string            `json:"status"`
-	Version    int               `json:"version"`
-	Amendments []Amendment       `json:"amendments"`
-	Voting     *Voting           `json:"voting,omitempty"`
-	Stances    map[string]Stance `json:"stances"`
-	Outcome    *Outcome          `json:"outcome,omitempty"`
+	ID         string              `json:"id"`
+	Kind       string              `json:"kind"`
+	Title      string              `json:"title"`
+	Body       string              `json:"body"`
+	AuthorID   string              `json:"author_id"`
+	Charter    *Charter            `json:"charter,omitempty"`
+	Status     string              `json:"status"`
+	Version    int                 `json:"version"`
+	Amendments []Amendment         `json:"amendments"`
+	Voting     *Voting             `json:"voting,omitempty"`
+	Stances    map[string]Stance   `json:"stances"`
+	ProxyCasts map[string][]string `json:"proxy_casts,omitempty"`
+	Outcome    *Outcome            `json:"outcome,omitempty"`
 }
 
 // Amendment is a proposed new text for a proposal. Status is proposed,

@@ -72,10 +72,11 @@ func digits(s string) bool {
 
 // NormalizeCharter validates a charter entering the ledger (forming an
 // alliance, proposing a charter) and fills in its defaults: rule consensus,
-// quorum 1/2, the rule's default threshold. A quorum lies in (0, 1]; a
-// consensus or supermajority threshold in [1/2, 1]. Majority and unanimity
-// take no threshold of their own, so another value than theirs is refused
-// rather than ignored. It returns an Invalid error naming the field at fault.
+// quorum 1/2, the rule's default threshold, signatures optional, max_proxies
+// 0. A quorum lies in (0, 1]; a consensus or supermajority threshold in
+// [1/2, 1]. Majority and unanimity take no threshold of their own, so another
+// value than theirs is refused rather than ignored. It returns an Invalid
+// error naming the field at fault.
 func NormalizeCharter(c Charter) (Charter, error) {
 	c, q, t, err := parseCharter(c)
 	if err != nil {
@@ -127,7 +128,8 @@ func parseCharter(c Charter) (Charter, Fraction, Fraction, error) {
 	if !takesThreshold(c.DecisionRule) && !sameValue(t, def) {
 		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter threshold %s does not apply to %s, whose threshold is %s: leave it out", c.Threshold, c.DecisionRule, def)
 	}
-	return c, q, t, nil
+	c, err = normalizePolicy(c)
+	return c, q, t, err
 }
 
 // takesThreshold reports whether a rule's threshold is the charter's to

@@ -38,10 +38,10 @@ type judgement struct {
 }
 
 func TestDecisionRules(t *testing.T) {
-	consensus := Charter{RuleConsensus, "1/2", "3/4"}
-	super := Charter{RuleSupermajority, "1/2", "2/3"}
-	majority := Charter{RuleMajority, "1/2", "1/2"}
-	unanimity := Charter{RuleUnanimity, "1/2", "1/1"}
+	consensus := Charter{DecisionRule: RuleConsensus, Quorum: "1/2", Threshold: "3/4"}
+	super := Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "2/3"}
+	majority := Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "1/2"}
+	unanimity := Charter{DecisionRule: RuleUnanimity, Quorum: "1/2", Threshold: "1/1"}
 	cases := []judgement{
 		// consensus
 		{"consensus: the DESIGN example", consensus, 12, Tally{7, 1, 1, 0}, ResultAdopted, 6, true, "7/8 ≥ 3/4 and no block."},
@@ -57,12 +57,12 @@ func TestDecisionRules(t *testing.T) {
 		{"consensus: odd electorate, quorum met", consensus, 7, Tally{4, 0, 0, 0}, ResultAdopted, 4, true, "4/4 ≥ 3/4 and no block."},
 		{"consensus: quorum and block both fail", consensus, 12, Tally{4, 0, 0, 1}, ResultRejected, 6, false, "quorum not met and blocked by 1 member."},
 		{"consensus: P = 0", consensus, 5, Tally{}, ResultRejected, 3, false, "no one took part, so the quorum was not met."},
-		{"consensus: P = 0 with quorum 0/1", Charter{RuleConsensus, "0/1", "3/4"}, 5, Tally{}, ResultRejected, 1, false, "no one took part, so the quorum was not met."},
-		{"consensus: quorum 0/1 needs one", Charter{RuleConsensus, "0/1", "3/4"}, 5, Tally{1, 0, 0, 0}, ResultAdopted, 1, true, "1/1 ≥ 3/4 and no block."},
+		{"consensus: P = 0 with quorum 0/1", Charter{DecisionRule: RuleConsensus, Quorum: "0/1", Threshold: "3/4"}, 5, Tally{}, ResultRejected, 1, false, "no one took part, so the quorum was not met."},
+		{"consensus: quorum 0/1 needs one", Charter{DecisionRule: RuleConsensus, Quorum: "0/1", Threshold: "3/4"}, 5, Tally{1, 0, 0, 0}, ResultAdopted, 1, true, "1/1 ≥ 3/4 and no block."},
 		{"consensus: nobody left eligible", consensus, 0, Tally{}, ResultRejected, 1, false, "no one took part, so the quorum was not met."},
-		{"consensus: quorum 2/3 of 9", Charter{RuleConsensus, "2/3", "2/3"}, 9, Tally{4, 2, 0, 0}, ResultAdopted, 6, true, "4/6 ≥ 2/3 and no block."},
-		{"consensus: quorum 2/3 of 9, one short", Charter{RuleConsensus, "2/3", "2/3"}, 9, Tally{4, 1, 0, 0}, ResultRejected, 6, false, "quorum not met."},
-		{"consensus: full quorum", Charter{RuleConsensus, "1/1", "3/4"}, 3, Tally{2, 0, 0, 0}, ResultRejected, 3, false, "quorum not met."},
+		{"consensus: quorum 2/3 of 9", Charter{DecisionRule: RuleConsensus, Quorum: "2/3", Threshold: "2/3"}, 9, Tally{4, 2, 0, 0}, ResultAdopted, 6, true, "4/6 ≥ 2/3 and no block."},
+		{"consensus: quorum 2/3 of 9, one short", Charter{DecisionRule: RuleConsensus, Quorum: "2/3", Threshold: "2/3"}, 9, Tally{4, 1, 0, 0}, ResultRejected, 6, false, "quorum not met."},
+		{"consensus: full quorum", Charter{DecisionRule: RuleConsensus, Quorum: "1/1", Threshold: "3/4"}, 3, Tally{2, 0, 0, 0}, ResultRejected, 3, false, "quorum not met."},
 		// supermajority
 		{"supermajority: equality passes", super, 6, Tally{2, 1, 0, 0}, ResultAdopted, 3, true, "2/3 ≥ 2/3."},
 		{"supermajority: a block counts as a disagree", super, 6, Tally{2, 0, 0, 1}, ResultAdopted, 3, true, "2/3 ≥ 2/3 (a block counts as a disagree)."},
@@ -101,15 +101,15 @@ func TestDecisionRules(t *testing.T) {
 }
 
 func TestExplanationReadsOut(t *testing.T) {
-	out, err := Judge(Charter{RuleConsensus, "1/2", "3/4"}, Tally{7, 1, 1, 0}, 12)
+	out, err := Judge(Charter{DecisionRule: RuleConsensus, Quorum: "1/2", Threshold: "3/4"}, Tally{7, 1, 1, 0}, 12)
 	require.NoError(t, err)
 	require.Equal(t, "Adopted under consensus (3/4, quorum 1/2): 9 of 12 eligible took part (quorum 6); 7 agree, 1 disagree, 1 abstain, 0 block; 7/8 ≥ 3/4 and no block.", out.Explanation)
 
-	out, err = Judge(Charter{RuleMajority, "1/3", "1/2"}, Tally{2, 2, 1, 0}, 9)
+	out, err = Judge(Charter{DecisionRule: RuleMajority, Quorum: "1/3", Threshold: "1/2"}, Tally{2, 2, 1, 0}, 9)
 	require.NoError(t, err)
 	require.Equal(t, "Rejected under majority (more than half, quorum 1/3): 5 of 9 eligible took part (quorum 3); 2 agree, 2 disagree, 1 abstain, 0 block; 2/4 is a tie, and a tie fails a majority.", out.Explanation)
 
-	out, err = Judge(Charter{RuleUnanimity, "1/2", "1/1"}, Tally{4, 0, 0, 0}, 4)
+	out, err = Judge(Charter{DecisionRule: RuleUnanimity, Quorum: "1/2", Threshold: "1/1"}, Tally{4, 0, 0, 0}, 4)
 	require.NoError(t, err)
 	require.Equal(t, "Adopted under unanimity (quorum 1/2): 4 of 4 eligible took part (quorum 2); 4 agree, 0 disagree, 0 abstain, 0 block; no disagree and no block.", out.Explanation)
 }
@@ -122,7 +122,7 @@ func TestJudgeRefusesABadRule(t *testing.T) {
 
 // Large electorates and extreme fractions stay exact in integers.
 func TestDecisionRulesLargeNumbers(t *testing.T) {
-	rule := Charter{RuleConsensus, "999999/1000000", "999999/1000000"}
+	rule := Charter{DecisionRule: RuleConsensus, Quorum: "999999/1000000", Threshold: "999999/1000000"}
 	out, err := Judge(rule, Tally{Agree: 999_999, Disagree: 1}, 1_000_000)
 	require.NoError(t, err)
 	require.Equal(t, 999_999, out.QuorumRequired)

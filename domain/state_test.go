@@ -60,7 +60,7 @@ func TestStateShape(t *testing.T) {
 
 	require.Equal(t, aid, got["id"])
 	require.Equal(t, "Care Alliance", got["name"])
-	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4"}, got["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4", "signatures": "optional", "max_proxies": 0.0}, got["charter"])
 	require.EqualValues(t, 24, got["seq"])
 	require.Equal(t, now.Format(time.RFC3339Nano), got["formed_at"])
 
@@ -69,7 +69,7 @@ func TestStateShape(t *testing.T) {
 	require.Equal(t, map[string]any{"id": m3, "name": "Patients United", "sector": "payer", "role": "member", "status": "withdrawn", "admitted_seq": 5.0}, members[3])
 	require.Equal(t, conv, members[0].(map[string]any)["id"], "admission order")
 	require.Equal(t, []any{map[string]any{"id": obs, "name": "Regulator"}}, got["observers"])
-	require.Equal(t, []any{map[string]any{"id": wg, "name": "Data", "aim": "Share", "metric": "sites", "target": 3.0, "due": "2027-01-31", "member_ids": []any{m1, m2}}}, got["workgroups"])
+	require.Equal(t, []any{map[string]any{"id": wg, "name": "Data", "aim": "Share", "metric": "sites", "target": 3.0, "due": "2027-01-31", "member_ids": []any{m1, m2}, "status": "open", "progress": []any{}}}, got["workgroups"])
 
 	proposals := got["proposals"].([]any)
 	p := proposals[0].(map[string]any)
@@ -94,7 +94,7 @@ func TestStateShape(t *testing.T) {
 
 	p2 := proposals[1].(map[string]any)
 	require.Equal(t, "withdrawn", p2["status"])
-	require.Equal(t, map[string]any{"decision_rule": "majority", "quorum": "1/2", "threshold": "1/2"}, p2["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "majority", "quorum": "1/2", "threshold": "1/2", "signatures": "optional", "max_proxies": 0.0}, p2["charter"])
 	require.Equal(t, []any{}, p2["amendments"])
 	require.Equal(t, map[string]any{}, p2["stances"])
 	require.NotContains(t, p2, "voting")
@@ -118,7 +118,7 @@ func TestEmptyArraysAreNotNull(t *testing.T) {
 	for _, s := range []Alliance{{}, fold(t, formedWith(consensusCharter)[:1])} {
 		var got map[string]any
 		require.NoError(t, json.Unmarshal([]byte(stateJSON(t, s)), &got))
-		for _, k := range []string{"members", "observers", "workgroups", "proposals", "commitments"} {
+		for _, k := range []string{"members", "observers", "workgroups", "proposals", "commitments", "proxies"} {
 			require.Equal(t, []any{}, got[k], k)
 		}
 	}

@@ -30,7 +30,11 @@ var (
 	stranger = id(90)
 )
 
+// consensusCharter is written as charters were before signatures and
+// max_proxies existed; full(c) is c as the ledger now writes it.
 var consensusCharter = Charter{DecisionRule: RuleConsensus, Quorum: "1/2", Threshold: "3/4"}
+
+func full(c Charter) Charter { return c.withPolicyDefaults() }
 
 func id(n int) string { return fmt.Sprintf("01900000-0000-7000-8000-%012d", n) }
 

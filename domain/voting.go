@@ -25,10 +25,12 @@ type Voting struct {
 }
 
 // Stance is a member's latest vote on a proposal, with the seq and time of
-// the VoteCast that recorded it.
+// the VoteCast that recorded it. CastBy is the proxy who cast it, absent
+// when the member did.
 type Stance struct {
 	Stance string    `json:"stance"`
 	Reason string    `json:"reason"`
+	CastBy string    `json:"cast_by,omitempty"`
 	Seq    uint64    `json:"seq"`
 	At     time.Time `json:"at"`
 }
@@ -86,6 +88,7 @@ func (d decision) castVote(c CastVote) ([]EventData, error) {
 		checkID("proposal id", c.ProposalID),
 		checkOneOf("stance", c.Stance, StanceAgree, StanceDisagree, StanceAbstain, StanceBlock),
 		checkText("reason", c.Reason, false),
+		d.checkOnBehalfOf(c.OnBehalfOf),
 	); err != nil {
 		return nil, err
 	}
@@ -102,7 +105,28 @@ func (d decision) castVote(c CastVote) ([]EventData, error) {
 	if v := p.Voting; v.ClosesAt != nil && !d.at.Before(*v.ClosesAt) {
 		return nil, Errorf(Conflict, "voting on proposal %s closed at its deadline %s; no more votes are taken", p.ID, v.ClosesAt.Format(time.RFC3339))
 	}
-	return one(VoteCast{ProposalID: p.ID, MemberID: d.by.member.ID, Stance: c.Stance, Reason: c.Reason})
+	if c.OnBehalfOf == "" {
+		return one(VoteCast{ProposalID: p.ID, MemberID: d.by.member.ID, Stance: c.Stance, Reason: c.Reason})
+	}
+	if err := CheckProxyVote(d.s, p.ID, c.OnBehalfOf, d.by.member.ID); err != nil {
+		return nil, err
+	}
+	return one(VoteCast{ProposalID: p.ID, MemberID: c.OnBehalfOf, Stance: c.Stance, Reason: c.Reason, CastBy: d.by.member.ID})
+}
+
+// checkOnBehalfOf refuses (Invalid) a malformed grantor id and the acting
+// member naming itself; "" is a vote of one's own.
+func (d decision) checkOnBehalfOf(grantorID string) error {
+	if grantorID == "" {
+		return nil
+	}
+	if err := checkID("on_behalf_of", grantorID); err != nil {
+		return err
+	}
+	if d.by.is(grantorID) {
+		return Errorf(Invalid, "on_behalf_of %s is the voter itself: leave it out to cast one's own stance", grantorID)
+	}
+	return nil
 }
 
 // mustBeEligible returns Forbidden, saying why, unless the acting member was

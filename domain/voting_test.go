@@ -9,9 +9,9 @@ func TestOpenVoting(t *testing.T) {
 	deadline := now.Add(48 * time.Hour)
 	everyone := []string{conv, m1, m2, m3}
 	openedAs := func(version int, rule Charter, eligible []string, closes *time.Time) VotingOpened {
-		return VotingOpened{ProposalID: prop, Version: version, Rule: rule, Eligible: eligible, ClosesAt: closes}
+		return VotingOpened{ProposalID: prop, Version: version, Rule: full(rule), Eligible: eligible, ClosesAt: closes}
 	}
-	majority := Charter{RuleMajority, "1/2", "1/2"}
+	majority := Charter{DecisionRule: RuleMajority, Quorum: "1/2", Threshold: "1/2"}
 	run(t, []scenario{
 		{name: "by a convener", given: proposed(), as: asConvener(), when: OpenVoting{ProposalID: prop},
 			then: then(openedAs(1, consensusCharter, everyone, nil))},
@@ -31,10 +31,10 @@ func TestOpenVoting(t *testing.T) {
 			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, majority, everyone, nil))},
 		{name: "every amendment settled", given: append(withAmendment(), AmendmentRejected{ProposalID: prop, AmendmentID: amend, Version: 1}),
 			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, consensusCharter, everyone, nil))},
-		{name: "under a charter recorded before its bounds", given: append(formedWith(Charter{RuleSupermajority, "0/1", "1/3"}), submitted(prop, KindResolution, nil)),
-			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, Charter{RuleSupermajority, "0/1", "1/3"}, everyone, nil))},
+		{name: "under a charter recorded before its bounds", given: append(formedWith(Charter{DecisionRule: RuleSupermajority, Quorum: "0/1", Threshold: "1/3"}), submitted(prop, KindResolution, nil)),
+			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, Charter{DecisionRule: RuleSupermajority, Quorum: "0/1", Threshold: "1/3"}, everyone, nil))},
 		{name: "defaults filled into the rule", given: append(formedWith(Charter{DecisionRule: RuleSupermajority}), submitted(prop, KindResolution, nil)),
-			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, Charter{RuleSupermajority, "1/2", "2/3"}, everyone, nil))},
+			as: asConvener(), when: OpenVoting{ProposalID: prop}, then: then(openedAs(1, Charter{DecisionRule: RuleSupermajority, Quorum: "1/2", Threshold: "2/3"}, everyone, nil))},
 
 		{name: "by a member", given: proposed(), as: asMember(m1), when: OpenVoting{ProposalID: prop}, err: Forbidden, msg: "only a convener can open voting"},
 		{name: "deadline now", given: proposed(), as: asConvener(), when: OpenVoting{ProposalID: prop, ClosesAt: &now}, err: Invalid, msg: "closes_at 2026-11-23T10:00:00Z must be after now"},
@@ -106,7 +106,7 @@ func TestCloseVoting(t *testing.T) {
 	withDeadline := func(more ...EventData) []EventData {
 		return append(append(proposed(), opened(prop, consensusCharter, &deadline)), more...)
 	}
-	newCharter := Charter{RuleMajority, "2/3", "1/2"}
+	newCharter := Charter{DecisionRule: RuleMajority, Quorum: "2/3", Threshold: "1/2"}
 	charterVote := append(formed(), submitted(prop, KindCharter, &newCharter), opened(prop, consensusCharter, nil),
 		vote(conv, StanceAgree), vote(m1, StanceAgree))
 	charterAdopted := VotingClosed{

@@ -6,14 +6,20 @@ import (
 )
 
 // Workgroup is a group of members working towards a measurable aim.
+// Status is open until a convener closes it as met, missed or dissolved;
+// Progress lists each report on its aim in ledger order; Closure says when
+// and why it was closed.
 type Workgroup struct {
-	ID        string   `json:"id"`
-	Name      string   `json:"name"`
-	Aim       string   `json:"aim"`
-	Metric    string   `json:"metric"`
-	Target    float64  `json:"target"`
-	Due       string   `json:"due"`
-	MemberIDs []string `json:"member_ids"`
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Aim       string     `json:"aim"`
+	Metric    string     `json:"metric"`
+	Target    float64    `json:"target"`
+	Due       string     `json:"due"`
+	MemberIDs []string   `json:"member_ids"`
+	Status    string     `json:"status"`
+	Progress  []Progress `json:"progress"`
+	Closure   *Closure   `json:"closure,omitempty"`
 }
 
 func (d decision) formWorkgroup(c FormWorkgroup) ([]EventData, error) {
@@ -28,7 +34,7 @@ func (d decision) formWorkgroup(c FormWorkgroup) ([]EventData, error) {
 		checkName("metric", c.Metric),
 		checkFinite("target", c.Target),
 		checkDate("due", c.Due),
-		d.checkWorkgroupMembers(c.MemberIDs),
+		d.checkWorkgroupMembers("member_ids", c.MemberIDs),
 	); err != nil {
 		return nil, err
 	}
@@ -41,15 +47,16 @@ func (d decision) formWorkgroup(c FormWorkgroup) ([]EventData, error) {
 	})
 }
 
-// checkWorkgroupMembers returns Invalid for too many, malformed or repeated
-// ids, NotFound for a stranger and Conflict for a withdrawn member.
-func (d decision) checkWorkgroupMembers(ids []string) error {
+// checkWorkgroupMembers checks the ids a workgroup takes in (list names
+// them in messages): Invalid for too many, malformed or repeated ids,
+// NotFound for a stranger and Conflict for a withdrawn member.
+func (d decision) checkWorkgroupMembers(list string, ids []string) error {
 	if len(ids) > MaxWorkgroupMembers {
-		return Errorf(Invalid, "member_ids has %d ids, over the limit of %d", len(ids), MaxWorkgroupMembers)
+		return Errorf(Invalid, "%s has %d ids, over the limit of %d", list, len(ids), MaxWorkgroupMembers)
 	}
 	seen := make(map[string]bool, len(ids))
 	for i, id := range ids {
-		field := fmt.Sprintf("member_ids[%d]", i)
+		field := fmt.Sprintf("%s[%d]", list, i)
 		if err := checkID(field, id); err != nil {
 			return err
 		}

@@ -13,9 +13,11 @@ import (
 // versions and amendments with who and when, the rule and eligible members
 // frozen when voting opened, every stance with each change, the outcome and
 // its explanation, and the seq and hash of every event it rests on, so a
-// reader can check each against the chain. It reflects the ledger up to
-// AsOf; until the vote closes, Provisional is what closing it then would
-// record.
+// reader can check each against the chain; and every member's own
+// signature on those events, as §11.50 of 21 CFR Part 11 asks it shown
+// (Signatures; each stance says whether it was signed). It reflects the
+// ledger up to AsOf; until the vote closes, Provisional is what closing it
+// then would record.
 type DecisionRecord struct {
 	Alliance       Party                `json:"alliance"`
 	AsOf           Point                `json:"as_of"`
@@ -28,6 +30,7 @@ type DecisionRecord struct {
 	Outcome        *RecordedOutcome     `json:"outcome"`
 	Provisional    *domain.VotingClosed `json:"provisional,omitempty"`
 	CharterAmended *CharterChange       `json:"charter_amended,omitempty"`
+	Signatures     []RecordedSignature  `json:"signatures"`
 	Events         []EventRef           `json:"events"`
 }
 
@@ -123,12 +126,16 @@ type StanceHistory struct {
 	Dropped  bool           `json:"dropped"`
 }
 
-// StanceChange is one VoteCast.
+// StanceChange is one VoteCast. CastBy is the proxy who cast it, absent
+// when the member did. Signature is the signature of whoever cast it (the
+// member, or its proxy), null when the vote was not signed.
 type StanceChange struct {
-	Stance string    `json:"stance"`
-	Reason string    `json:"reason"`
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
+	Stance    string             `json:"stance"`
+	Reason    string             `json:"reason"`
+	CastBy    string             `json:"cast_by,omitempty"`
+	Seq       uint64             `json:"seq"`
+	At        time.Time          `json:"at"`
+	Signature *RecordedSignature `json:"signature"`
 }
 
 // RecordedOutcome is the VotingClosed data and who closed the vote, when.
@@ -221,7 +228,7 @@ type recordBuilder struct {
 func newRecordBuilder(proposalID string) *recordBuilder {
 	return &recordBuilder{
 		pid:        proposalID,
-		rec:        DecisionRecord{Versions: []Version{}, Amendments: []AmendmentHistory{}, Stances: []StanceHistory{}, Events: []EventRef{}},
+		rec:        DecisionRecord{Versions: []Version{}, Amendments: []AmendmentHistory{}, Stances: []StanceHistory{}, Signatures: []RecordedSignature{}, Events: []EventRef{}},
 		amendments: map[string]int{},
 		stances:    map[string]int{},
 		eligible:   map[string]int{},
@@ -263,6 +270,9 @@ func (b *recordBuilder) observe(s domain.Alliance, r eventstore.Record) {
 	}
 	if relevant {
 		b.rec.Events = append(b.rec.Events, EventRef{Seq: r.Event.Seq, Type: r.Event.Type, Hash: r.Hash})
+		if _, isVote := r.Event.Data.(domain.VoteCast); !isVote { // a vote's is signed in observeVoting
+			b.sign(s, r.Event)
+		}
 	}
 }
 
@@ -297,7 +307,7 @@ func (b *recordBuilder) observeVoting(s domain.Alliance, e domain.Event, act Act
 			return false
 		}
 		st := &b.rec.Stances[i]
-		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, Seq: e.Seq, At: e.At})
+		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At, Signature: b.sign(s, e)})
 	case domain.MemberWithdrew:
 		p, ok := s.Proposal(b.pid)
 		i, known := b.eligible[d.MemberID]

@@ -95,7 +95,7 @@ func TestDecisionRecord(t *testing.T) {
 	require.NotNil(t, rec.Voting)
 	require.Equal(t, uint64(12), rec.Voting.Opened.Seq)
 	require.Equal(t, "Northside Health", rec.Voting.Opened.By)
-	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4"}, rec.Voting.Rule)
+	require.Equal(t, domain.Charter{DecisionRule: "consensus", Quorum: "1/2", Threshold: "3/4", Signatures: domain.SignaturesOptional, MaxProxies: domain.Proxies(0)}, rec.Voting.Rule)
 	require.Len(t, rec.Voting.Eligible, 5)
 	left := rec.Voting.Eligible[4]
 	require.Equal(t, s.m4, left.ID)
@@ -140,7 +140,7 @@ func TestDecisionRecordOfCharterChange(t *testing.T) {
 	proj, s := storedStory(t)
 	rec, err := proj.Record(context.Background(), s.aid, s.p2)
 	require.NoError(t, err)
-	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2"}, rec.Proposal.Charter)
+	require.Equal(t, &domain.Charter{DecisionRule: domain.RuleMajority, Quorum: "1/2", Threshold: "1/2", Signatures: domain.SignaturesOptional, MaxProxies: domain.Proxies(0)}, rec.Proposal.Charter)
 	require.NotNil(t, rec.CharterAmended)
 	require.Equal(t, uint64(27), rec.CharterAmended.Seq)
 	require.Equal(t, domain.RuleMajority, rec.CharterAmended.Charter.DecisionRule)

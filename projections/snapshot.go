@@ -15,8 +15,10 @@ import (
 // SnapshotSchema is the version of the snapshot format and of the state it
 // holds. Bump it whenever domain.Alliance or Evolve changes meaning: older
 // snapshots are then ignored and the read models rebuilt from the log.
-// Schema 2: a fulfilled commitment holds its final value.
-const SnapshotSchema = 2
+// Schema 2: a fulfilled commitment holds its final value. Schema 3:
+// workgroups hold their status and progress; the state holds proxy grants,
+// its conclusion and its predecessor; stances name the proxy who cast them.
+const SnapshotSchema = 3
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.

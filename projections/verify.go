@@ -27,23 +27,31 @@ type VerifyOptions struct {
 	// alliance's head taken from the API when the export was made: without
 	// one, a file cut short after any line still verifies.
 	Anchors []string
+	// Expect are events the input must hold, each at that alliance and seq
+	// with that hash: e.g. the head a successor's AllianceFormed names as
+	// its predecessor, checked against the predecessor's export.
+	Expect []domain.AllianceHead
 }
 
 // Verification is the summary of a ledger that holds.
 type Verification struct {
-	Events    int         `json:"events"`
-	Decisions int         `json:"decisions"` // VotingClosed events re-derived
-	Alliances []ChainHead `json:"alliances"` // in order of first appearance
+	Events     int         `json:"events"`
+	Decisions  int         `json:"decisions"`  // VotingClosed events re-derived
+	Signatures int         `json:"signatures"` // signed statements verified
+	Alliances  []ChainHead `json:"alliances"`  // in order of first appearance
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
+// Predecessor is the head of the alliance it succeeds, as its
+// AllianceFormed records it (nil when it succeeds none).
 type ChainHead struct {
-	AllianceID string `json:"alliance_id"`
-	Name       string `json:"name"`
-	Events     int    `json:"events"`
-	Decisions  int    `json:"decisions"`
-	Seq        uint64 `json:"seq"`
-	Hash       string `json:"hash"`
+	AllianceID  string               `json:"alliance_id"`
+	Name        string               `json:"name"`
+	Events      int                  `json:"events"`
+	Decisions   int                  `json:"decisions"`
+	Seq         uint64               `json:"seq"`
+	Hash        string               `json:"hash"`
+	Predecessor *domain.AllianceHead `json:"predecessor,omitempty"`
 }
 
 // ChainError is the first thing in a ledger that does not hold.
@@ -151,12 +159,14 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // the lines. A Verifier is not safe for concurrent use.
 type Verifier struct {
 	anchors   map[string]bool // hash → seen
+	expect    expectations
 	chains    map[string]*chain
 	order     []*chain
 	line      int
 	events    int
 	decisions int
 	failed    error
+	sigs      signatureBatch
 }
 
 // chain is one alliance's verification so far.
@@ -166,11 +176,14 @@ type chain struct {
 	// charterDue is set when the previous event closed an adopted charter
 	// proposal: the next must be its CharterAmended.
 	charterDue *domain.CharterAmended
+	// signature is the signature of the event being checked, left for the
+	// Verifier to verify with others (see queueSignature).
+	signature *domain.PendingSignature
 }
 
 // NewVerifier returns a Verifier with nothing checked yet.
 func NewVerifier(opts VerifyOptions) *Verifier {
-	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}}
+	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}, expect: expectationsOf(opts.Expect)}
 	for _, h := range opts.Anchors {
 		v.anchors[h] = false
 	}
@@ -202,8 +215,15 @@ func (v *Verifier) Check(line []byte) error {
 	if err != nil {
 		return v.fail(err)
 	}
+	if err := v.queueSignature(c, ev); err != nil {
+		v.failed = err
+		return err
+	}
+	if err := v.expect.check(ev, hash); err != nil {
+		return v.fail(err)
+	}
 	c.state = domain.Evolve(c.state, ev)
-	c.head.Seq, c.head.Hash, c.head.Name = ev.Seq, hash, c.state.Name
+	c.head.Seq, c.head.Hash, c.head.Name, c.head.Predecessor = ev.Seq, hash, c.state.Name, c.state.Predecessor
 	c.head.Events++
 	v.events++
 	if decided {
@@ -220,13 +240,16 @@ func (v *Verifier) Check(line []byte) error {
 // input was empty, a charter change is missing at the end of a chain, or an
 // anchor never appeared.
 func (v *Verifier) Finish() (Verification, error) {
+	if err := v.sigs.flush(); err != nil && v.failed == nil {
+		v.failed = err
+	}
 	if v.failed != nil {
 		return Verification{}, v.failed
 	}
 	if v.events == 0 {
 		return Verification{}, &ChainError{Reason: "the input holds no events"}
 	}
-	out := Verification{Events: v.events, Decisions: v.decisions, Alliances: make([]ChainHead, 0, len(v.order))}
+	out := Verification{Events: v.events, Decisions: v.decisions, Signatures: v.sigs.checked, Alliances: make([]ChainHead, 0, len(v.order))}
 	for _, c := range v.order {
 		if c.charterDue != nil {
 			return Verification{}, &ChainError{AllianceID: c.head.AllianceID, Seq: c.head.Seq + 1, Reason: fmt.Sprintf(
@@ -241,11 +264,20 @@ func (v *Verifier) Finish() (Verification, error) {
 				"no event has the expected hash %s: the input is cut short, or is not the ledger that hash was taken from", h)}
 		}
 	}
+	if err := v.expect.unmet(); err != nil {
+		return Verification{}, err
+	}
 	return out, nil
 }
 
-// fail remembers the first failure, placing it at the current line.
+// fail remembers the first failure, placing it at the current line; but
+// a signature of an earlier line still waiting to be verified that does
+// not verify fails first.
 func (v *Verifier) fail(err error) error {
+	if early := v.sigs.flush(); early != nil {
+		v.failed = early
+		return early
+	}
 	var ce *ChainError
 	if errors.As(err, &ce) {
 		ce.Line = v.line
@@ -319,11 +351,16 @@ func (c *chain) follows(ev domain.Event) error {
 // rederive checks ev against what the domain's rules make of the events
 // before it, and reports whether it was a decision (a VotingClosed) it
 // re-derived. The checks are the ones a forger would have to get past to
-// change an outcome: the alliance starts with AllianceFormed; voting opens
-// with the charter then in force and the members then active; only an
-// eligible member votes, as themself; every VotingClosed equals, field by
-// field, domain.DeriveOutcome on the state just before it; and an adopted
-// charter proposal's close is followed at once by its CharterAmended.
+// change an outcome: the alliance starts with AllianceFormed (which names
+// no predecessor but another alliance) and ends, if it is concluded, with
+// AllianceConcluded, recorded while no vote was open; voting opens with the
+// charter then in force and the members then active; only an eligible
+// member votes, as themself or as the proxy a grant allowed
+// (domain.CheckProxyVote); a proxy is granted and revoked by its grantor
+// alone; every VotingClosed equals, field by field, domain.DeriveOutcome on
+// the state just before it; an adopted charter proposal's close is followed
+// at once by its CharterAmended; and every signed statement and key
+// registration holds (checkSignatures).
 func (c *chain) rederive(ev domain.Event) (bool, error) {
 	fail := func(format string, args ...any) error {
 		return &ChainError{AllianceID: ev.AllianceID, Seq: ev.Seq, Reason: fmt.Sprintf(format, args...)}
@@ -337,6 +374,12 @@ func (c *chain) rederive(ev domain.Event) (bool, error) {
 		}
 		return false, fail("seq 1 is %s: an alliance's ledger starts with AllianceFormed", ev.Type)
 	}
+	if err := c.checkRunning(ev, fail); err != nil {
+		return false, err
+	}
+	if err := c.checkSignatures(ev, fail); err != nil {
+		return false, err
+	}
 	switch d := ev.Data.(type) {
 	case domain.VotingOpened:
 		return false, c.checkOpening(d, fail)
@@ -345,7 +388,7 @@ func (c *chain) rederive(ev domain.Event) (bool, error) {
 	case domain.VotingClosed:
 		return true, c.checkClose(d, fail)
 	}
-	return false, nil
+	return false, c.checkLife(ev, fail)
 }
 
 type failf func(format string, args ...any) error
@@ -386,7 +429,7 @@ func (c *chain) checkOpening(d domain.VotingOpened, fail failf) error {
 	if err != nil {
 		return fail("the charter in force is not valid: %s", domain.MessageOf(err))
 	}
-	if d.Rule != rule {
+	if !domain.SameRule(d.Rule, rule) {
 		return fail("voting on proposal %s opened under rule %+v, but the charter in force was %+v", p.ID, d.Rule, rule)
 	}
 	if !sameMembers(d.Eligible, c.state.ActiveMembers()) {
@@ -414,7 +457,8 @@ func sameMembers(a, b []string) bool {
 }
 
 // checkVote checks that a vote was cast while voting was open, by an
-// eligible member acting as themself.
+// eligible member acting as themself, or by the proxy it names in cast_by
+// as a grant allowed (see checkProxyVote).
 func (c *chain) checkVote(actor domain.Actor, d domain.VoteCast, fail failf) error {
 	p, ok := c.state.Proposal(d.ProposalID)
 	switch {
@@ -424,6 +468,8 @@ func (c *chain) checkVote(actor domain.Actor, d domain.VoteCast, fail failf) err
 		return fail("VoteCast on proposal %s while it was %s, not being voted on", p.ID, p.Status)
 	case !p.Voting.IsEligible(d.MemberID):
 		return fail("member %s voted on proposal %s but is not eligible", d.MemberID, p.ID)
+	case d.CastBy != "":
+		return c.checkProxyVote(actor, d, fail)
 	case actor.MemberID != d.MemberID:
 		return fail("the vote of member %s on proposal %s was cast by actor %s", d.MemberID, p.ID, actor.ID)
 	}

@@ -21,7 +21,7 @@ func jsonOf(t *testing.T, out string) map[string]any {
 func TestCLIJSON(t *testing.T) {
 	e := newCLIEnv(t)
 	a := jsonOf(t, e.ok("alliance", "create", "--name", "N", "--purpose", "P", "--json"))
-	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4"}, a["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4", "signatures": "optional", "max_proxies": 0.0}, a["charter"])
 	t.Setenv("ACCORD_ALLIANCE", a["id"].(string))
 
 	m := jsonOf(t, e.ok("member", "add", "--name", "Payer", "--sector", "payer", "--role", "convener", "--json"))

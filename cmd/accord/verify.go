@@ -13,7 +13,7 @@ import (
 	"accord/projections"
 )
 
-const verifyAbout = `Usage: accord verify [--head HASH]... FILE|-
+const verifyAbout = `Usage: accord verify [--head HASH]... [--predecessor PFILE] FILE|-
 
 Checks an export (GET /v1/alliances/{aid}/audit/export, or several
 concatenated) offline, with no server: each line decodes as an event, each
@@ -29,6 +29,11 @@ The chain cannot tell a file cut short after any line from a complete one:
 give the head hash taken from GET …/audit/head (or the export's
 Accord-Head-Hash header) with --head, and the file must contain that event.
 
+An alliance that succeeds another records, in its first event, the head of
+its predecessor (alliance, seq, hash). With --predecessor PFILE, the
+predecessor's export, that export is verified too and must hold that event
+at that seq with that hash.
+
 The format is specified in docs/VERIFYING.md, for independent verifiers.
 
 Flags:
@@ -40,6 +45,7 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var heads verifyHeads
 	fs.Var(&heads, "head", "`HASH` of an event the file must contain, e.g. the head when the export was made (repeatable)")
+	pfile := fs.String("predecessor", "", "`PFILE`, the export of the alliance FILE succeeds: it must hold the event FILE's first event names as its predecessor")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyAbout)
 		fs.PrintDefaults()
@@ -67,7 +73,16 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	sum, err := projections.Verify(in, projections.VerifyOptions{Progress: bar.update, Anchors: heads})
 	bar.clear()
-	return reportVerification(stdout, stderr, fs.Arg(0), sum, err)
+	if err != nil || *pfile == "" {
+		return reportVerification(stdout, stderr, fs.Arg(0), sum, err)
+	}
+	link, code := checkPredecessor(stdout, stderr, *pfile, sum)
+	if code != 0 {
+		return code
+	}
+	code = reportVerification(stdout, stderr, fs.Arg(0), sum, nil)
+	fmt.Fprintln(stdout, link)
+	return code
 }
 
 // reportVerification prints the verdict on stdout and returns the exit status.
@@ -81,8 +96,9 @@ func reportVerification(stdout, stderr io.Writer, name string, sum projections.V
 		fmt.Fprintf(stderr, "accord verify: reading %s: %v\n", name, err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "OK: %s in %s; %s re-derived; every chain holds.\n",
-		count(sum.Events, "event"), count(len(sum.Alliances), "alliance"), count(sum.Decisions, "decision"))
+	fmt.Fprintf(stdout, "OK: %s in %s; %s re-derived; %s verified; every chain holds.\n",
+		count(sum.Events, "event"), count(len(sum.Alliances), "alliance"), count(sum.Decisions, "decision"),
+		count(sum.Signatures, "signed statement"))
 	for _, a := range sum.Alliances {
 		fmt.Fprintf(stdout, "alliance %s %q: %s, %s, head seq %d hash %s\n",
 			a.AllianceID, a.Name, count(a.Events, "event"), count(a.Decisions, "decision"), a.Seq, a.Hash)
