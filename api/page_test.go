@@ -484,16 +484,18 @@ func TestPageProposeCharter(t *testing.T) {
 		fill(`dialog[open] select[name=kind]`, "charter"),
 		chromedp.WaitVisible(css(`dialog[open] .charter-editor select[name=decision_rule]`)),
 		fill(`dialog[open] select[name=decision_rule]`, "supermajority"),
+		fill(`dialog[open] select[name=signatures]`, "required"),
+		fill(`dialog[open] input[name=max_proxies]`, "1"),
 		chromedp.SendKeys(css(`dialog[open] input[name=title]`), "Decide by two thirds"),
 		chromedp.SendKeys(css(`dialog[open] textarea[name=body]`), "Move from consensus to a two-thirds supermajority."),
 	)
 	require.Contains(t, get(t, ctx, "words", chromedp.Text(css(`dialog[open] .charter-words`))), "at least 2/3 of those who agree, disagree or block agree")
 	saveScreenshot(t, ctx, "page-charter-editor.png", false)
 	do(t, ctx, "submit", chromedp.Click(css(`dialog[open] button[type=submit]`)), chromedp.WaitNotPresent(css(`dialog[open]`)), chromedp.WaitVisible(css(`#d-text .charter-box`)))
-	require.Contains(t, get(t, ctx, "charter", chromedp.Text(css(`#d-text .charter-box`))), "Supermajority · threshold 2/3 · quorum 1/2")
+	require.Contains(t, get(t, ctx, "charter", chromedp.Text(css(`#d-text .charter-box`))), "Supermajority · threshold 2/3 · quorum 1/2 · signatures required · up to 1 proxy each")
 	pid := strings.TrimPrefix(get(t, ctx, "address", chromedp.Location()), env.URL+"/?alliance="+a.ID+"&proposal=")
 	p := env.must(200, "GET", "/v1/alliances/"+a.ID+"/proposals/"+pid, adminToken, nil)
-	require.Equal(t, map[string]any{"decision_rule": "supermajority", "quorum": "1/2", "threshold": "2/3"}, p["charter"])
+	require.Equal(t, map[string]any{"decision_rule": "supermajority", "quorum": "1/2", "threshold": "2/3", "signatures": "required", "max_proxies": float64(1)}, p["charter"])
 }
 
 // axeFile is the axe-core script the accessibility test injects; CI

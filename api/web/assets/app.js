@@ -168,6 +168,7 @@ function render(st, freshMember) {
   $('proposals-act').replaceChildren(can.act()
     ? h('button', { type: 'button', class: 'primary small', id: 'new-proposal', onclick: proposeDialog, text: 'New proposal' }) : '');
   const detail = !!app.proposal;
+  $('alliance').classList.toggle('detail-mode', detail);
   $('overview').hidden = detail;
   $('detail').hidden = !detail;
   $('awaiting-card').hidden = true;

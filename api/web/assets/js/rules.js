@@ -24,6 +24,8 @@ export function charterText(c) {
   const parts = [RULES[c.decision_rule] || c.decision_rule];
   if (hasThreshold(c.decision_rule)) parts.push('threshold ' + (c.threshold || defaultThreshold(c.decision_rule)));
   parts.push('quorum ' + (c.quorum || '1/2'));
+  if (c.signatures === 'required') parts.push('signatures required');
+  if (c.max_proxies > 0) parts.push(`up to ${c.max_proxies} prox${c.max_proxies === 1 ? 'y' : 'ies'} each`);
   return parts.join(' · ');
 }
 
