@@ -58,7 +58,7 @@ export function values(form) {
 export function actionForm({ fields, submit, run, done, cls = '', extra = null, danger = false }) {
   const button = h('button', { type: 'submit', class: danger ? 'danger' : 'primary', text: submit });
   const error = h('p', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'action-form ' + cls, novalidate: false }, fields, h('div', { class: 'form-foot' }, button, extra, error));
+  const form = h('form', { class: 'action-form ' + cls }, fields, h('div', { class: 'form-foot' }, button, extra, error));
   let key = null;
   let busy = false;
   form.addEventListener('submit', async (e) => {
