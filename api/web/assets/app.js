@@ -7,7 +7,7 @@
 // again: the server's fold stays the only truth. Each panel and each action
 // lives in a module of its own under js/.
 
-import { $, h } from './js/dom.js';
+import { $, h, patch } from './js/dom.js';
 import { get, alliancePath, session, startSession, endSession } from './js/api.js';
 import { app, setState, can } from './js/store.js';
 import { follow, stop as stopLive } from './js/live.js';
@@ -165,8 +165,8 @@ function render(st, freshMember) {
   setState(st);
   document.title = `${st.name} · accord`;
   renderHero(st);
-  $('proposals-act').replaceChildren(can.act()
-    ? h('button', { type: 'button', class: 'primary small', id: 'new-proposal', onclick: proposeDialog, text: 'New proposal' }) : '');
+  patch($('proposals-act'), String(can.act()), () => (can.act()
+    ? h('button', { type: 'button', class: 'primary small', id: 'new-proposal', onclick: proposeDialog, text: 'New proposal' }) : null));
   const detail = !!app.proposal;
   $('alliance').classList.toggle('detail-mode', detail);
   $('overview').hidden = detail;

@@ -35,13 +35,22 @@ export function patch(el, key, build) {
 }
 
 // selectorOf names an element so that its rebuilt twin can be found: by
-// id, by data-action, or by name and value; null when it has none of them.
+// id, or by data-action, name (and value) or href within the row (an
+// element with data-proposal, data-commitment or data-amendment) that holds
+// it; null when it has none of them.
 export function selectorOf(el) {
-  if (!el || el === document.body) return null;
+  if (!el || el === document.body || !el.matches) return null;
   if (el.id) return '#' + CSS.escape(el.id);
-  if (el.dataset.action) return `[data-action="${CSS.escape(el.dataset.action)}"]`;
-  if (el.name) return `[name="${CSS.escape(el.name)}"]${el.type === 'radio' ? `[value="${CSS.escape(el.value)}"]` : ''}`;
-  return null;
+  const q = (v) => `"${CSS.escape(v)}"`;
+  let own = null;
+  if (el.dataset.action) own = `[data-action=${q(el.dataset.action)}]`;
+  else if (el.name) own = `[name=${q(el.name)}]${el.type === 'radio' ? `[value=${q(el.value)}]` : ''}`;
+  else if (el.getAttribute('href')) own = `a[href=${q(el.getAttribute('href'))}]`;
+  if (!own) return null;
+  const row = el.closest('[data-proposal], [data-commitment], [data-amendment]');
+  if (!row) return own;
+  const [k, v] = ['proposal', 'commitment', 'amendment'].map((n) => [n, row.dataset[n]]).find(([, x]) => x);
+  return `[data-${k}=${q(v)}] ${own}`;
 }
 
 // uuid returns a random version 4 uuid.

@@ -2,7 +2,7 @@
 // not taken part in (with their deadlines), the amendments waiting on its
 // proposals, and its commitments coming due.
 
-import { $, h, plural, fmtIn, fmtDate, today } from '../dom.js';
+import { $, h, plural, fmtIn, fmtDate, today, patch } from '../dom.js';
 import { app, myMember, pendingAmendments } from '../store.js';
 import { proposalHref, link } from '../nav.js';
 import { progressDialog, fulfilDialog } from '../actions/commitment.js';
@@ -28,6 +28,11 @@ export function renderAwaiting(st) {
   const { votes, amendments, due } = awaiting(st, m.id);
   const n = votes.length + amendments.length + due.length;
   $('awaiting-count').textContent = n ? plural(n, 'item') : '';
+  const key = JSON.stringify([votes.map((p) => [p.id, p.title, p.voting.closes_at]), amendments.map((p) => [p.id, pendingAmendments(p).length]), due.map((c) => [c.id, c.due])]);
+  patch($('awaiting'), key, () => lists(votes, amendments, due));
+}
+
+function lists(votes, amendments, due) {
   const groups = [];
   if (votes.length) {
     groups.push(group('Votes you have not taken part in', 'votes', votes.map((p) => h('li', { 'data-proposal': p.id },
@@ -45,10 +50,10 @@ export function renderAwaiting(st) {
       h('span', { class: 'what', text: c.description }),
       h('span', { class: 'when' + (c.due < now ? ' overdue' : ''), text: (c.due < now ? 'overdue since ' : 'due ') + fmtDate(c.due) }),
       h('span', { class: 'row-actions' },
-        h('button', { type: 'button', class: 'secondary small', onclick: () => progressDialog(c), text: 'Report progress' }),
-        h('button', { type: 'button', class: 'secondary small', onclick: () => fulfilDialog(c), text: 'Fulfil' }))))));
+        h('button', { type: 'button', class: 'secondary small', 'data-action': 'progress', onclick: () => progressDialog(c), text: 'Report progress' }),
+        h('button', { type: 'button', class: 'secondary small', 'data-action': 'fulfil', onclick: () => fulfilDialog(c), text: 'Fulfil' }))))));
   }
-  $('awaiting').replaceChildren(...(groups.length ? groups : [h('p', { class: 'empty', text: 'Nothing awaits you just now.' })]));
+  return groups.length ? groups : h('p', { class: 'empty', text: 'Nothing awaits you just now.' });
 }
 
 function group(title, kind, items) {

@@ -2,7 +2,7 @@
 // the final value of a fulfilled one; the member's own open commitments
 // carry their actions.
 
-import { $, h, fmtDate, fmtNum, today } from '../dom.js';
+import { $, h, fmtDate, fmtNum, today, patch } from '../dom.js';
 import { app, memberName, proposalTitle, workgroupName, can } from '../store.js';
 import { progressDialog, fulfilDialog, withdrawCommitmentDialog, commitDialog } from '../actions/commitment.js';
 
@@ -14,19 +14,26 @@ export function renderCommitments(st) {
   const open = cs.filter((c) => c.status === 'open').length;
   $('commitments-count').textContent = cs.length ? `${open} open of ${cs.length}` : '';
   const adopted = (st.proposals || []).some((p) => p.status === 'adopted');
-  $('commitments-act').replaceChildren(can.act() && adopted
-    ? h('button', { type: 'button', class: 'secondary small', onclick: () => commitDialog(), text: 'Make a commitment' }) : '');
+  patch($('commitments-act'), String(can.act() && adopted), () => (can.act() && adopted
+    ? h('button', { type: 'button', class: 'secondary small', id: 'make-commitment', onclick: () => commitDialog(), text: 'Make a commitment' }) : null));
   const more = $('commitments-more');
   more.hidden = cs.length <= view.shown;
   more.textContent = `Show ${Math.min(PAGE, cs.length - view.shown)} more (${cs.length - view.shown} not shown)`;
   if (!cs.length) {
-    $('commitments').replaceChildren(h('p', { class: 'empty', text: 'No commitment has been made yet.' }));
+    patch($('commitments'), 'none', () => h('p', { class: 'empty', text: 'No commitment has been made yet.' }));
     return;
   }
   // The member's own come first, then the rest in the order made.
   const mine = cs.filter((c) => can.isMe(c.member_id));
   const others = cs.filter((c) => !can.isMe(c.member_id));
-  $('commitments').replaceChildren(...[...mine, ...others].slice(0, view.shown).map(commitment));
+  const shown = [...mine, ...others].slice(0, view.shown);
+  patch($('commitments'), contentKey(shown), () => shown.map(commitment));
+}
+
+// contentKey is what a list of commitments shows, so that it is rebuilt
+// only when that changes.
+export function contentKey(cs) {
+  return JSON.stringify([can.act(), app.me && app.me.id, cs.map((c) => [c.id, c.status, c.value, (c.progress || []).length])]);
 }
 
 export function showMoreCommitments() {
@@ -53,9 +60,9 @@ export function commitment(c) {
       h('span', { class: 'desc', text: c.description }),
       h('span', { class: 'who', text: `${memberName(c.member_id)} · ${toward} · due ${fmtDate(c.due)}` }),
       can.isMe(c.member_id) && c.status === 'open' && can.act() ? h('div', { class: 'row-actions' },
-        h('button', { type: 'button', class: 'secondary small', onclick: () => progressDialog(c), text: 'Report progress' }),
-        h('button', { type: 'button', class: 'secondary small', onclick: () => fulfilDialog(c), text: 'Fulfil' }),
-        h('button', { type: 'button', class: 'ghost-dark small', onclick: () => withdrawCommitmentDialog(c), text: 'Withdraw' })) : null),
+        h('button', { type: 'button', class: 'secondary small', 'data-action': 'progress', onclick: () => progressDialog(c), text: 'Report progress' }),
+        h('button', { type: 'button', class: 'secondary small', 'data-action': 'fulfil', onclick: () => fulfilDialog(c), text: 'Fulfil' }),
+        h('button', { type: 'button', class: 'ghost-dark small', 'data-action': 'withdraw', onclick: () => withdrawCommitmentDialog(c), text: 'Withdraw' })) : null),
     h('div', null,
       h('div', { class: 'progress', role: 'img', 'aria-label': `${fmtNum(value)} of ${fmtNum(c.target)} ${c.metric}` }, fill),
       h('div', { class: 'progress-label' },

@@ -2,7 +2,7 @@
 // explanation, the tally, the block reasons in full where a block decided
 // the vote, and the decision record on demand.
 
-import { $, h, plural, fmtTime } from '../dom.js';
+import { $, h, plural, fmtTime, patch } from '../dom.js';
 import { app, memberName, actorName } from '../store.js';
 import { KINDS, charterText, vetoed } from '../rules.js';
 import { get, alliancePath } from '../api.js';
@@ -26,11 +26,9 @@ export function renderDecisions(st) {
   const more = $('decisions-more');
   more.hidden = closed.length <= view.shown;
   more.textContent = `Show ${Math.min(PAGE, closed.length - view.shown)} more (${closed.length - view.shown} not shown)`;
-  if (!closed.length) {
-    $('decisions').replaceChildren(h('p', { class: 'empty', text: 'No vote has closed yet.' }));
-    return;
-  }
-  $('decisions').replaceChildren(...closed.slice(0, view.shown).map(decision));
+  const shown = closed.slice(0, view.shown);
+  const key = JSON.stringify([shown.map((p) => [p.id, p.title, p.outcome.closed_seq]), [...view.open].map((id) => [id, view.records.has(id)])]);
+  patch($('decisions'), key, () => (shown.length ? shown.map(decision) : h('p', { class: 'empty', text: 'No vote has closed yet.' })));
 }
 
 export function showMoreDecisions() {
@@ -52,7 +50,7 @@ function decision(p) {
         h('span', { text: `${KINDS[p.kind] || p.kind} · version ${p.voting ? p.voting.version : p.version}` }),
         h('span', { text: `${o.participation} of ${o.eligible_count} took part` }),
         h('span', { text: `closed at #${o.closed_seq}` }),
-        h('button', { class: 'link', type: 'button', 'aria-expanded': String(open), onclick: () => toggleRecord(p.id), text: open ? 'Hide record' : 'Decision record' }))),
+        h('button', { class: 'link', type: 'button', 'data-action': 'record', 'aria-expanded': String(open), onclick: () => toggleRecord(p.id), text: open ? 'Hide record' : 'Decision record' }))),
     open ? recordPanel(p) : null);
 }
 

@@ -14,7 +14,7 @@ import { diffView } from '../diff.js';
 import { proposalHref, link } from '../nav.js';
 import { voteCard, updateVoteCard } from './voting.js';
 import { blockReasons, act, recordParts } from './decisions.js';
-import { commitment } from './commitments.js';
+import { commitment, contentKey } from './commitments.js';
 import { voteForm, openVotingDialog, closeVotingDialog } from '../actions/vote.js';
 import { amendDialog, settleButtons, withdrawDialog } from '../actions/proposal.js';
 import { commitDialog } from '../actions/commitment.js';
@@ -228,7 +228,7 @@ function versions(rec) {
 function renderCommitmentsOn(st, p) {
   const cs = (st.commitments || []).filter((c) => c.proposal_id === p.id);
   $('d-commitments-sec').hidden = p.status !== 'adopted' && !cs.length;
-  $('d-commitments').replaceChildren(...(cs.length ? cs.map(commitment) : [h('p', { class: 'empty', text: 'No commitment has been made on it yet.' })]));
+  patch($('d-commitments'), contentKey(cs), () => (cs.length ? cs.map(commitment) : h('p', { class: 'empty', text: 'No commitment has been made on it yet.' })));
 }
 
 function recordPart(p, rec) {

@@ -2,7 +2,7 @@
 // filtered by status or words of its title, shown a page at a time so an
 // alliance of thousands renders as fast as one of ten.
 
-import { $, h, plural } from '../dom.js';
+import { $, h, plural, patch } from '../dom.js';
 import { app, memberName, pendingAmendments } from '../store.js';
 import { KINDS } from '../rules.js';
 import { proposalHref, link } from '../nav.js';
@@ -44,11 +44,10 @@ export function renderProposals(st) {
     .map((x) => x.p);
   $('proposals-count').textContent = all.length ? plural(all.length, 'proposal') : '';
   const list = $('proposals');
-  if (!ps.length) {
-    list.replaceChildren(h('li', { class: 'empty', text: all.length ? 'No proposal matches.' : 'No proposal has been submitted yet.' }));
-  } else {
-    list.replaceChildren(...ps.slice(0, view.shown).map(row));
-  }
+  const shown = ps.slice(0, view.shown);
+  const key = JSON.stringify([all.length, shown.map((p) => [p.id, p.title, p.status, p.version, (p.amendments || []).map((a) => a.status).join()])]);
+  patch(list, key, () => (shown.length ? shown.map(row)
+    : h('li', { class: 'empty', text: all.length ? 'No proposal matches.' : 'No proposal has been submitted yet.' })));
   const more = $('proposals-more');
   const left = ps.length - Math.min(view.shown, ps.length);
   more.hidden = left <= 0;

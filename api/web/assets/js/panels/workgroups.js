@@ -2,15 +2,15 @@
 // with its progress and status where the ledger records them; a convener
 // forms new ones here.
 
-import { $, h, fmtDate, fmtNum, plural } from '../dom.js';
+import { $, h, fmtDate, fmtNum, plural, patch } from '../dom.js';
 import { memberName, can } from '../store.js';
 import { workgroupDialog } from '../actions/workgroup.js';
 
 export function renderWorkgroups(st) {
   const wgs = st.workgroups || [];
   $('workgroups-count').textContent = wgs.length ? String(wgs.length) : '';
-  $('workgroups-act').replaceChildren(can.convene()
-    ? h('button', { type: 'button', class: 'secondary small', id: 'form-workgroup', onclick: workgroupDialog, text: 'Form a workgroup' }) : '');
+  patch($('workgroups-act'), String(can.convene()), () => (can.convene()
+    ? h('button', { type: 'button', class: 'secondary small', id: 'form-workgroup', onclick: workgroupDialog, text: 'Form a workgroup' }) : null));
   if (!wgs.length) {
     $('workgroups').replaceChildren(h('p', { class: 'empty', text: 'No workgroup has been formed yet.' }));
     return;
