@@ -596,3 +596,31 @@ func TestPageDialogKeepsFocus(t *testing.T) {
 	until(t, ctx, "the buttons were rebuilt", `!document.querySelector('#d-actions [data-action=amend]').dataset.old`)
 	require.Equal(t, "amend", js[string](t, ctx, `document.activeElement.dataset.action || ''`), "the focus moved to the rebuilt button")
 }
+
+// TestPageRejectAndWithdraw: an author rejects the amendment waiting on its
+// proposal, then withdraws the proposal with a reason.
+func TestPageRejectAndWithdraw(t *testing.T) {
+	env := newEnv(t)
+	ctx := browser(t)
+	b := env.seedBoard()
+	pid := b.Proposals["open"]
+	signInAt(t, ctx, env.URL+"/?alliance="+b.ID+"&proposal="+pid, b.Members["Patients for Safe Medicines"].Token)
+	do(t, ctx, "reject the amendment",
+		chromedp.WaitVisible(css(`#d-amendments .reject button`)),
+		chromedp.Click(css(`#d-amendments .reject button`)),
+		chromedp.WaitVisible(css(`#d-amendments .amendment.rejected`)),
+	)
+	shows(t, ctx, `#d-amendments .amendment.rejected`, "Small pharmacies need time")
+	do(t, ctx, "withdraw",
+		chromedp.Click(css(`#d-actions [data-action=withdraw]`)),
+		chromedp.WaitVisible(css(`dialog[open] textarea[name=reason]`)),
+		chromedp.SendKeys(css(`dialog[open] textarea[name=reason]`), "Overtaken by the federal rule"),
+		chromedp.Click(css(`dialog[open] button[type=submit]`)),
+		chromedp.WaitNotPresent(css(`dialog[open]`)),
+	)
+	shows(t, ctx, `#d-meta`, "withdrawn")
+	require.Zero(t, js[int](t, ctx, `document.querySelectorAll('#d-actions button').length`), "nothing is left to do on a withdrawn proposal")
+	p := env.must(200, "GET", "/v1/alliances/"+b.ID+"/proposals/"+pid, adminToken, nil)
+	require.Equal(t, "withdrawn", p["status"])
+	require.Equal(t, "rejected", p["amendments"].([]any)[0].(map[string]any)["status"])
+}
