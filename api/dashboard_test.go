@@ -191,6 +191,15 @@ func browser(t *testing.T, expected ...string) context.Context {
 		cancelCtx()
 		cancelAlloc()
 	})
+	watchErrors(t, ctx, expected...)
+	return ctx
+}
+
+// watchErrors fails the test on any uncaught exception, console error or
+// error logged by the browser (a failed load, a blocked script) in the tab
+// of ctx, unless it contains one of the expected strings.
+func watchErrors(t *testing.T, ctx context.Context, expected ...string) {
+	t.Helper()
 	var mu sync.Mutex
 	var problems []string
 	report := func(s string) {
@@ -233,7 +242,6 @@ func browser(t *testing.T, expected ...string) context.Context {
 		defer mu.Unlock()
 		require.Empty(t, problems, "the page reported errors")
 	})
-	return ctx
 }
 
 // do runs browser steps with a generous deadline.

@@ -77,7 +77,7 @@ type Follower struct {
 // followConn is one open stream.
 type followConn struct {
 	body   io.Closer
-	r      *sseReader
+	r      *SSEReader
 	cancel context.CancelFunc
 	idle   *time.Timer
 	ctx    context.Context
@@ -145,7 +145,7 @@ func (f *Follower) read(ctx context.Context) (LiveEvent, error) {
 		}
 	}
 	for {
-		raw, err := f.conn.r.next()
+		raw, err := f.conn.r.Next()
 		if err != nil {
 			return LiveEvent{}, f.readError(err)
 		}
@@ -209,7 +209,7 @@ func (f *Follower) connect(ctx context.Context) error {
 	idle := time.AfterFunc(f.opts.IdleTimeout, func() { cancel(errIdle) })
 	f.conn = &followConn{
 		body: resp.Body, cancel: func() { cancel(nil) }, idle: idle, ctx: cctx,
-		r: newSSEReader(&idleReader{r: resp.Body, timer: idle, d: f.opts.IdleTimeout}),
+		r: NewSSEReader(&idleReader{r: resp.Body, timer: idle, d: f.opts.IdleTimeout}),
 	}
 	return nil
 }
@@ -226,7 +226,7 @@ func (f *Follower) drop() {
 }
 
 // decodeLive reads one server-sent event of the API.
-func decodeLive(ev sseEvent) (LiveEvent, error) {
+func decodeLive(ev SSEEvent) (LiveEvent, error) {
 	seq, err := strconv.ParseUint(ev.ID, 10, 64)
 	if err != nil {
 		return LiveEvent{}, fmt.Errorf("%w: an event's id %q is not a seq", ErrProtocol, ev.ID)

@@ -6,19 +6,19 @@ import (
 	"strings"
 )
 
-// sseEvent is one server-sent event: the last event id in force when it was
+// SSEEvent is one server-sent event: the last event id in force when it was
 // dispatched, its type ("message" when none was named) and its data.
-type sseEvent struct {
+type SSEEvent struct {
 	ID   string
 	Type string
 	Data string
 }
 
-// sseReader reads the text/event-stream format as the HTML standard
+// SSEReader reads the text/event-stream format as the HTML standard
 // specifies it: fields, comments, multi-line data, and a last event id that
 // carries over from one event to the next. The retry field is read past:
 // a Follower reconnects on its own bounded backoff.
-type sseReader struct {
+type SSEReader struct {
 	sc     *bufio.Scanner
 	lastID string
 }
@@ -27,24 +27,26 @@ type sseReader struct {
 // 1 MiB body, plus its envelope.
 const maxEventLine = 4 << 20
 
-func newSSEReader(r io.Reader) *sseReader {
+// NewSSEReader reads server-sent events from r, e.g. the body of GET /v1/events
+// for a program that follows every alliance.
+func NewSSEReader(r io.Reader) *SSEReader {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxEventLine)
-	return &sseReader{sc: sc}
+	return &SSEReader{sc: sc}
 }
 
-// next returns the next event. It returns io.EOF when the stream ends
+// Next returns the next event. It returns io.EOF when the stream ends
 // cleanly (an event left unfinished at the end is dropped, as the standard
 // says), or the read error.
-func (s *sseReader) next() (sseEvent, error) {
-	var ev sseEvent
+func (s *SSEReader) Next() (SSEEvent, error) {
+	var ev SSEEvent
 	var data strings.Builder
 	hasData := false
 	for s.sc.Scan() {
 		line := s.sc.Text()
 		if line == "" {
 			if !hasData {
-				ev = sseEvent{}
+				ev = SSEEvent{}
 				continue
 			}
 			ev.ID = s.lastID
@@ -68,9 +70,9 @@ func (s *sseReader) next() (sseEvent, error) {
 		}
 	}
 	if err := s.sc.Err(); err != nil {
-		return sseEvent{}, err
+		return SSEEvent{}, err
 	}
-	return sseEvent{}, io.EOF
+	return SSEEvent{}, io.EOF
 }
 
 // splitField splits "field: value" (one space after the colon is not part

@@ -22,18 +22,18 @@ func TestSSEReader(t *testing.T) {
 		"id: 9\n\n" +
 		"event: ignored\n\n" +
 		"id: 10\nevent: VoteCast\ndata: {\"unfinished\":"
-	r := newSSEReader(strings.NewReader(stream))
-	want := []sseEvent{
+	r := NewSSEReader(strings.NewReader(stream))
+	want := []SSEEvent{
 		{ID: "7", Type: "VoteCast", Data: `{"event":{"seq":7},"hash":"ab"}`},
 		{ID: "8", Type: "VotingClosed", Data: `{"a":1}`},
 		{ID: "8", Type: "message", Data: "line one\nline two"},
 	}
 	for _, w := range want {
-		ev, err := r.next()
+		ev, err := r.Next()
 		require.NoError(t, err)
 		require.Equal(t, w, ev)
 	}
-	_, err := r.next()
+	_, err := r.Next()
 	require.ErrorIs(t, err, io.EOF)
 	require.Equal(t, "10", r.lastID)
 }
@@ -41,11 +41,11 @@ func TestSSEReader(t *testing.T) {
 // TestSSEReaderError passes a read error through.
 func TestSSEReaderError(t *testing.T) {
 	boom := errors.New("connection reset")
-	r := newSSEReader(io.MultiReader(strings.NewReader("id: 1\ndata: x\n\nid: 2\n"), &failingReader{boom}))
-	ev, err := r.next()
+	r := NewSSEReader(io.MultiReader(strings.NewReader("id: 1\ndata: x\n\nid: 2\n"), &failingReader{boom}))
+	ev, err := r.Next()
 	require.NoError(t, err)
 	require.Equal(t, "1", ev.ID)
-	_, err = r.next()
+	_, err = r.Next()
 	require.ErrorIs(t, err, boom)
 }
 

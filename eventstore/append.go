@@ -166,7 +166,7 @@ func (s *Store) resolveConflict(ctx context.Context, allianceID string, at Posit
 func (s *Store) findCommand(ctx context.Context, allianceID string, from uint64, commandID string) ([]Record, error) {
 	subject := Subject(allianceID)
 	for seq := from; ; {
-		msg, err := s.stream.GetMsg(ctx, seq, jetstream.WithGetMsgSubject(subject))
+		msg, err := s.msgAt(ctx, seq, jetstream.WithGetMsgSubject(subject))
 		if errors.Is(err, jetstream.ErrMsgNotFound) {
 			return nil, nil
 		}
@@ -189,7 +189,7 @@ func (s *Store) findCommand(ctx context.Context, allianceID string, from uint64,
 // de-duplicated across the whole stream, so it returns an error of kind
 // Conflict when that message belongs to another alliance or command.
 func (s *Store) original(ctx context.Context, allianceID, commandID string, streamSeq uint64) (AppendResult, error) {
-	msg, err := s.stream.GetMsg(ctx, streamSeq)
+	msg, err := s.msgAt(ctx, streamSeq)
 	if err != nil {
 		return AppendResult{}, classify(fmt.Sprintf("read stream seq %d", streamSeq), err)
 	}

@@ -11,4 +11,11 @@
 // Every stored message holds the events of one command: their exact stored
 // lines (see domain.Encode) joined by "\n". A Record is one of those events
 // with its stored bytes, hash and the stream sequence of its message.
+//
+// On a cluster, reads ride out the loss of a node: a request that gets no
+// answer is sent again after a moment (each try bounded, the pauses short
+// and capped), and a reader whose consumer went quiet, or whose connection
+// moved to another node, reads on from a new consumer after the last
+// message it delivered. A read answers Unavailable only once it has got
+// nowhere for five seconds; a live follower never gives up.
 package eventstore

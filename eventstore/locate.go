@@ -38,7 +38,7 @@ func (s *Store) Locate(ctx context.Context, allianceID string, seq uint64, head 
 // nextOn returns the stream seq and first event seq of the first message on
 // subject at or after stream seq from; 0 when there is none.
 func (s *Store) nextOn(ctx context.Context, subject string, from uint64) (uint64, uint64, error) {
-	msg, err := s.stream.GetMsg(ctx, from, jetstream.WithGetMsgSubject(subject))
+	msg, err := s.msgAt(ctx, from, jetstream.WithGetMsgSubject(subject))
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return 0, 0, nil
 	}

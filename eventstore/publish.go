@@ -24,33 +24,38 @@ type pubAck struct {
 // publishTimeout bounds a publish whose context has no deadline.
 const publishTimeout = 10 * time.Second
 
+// publishTry bounds one try of a publish. An acknowledgement usually comes
+// within milliseconds, but one lost with a node that went away never comes:
+// the message is then sent again, and its message id (the command id) makes
+// JetStream store it once.
+const publishTry = 2 * time.Second
+
 // publish sends m and waits for the stream's acknowledgement. It behaves as
 // jetstream's PublishMsg does (a deadline when ctx has none; two retries
 // 250 ms apart while no server answers, as during a leader election; the
 // server's refusals as *jetstream.APIError), but reads the usual answer,
 // {"stream":"ACCORD","seq":N}, without reflection: with one writer every
 // append waits for its acknowledgement, so decoding it is on the critical
-// path. Every other answer goes through encoding/json.
+// path. Every other answer goes through encoding/json. A try that gets no
+// answer within publishTry is sent again until the deadline.
 func (s *Store) publish(ctx context.Context, m *nats.Msg) (pubAck, error) {
-	request := func() (*nats.Msg, error) { return s.nc.RequestMsgWithContext(ctx, m) }
-	switch _, ok := ctx.Deadline(); {
-	case ctx.Done() == nil:
-		// A context that can never end (the runner's): wait on the
-		// client's pooled timer instead of a context and timer per append.
-		request = func() (*nats.Msg, error) { return s.nc.RequestMsg(m, publishTimeout) }
-	case !ok:
+	if _, ok := ctx.Deadline(); !ok && ctx.Done() != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, publishTimeout)
 		defer cancel()
 	}
-	resp, err := request()
+	end := time.Now().Add(publishTimeout)
+	if d, ok := ctx.Deadline(); ok {
+		end = d
+	}
+	resp, err := s.request(ctx, m, end)
 	for retry := 0; errors.Is(err, nats.ErrNoResponders) && retry < jetstream.DefaultPubRetryAttempts; retry++ {
 		select {
 		case <-ctx.Done():
 			return pubAck{}, ctx.Err()
 		case <-time.After(jetstream.DefaultPubRetryWait):
 		}
-		resp, err = request()
+		resp, err = s.request(ctx, m, end)
 	}
 	switch {
 	case errors.Is(err, nats.ErrNoResponders):
@@ -59,6 +64,52 @@ func (s *Store) publish(ctx context.Context, m *nats.Msg) (pubAck, error) {
 		return pubAck{}, err
 	}
 	return parsePubAck(resp.Data)
+}
+
+// request sends m and returns the answer, sending it again when a try
+// (publishTry at most) gets none, until end or until ctx ends. An answer to
+// a message sent again that the first copy is still in process (a stream
+// that cannot reach a majority) is no answer either: the sending goes on,
+// a moment later, so that it ends as the first try would have, stored or
+// unanswered, rather than as a conflict.
+func (s *Store) request(ctx context.Context, m *nats.Msg, end time.Time) (*nats.Msg, error) {
+	for again := false; ; again = true {
+		resp, err := s.requestOnce(ctx, m, min(publishTry, time.Until(end)))
+		unanswered := errors.Is(err, nats.ErrTimeout) || errors.Is(err, context.DeadlineExceeded)
+		if again && err == nil && inProcess(resp) {
+			unanswered, resp, err = true, nil, nats.ErrTimeout
+			if !sleep(ctx, min(inProcessPause, time.Until(end))) {
+				return nil, ctx.Err()
+			}
+		}
+		if !unanswered || ctx.Err() != nil || time.Until(end) <= 0 {
+			return resp, err
+		}
+	}
+}
+
+// inProcessPause is how long publish waits before sending again a message
+// whose first copy is still in process.
+const inProcessPause = 100 * time.Millisecond
+
+// requestOnce sends m and waits up to try for the answer.
+func (s *Store) requestOnce(ctx context.Context, m *nats.Msg, try time.Duration) (*nats.Msg, error) {
+	if ctx.Done() == nil {
+		// A context that can never end (the runner's): wait on the
+		// client's pooled timer instead of a context and timer per append.
+		return s.nc.RequestMsg(m, try)
+	}
+	tryCtx, cancel := context.WithTimeout(ctx, try)
+	defer cancel()
+	return s.nc.RequestMsgWithContext(tryCtx, m)
+}
+
+// inProcess reports whether resp says that a message with the same id is
+// still being stored.
+func inProcess(resp *nats.Msg) bool {
+	_, err := parsePubAck(resp.Data)
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode == errCodeDuplicateInProcess
 }
 
 // ackPrefix is how the ACCORD stream begins an acknowledgement when it runs

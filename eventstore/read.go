@@ -3,20 +3,13 @@ package eventstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
 
 // errStop ends a read early; readers that use it do not return it.
 var errStop = errors.New("eventstore: stop reading")
-
-// readResets bounds how often a finite read recreates its consumer (waiting
-// 1s, 2s, 4s) before giving up as Unavailable, so a read never hangs on a
-// lost server.
-const readResets = 3
 
 // Head returns the position of the alliance's last event: the zero Position
 // when it has none. It returns an error of kind Invalid for a bad alliance
@@ -26,7 +19,7 @@ func (s *Store) Head(ctx context.Context, allianceID string) (Position, error) {
 	if err := checkAllianceID(allianceID); err != nil {
 		return Position{}, err
 	}
-	msg, err := s.stream.GetLastMsgForSubject(ctx, Subject(allianceID))
+	msg, err := s.lastMsgFor(ctx, Subject(allianceID))
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return Position{}, nil
 	}
@@ -90,13 +83,17 @@ func failed(err error) iter.Seq2[Record, error] {
 // stream), 0 when there is none.
 func (s *Store) end(ctx context.Context, subject string) (uint64, error) {
 	if subject == "" {
-		info, err := s.stream.Info(ctx)
+		var info *jetstream.StreamInfo
+		err := get(ctx, func(ctx context.Context) (err error) {
+			info, err = s.stream.Info(ctx)
+			return err
+		})
 		if err != nil {
 			return 0, classify("stream info", err)
 		}
 		return info.State.LastSeq, nil
 	}
-	msg, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	msg, err := s.lastMsgFor(ctx, subject)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return 0, nil
 	}
@@ -107,21 +104,19 @@ func (s *Store) end(ctx context.Context, subject string) (uint64, error) {
 }
 
 // readMessages calls fn with the records of each message on subject ("" =
-// all) from stream seq from up to the end as of the call. An ordered
-// consumer delivers them in order and recreates itself, without gap or
-// repeat, if it loses its place.
+// all) from stream seq from up to the end as of the call. A reader delivers
+// them in order and moves to a new consumer, without gap or repeat, if it
+// loses its place or its server's copy of the stream stops short of the end;
+// it gives up when it has got nowhere for readPatience.
 func (s *Store) readMessages(ctx context.Context, subject string, from uint64, fn func([]Record) error) error {
 	end, err := s.end(ctx, subject)
 	if err != nil || end == 0 || from > end {
 		return err
 	}
-	it, stop, err := s.iterate(ctx, subject, from, readResets)
-	if err != nil {
-		return err
-	}
-	defer stop()
+	r := s.newReader(subject, from, "read", readPatience)
+	defer r.close()
 	for {
-		seq, records, pending, err := nextMessage(ctx, it)
+		seq, records, pending, err := r.nextMessage(ctx)
 		if err != nil {
 			return err
 		}
@@ -131,65 +126,39 @@ func (s *Store) readMessages(ctx context.Context, subject string, from uint64, f
 		if err := fn(records); err != nil {
 			return err
 		}
-		// pending == 0 ends the read even if end was never seen, so that a
-		// message missing from the stream cannot make it wait forever.
-		if seq == end || pending == 0 {
+		if seq == end {
 			return nil
+		}
+		if pending == 0 {
+			// The consumer's server has nothing after seq, although the
+			// stream goes on to end: its copy is behind (a node catching up
+			// after a restart). Stopping here would end the read short.
+			r.behind(seq, end)
 		}
 	}
 }
 
-// nextMessage returns the next message of it: its stream seq, its records
-// and how many messages were left after it when it was delivered.
-func nextMessage(ctx context.Context, it jetstream.MessagesContext) (uint64, []Record, uint64, error) {
-	msg, err := it.Next(jetstream.NextContext(ctx))
-	if err != nil {
-		return 0, nil, 0, classify("read", err)
-	}
-	meta, err := msg.Metadata()
-	if err != nil {
-		return 0, nil, 0, fmt.Errorf("read: %w", err)
-	}
-	records, err := decodeMessage(msg.Subject(), meta.Sequence.Stream, msg.Data())
-	return meta.Sequence.Stream, records, meta.NumPending, err
+// lastMsgFor returns the last message on subject, asking again while
+// JetStream does not answer (see get). It returns jetstream's errors as
+// they are, jetstream.ErrMsgNotFound when there is none.
+func (s *Store) lastMsgFor(ctx context.Context, subject string) (*jetstream.RawStreamMsg, error) {
+	var msg *jetstream.RawStreamMsg
+	err := get(ctx, func(ctx context.Context) (err error) {
+		msg, err = s.stream.GetLastMsgForSubject(ctx, subject)
+		return err
+	})
+	return msg, err
 }
 
-// iterate starts an ordered consumer on subject ("" = all) at stream seq
-// from, recreating it at most resets times in a row (-1 = forever). The
-// returned stop ends the iteration and deletes the consumer rather than
-// leaving it to the server's inactivity cleanup.
-func (s *Store) iterate(ctx context.Context, subject string, from uint64, resets int) (jetstream.MessagesContext, func(), error) {
-	cfg := jetstream.OrderedConsumerConfig{
-		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
-		OptStartSeq:       max(from, 1),
-		MaxResetAttempts:  resets,
-		InactiveThreshold: time.Minute,
-	}
-	if subject != "" {
-		cfg.FilterSubjects = []string{subject}
-	}
-	cons, err := s.stream.OrderedConsumer(ctx, cfg)
-	if err != nil {
-		return nil, nil, classify("read "+StreamName, err)
-	}
-	it, err := cons.Messages()
-	if err != nil {
-		return nil, nil, classify("read "+StreamName, err)
-	}
-	stop := func() {
-		it.Stop()
-		s.deleteConsumer(cons.CachedInfo())
-	}
-	return it, stop, nil
-}
-
-// deleteConsumer removes a finished read's consumer. Failure only leaves it
-// to the server's inactivity cleanup, so it is ignored.
-func (s *Store) deleteConsumer(info *jetstream.ConsumerInfo) {
-	if info == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	_ = s.stream.DeleteConsumer(ctx, info.Name)
+// msgAt returns the message at stream seq, or with opts the first one at or
+// after it on a subject, asking again while JetStream does not answer (see
+// get). It returns jetstream's errors as they are, jetstream.ErrMsgNotFound
+// when there is none.
+func (s *Store) msgAt(ctx context.Context, seq uint64, opts ...jetstream.GetMsgOpt) (*jetstream.RawStreamMsg, error) {
+	var msg *jetstream.RawStreamMsg
+	err := get(ctx, func(ctx context.Context) (err error) {
+		msg, err = s.stream.GetMsg(ctx, seq, opts...)
+		return err
+	})
+	return msg, err
 }

@@ -65,7 +65,7 @@ func (s *Snapshots) Delete(ctx context.Context, key string) error {
 // snapshot's head against the log. It returns an Unavailable error when the
 // message cannot be read and a *MalformedError when it does not decode.
 func (s *Store) MessageAt(ctx context.Context, streamSeq uint64) ([]Record, error) {
-	msg, err := s.stream.GetMsg(ctx, streamSeq)
+	msg, err := s.msgAt(ctx, streamSeq)
 	if err != nil {
 		return nil, classify(fmt.Sprintf("read stream seq %d", streamSeq), err)
 	}
