@@ -36,6 +36,15 @@ type Options struct {
 	// with that hash: e.g. the head a successor's AllianceFormed names as
 	// its predecessor, checked against the predecessor's export.
 	Expect []domain.AllianceHead
+	// Checkpoint, when set, is a checkpoint (see OpenCheckpoint) the input
+	// must match: the Merkle root of its alliance's first Size lines must
+	// be the checkpoint's root. The input must then hold that alliance from
+	// seq 1.
+	Checkpoint *Checkpoint
+	// Resume continues chains from where an earlier Verifier left them
+	// (Verifier.Chain): each alliance's next line is then the seq after
+	// its Head, checked against the state folded so far.
+	Resume []ChainState
 }
 
 // Verification is the summary of a ledger that holds.
@@ -44,6 +53,9 @@ type Verification struct {
 	Decisions  int         `json:"decisions"`  // VotingClosed events re-derived
 	Signatures int         `json:"signatures"` // signed statements verified
 	Alliances  []ChainHead `json:"alliances"`  // in order of first appearance
+	// Checkpoint is the checkpoint of Options.Checkpoint, which the input
+	// matched; nil when none was given.
+	Checkpoint *Checkpoint `json:"checkpoint,omitempty"`
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
@@ -175,6 +187,7 @@ type Verifier struct {
 	decisions int
 	failed    error
 	sigs      signatureBatch
+	held      *heldTo // the checkpoint the input is held to, if any
 }
 
 // chain is one alliance's verification so far.
@@ -194,6 +207,12 @@ func NewVerifier(opts Options) *Verifier {
 	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}, expect: expectationsOf(opts.Expect)}
 	for _, h := range opts.Anchors {
 		v.anchors[h] = false
+	}
+	if opts.Checkpoint != nil {
+		v.held = &heldTo{cp: *opts.Checkpoint}
+	}
+	for _, st := range opts.Resume {
+		v.resume(st)
 	}
 	return v
 }
@@ -241,6 +260,7 @@ func (v *Verifier) Check(line []byte) error {
 	if _, ok := v.anchors[hash]; ok {
 		v.anchors[hash] = true
 	}
+	v.held.add(ev.AllianceID, ev.Seq, line)
 	return nil
 }
 
@@ -274,6 +294,13 @@ func (v *Verifier) Finish() (Verification, error) {
 	}
 	if err := v.expect.unmet(); err != nil {
 		return Verification{}, err
+	}
+	if err := v.held.check(); err != nil {
+		return Verification{}, err
+	}
+	if v.held != nil {
+		cp := v.held.cp
+		out.Checkpoint = &cp
 	}
 	return out, nil
 }
