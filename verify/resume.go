@@ -51,4 +51,3 @@ func (v *Verifier) resume(st ChainState) {
 		c.charterDue = &due
 	}
 }
-
