@@ -82,15 +82,23 @@ func checkpointFailure(err error, cosigs []transparency.Cosignature, given int) 
 		for i, c := range cosigs {
 			names[i] = c.Witness.Name()
 		}
-		reason = fmt.Sprintf("too few witnesses: %s (cosigned by: %s)", reason, orNone(names))
+		reason = fmt.Sprintf("too few witnesses: %s (cosigned by: %s)", detail(err, transparency.ErrQuorum), orNone(names))
 	case errors.Is(err, transparency.ErrKey):
-		reason = "a verifier key does not parse: " + reason
-	case errors.Is(err, transparency.ErrSignature), errors.Is(err, transparency.ErrOrigin):
-		reason = "a signature does not verify: " + reason
+		reason = "a verifier key does not parse: " + detail(err, transparency.ErrKey)
+	case errors.Is(err, transparency.ErrSignature):
+		reason = "a signature does not verify: " + detail(err, transparency.ErrSignature)
+	case errors.Is(err, transparency.ErrOrigin):
+		reason = "the checkpoint is of another log than the key: " + detail(err, transparency.ErrOrigin)
 	case errors.Is(err, transparency.ErrMalformed):
-		reason = "not a signed checkpoint: " + reason
+		reason = "not a signed checkpoint: " + detail(err, transparency.ErrMalformed)
 	}
 	return &ProofError{Reason: reason, Err: err}
+}
+
+// detail returns err's message after the sentinel's own, which the
+// transparency package writes first ("<sentinel>: <detail>").
+func detail(err, sentinel error) string {
+	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
 
 // trimPkg returns err's message without the package name that opens it.

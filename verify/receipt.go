@@ -38,7 +38,7 @@ func VerifyReceipt(proof, line []byte, logVKey string, witnesses []string, quoru
 	}
 	p, err := transparency.ParseInclusionProof(proof)
 	if err != nil {
-		return Receipt{}, &ProofError{Reason: "not a receipt: " + trimPkg(err), Err: err}
+		return Receipt{}, &ProofError{Reason: "not a receipt: " + detail(err, transparency.ErrMalformed), Err: err}
 	}
 	cp, err := OpenCheckpoint(p.Checkpoint, logVKey, witnesses, quorum)
 	if err != nil {
@@ -54,7 +54,7 @@ func VerifyReceipt(proof, line []byte, logVKey string, witnesses []string, quoru
 	if err := transparency.VerifyInclusion(p.Index, cp.Size, transparency.LeafHash(line), p.Path, cp.Root); err != nil {
 		return r, &ProofError{Reason: fmt.Sprintf(
 			"seq %d as given is not in the tree of size %d the checkpoint signs (changed, or not the event the receipt was made for): %s",
-			ev.Seq, cp.Size, trimPkg(err)), Err: err}
+			ev.Seq, cp.Size, detail(err, transparency.ErrProof)), Err: err}
 	}
 	return r, nil
 }
