@@ -75,6 +75,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int {
 			return verifyCommand(flagsFirst(args[1:]), stdin, stdout, stderr)
 		})
+	case "witness":
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return witnessCommand(args[1:], stdout, stderr) })
 	case "bench":
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
 	case "version", "--version":
