@@ -43,7 +43,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func clientCommands() []command {
 	var all []command
 	for _, group := range [][]command{
-		tokenCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
+		tokenCommands(), keyCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
 		commitmentCommands(), commitmentReadCommands(), auditCommands(), watchCommands(), completionCommands(),
 	} {
 		all = append(all, group...)
