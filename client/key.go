@@ -62,7 +62,7 @@ func MarshalKey(key ed25519.PrivateKey) []byte {
 func ParseKey(text []byte) (ed25519.PrivateKey, error) {
 	line := strings.TrimSuffix(string(text), "\n")
 	version, b64, ok := strings.Cut(line, " ")
-	if !ok || version != KeyFileVersion {
+	if !ok || version != KeyFileVersion || strings.ContainsAny(b64, "\r\n") {
 		return nil, fmt.Errorf("%w: it must be one line %q and the base64 of the key's 32-byte seed", ErrKeyFile, KeyFileVersion)
 	}
 	seed, err := base64.StdEncoding.Strict().DecodeString(b64)

@@ -184,7 +184,7 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout 
 	defer stop()
 	c, err := newCLI(ctx, g, stdin, stdout, rep.w)
 	if err == nil {
-		err = act(c, pos)
+		err = c.keyHint(act(c, pos))
 	}
 	if err != nil && c != nil && !c.api.HasToken() && domain.KindOf(err) == domain.Unauthorized {
 		err = fmt.Errorf("%w (no token given: use --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE)", err)

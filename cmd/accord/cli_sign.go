@@ -118,3 +118,25 @@ func (c *cli) signedNote() string {
 	}
 	return " — signed with key " + c.keyID
 }
+
+// keyHint adds to a signed action the server refused as Invalid the usual
+// reason, when it is that: the key it was signed with is not the member's
+// key in force (not registered yet, or replaced since). Any other error,
+// and one it cannot tell about, is returned as it is.
+func (c *cli) keyHint(err error) error {
+	if err == nil || c.keyID == "" || c.identity == nil || domain.KindOf(err) != domain.Invalid {
+		return err
+	}
+	a, aerr := c.api.Alliance(c.ctx, c.identity.AllianceID, client.AsOf{})
+	if aerr != nil {
+		return err
+	}
+	m, _ := a.Member(c.identity.ID)
+	switch {
+	case m.Key == nil:
+		return fmt.Errorf("%w\n(your key %s is not registered: run `accord key register`, or send it unsigned with --no-sign)", err, c.keyID)
+	case m.Key.KeyID != c.keyID:
+		return fmt.Errorf("%w\n(you signed with key %s, but your key in force is %s: `accord key register` puts yours in force)", err, c.keyID, m.Key.KeyID)
+	}
+	return err
+}
