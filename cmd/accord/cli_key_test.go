@@ -134,6 +134,15 @@ func TestCLIKeyFileFlags(t *testing.T) {
 
 	require.Contains(t, e.fail(2, "--token-file", w.m2, "--key-file", file, "--no-sign", "vote", w.pid, "agree"), "give --key-file or --no-sign, not both")
 	require.Contains(t, e.fail(1, "--key-file", file, "vote", w.pid, "agree"), "only members hold signing keys, and this token speaks for the admin")
+	var made keyFacts
+	other := e.path("other.key")
+	require.NoError(t, json.Unmarshal([]byte(e.ok("key", "generate", "--key-file", other, "--json")), &made), "the admin can make a key in a named file: it needs no member")
+	require.Equal(t, other, made.KeyFile)
+	key, err := client.ReadKeyFile(other)
+	require.NoError(t, err)
+	require.Equal(t, client.KeyID(key), made.KeyID)
+	require.Equal(t, client.PublicKey(key), made.PublicKey)
+
 	missing := e.path("none.key")
 	require.Contains(t, e.fail(1, "--token-file", w.m2, "--key-file", missing, "vote", w.pid, "agree"), "no such file")
 }
