@@ -115,7 +115,11 @@ func WriteKeyFile(path string, key ed25519.PrivateKey, overwrite bool) error {
 			return fmt.Errorf("write the member key: %w", err)
 		}
 		_, err = f.Write(MarshalKey(key))
-		return errors.Join(err, f.Close())
+		if err = errors.Join(err, f.Close()); err != nil {
+			_ = os.Remove(path) // the file this call made, not whole
+			return fmt.Errorf("write the member key: %w", err)
+		}
+		return nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".accord-key-*")
 	if err != nil {

@@ -38,7 +38,8 @@ func commitmentCommands() []command {
 				}
 			},
 		},
-		commitmentEnd("fulfil", "Fulfilled", `accord commitment fulfil $CID --note "Every unit serialised"`),
+		commitmentEnd("fulfil", "Fulfilled", `accord commitment fulfil $CID --note "Every unit serialised"
+accord commitment fulfil $CID --value 100 --note "Every unit serialised"`),
 		commitmentEnd("withdraw", "Withdrew", `accord commitment withdraw $CID --note "Plant sold"`),
 	}
 }

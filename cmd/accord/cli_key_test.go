@@ -100,8 +100,18 @@ func TestCLIKeys(t *testing.T) {
 	require.Contains(t, rec, `disagree #13 "Not before the waiver" (signed) → agree #14 (unsigned) → agree #16 "With the waiver" (signed)`)
 	require.Contains(t, rec, `agree #9 "Patients first." (unsigned)`)
 
+	note := " — signed with key " + kid2 + "\n"
+	out := e.ok("--token-file", w.m1, "commitment", "make", "--proposal", w.pid, "--description", "Serialise our label",
+		"--metric", "percent", "--target", "100", "--due", "2027-06-30")
+	require.True(t, strings.HasSuffix(out, note), out)
+	cid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f-]{27}`).FindString(out)
+	require.Equal(t, "Progress on \"Serialise our label\": 40/100 percent"+note,
+		e.ok("--token-file", w.m1, "commitment", "progress", cid, "--value", "40"))
+	require.Equal(t, "Fulfilled the commitment \"Serialise our label\""+note, e.ok("--token-file", w.m1, "commitment", "fulfil", cid))
+	require.Contains(t, e.signatureAt(w.aid, 20).Statement, "\nvalue 40\n", "the fulfilment signs the last value reported")
+
 	e.ok("audit", "export", "-o", e.path("ledger.ndjson"))
-	require.Contains(t, e.ok("verify", e.path("ledger.ndjson")), "OK: 17 events in 1 alliance; 1 decision re-derived; 2 signed statements verified")
+	require.Contains(t, e.ok("verify", e.path("ledger.ndjson")), "OK: 20 events in 1 alliance; 1 decision re-derived; 5 signed statements verified")
 }
 
 // TestCLIKeyFileFlags uses a key file named by --key-file and by
