@@ -231,3 +231,52 @@ func (a *afterGet) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// countSessions counts the requests to /v1/session (WhoAmI) it carries.
+type countSessions struct {
+	next http.RoundTripper
+	n    atomic.Int32
+}
+
+func (c *countSessions) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path == "/v1/session" {
+		c.n.Add(1)
+	}
+	return c.next.RoundTrip(req)
+}
+
+// TestSigningClientIsSafeForConcurrentUse submits proposals from one
+// signing client on several goroutines: it learns its member id once, and
+// each proposal is signed under its own command id.
+func TestSigningClientIsSafeForConcurrentUse(t *testing.T) {
+	e := newCLIEnv(t)
+	ctx := t.Context()
+	aid, admin, ps := signingAlliance(t, e)
+	counter := &countSessions{next: http.DefaultTransport}
+	cred, err := admin.AdmitMember(ctx, aid, domain.AdmitMember{Name: "Lab", Sector: "lab", Role: domain.RoleMember})
+	require.NoError(t, err)
+	key, err := client.GenerateKey()
+	require.NoError(t, err)
+	_, err = e.apiClient(cred.Token).RegisterKey(ctx, aid, cred.ID, key)
+	require.NoError(t, err)
+	lab := e.apiClient(cred.Token, client.WithHTTPClient(&http.Client{Transport: counter}), client.WithSigner(client.Signer{Key: key}))
+
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := lab.SubmitProposal(ctx, aid, domain.SubmitProposal{Kind: "position", Title: fmt.Sprint("Position ", i), Body: "B"})
+			errs <- err
+		}()
+	}
+	for range n {
+		require.NoError(t, <-errs)
+	}
+	require.Equal(t, int32(1), counter.n.Load(), "the member id is asked for once")
+	_, events := exportOf(t, admin, aid)
+	keys := map[string]ed25519.PrivateKey{cred.ID: key}
+	for _, p := range ps {
+		keys[p.id] = p.key
+	}
+	require.Equal(t, map[domain.Action]int{domain.ActionPropose: n}, checkSignedEvents(t, events, keys))
+}
