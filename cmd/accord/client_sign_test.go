@@ -252,7 +252,13 @@ func TestSigningClientIsSafeForConcurrentUse(t *testing.T) {
 	e := newCLIEnv(t)
 	ctx := t.Context()
 	aid, admin, ps := signingAlliance(t, e)
-	counter := &countSessions{next: http.DefaultTransport}
+	// A transport of its own, whose idle connections are closed before the
+	// server shuts down: one dialled by a request that then found another
+	// connection free never carried a request, and the server's shutdown
+	// would wait five seconds for it.
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
+	counter := &countSessions{next: transport}
 	cred, err := admin.AdmitMember(ctx, aid, domain.AdmitMember{Name: "Lab", Sector: "lab", Role: domain.RoleMember})
 	require.NoError(t, err)
 	key, err := client.GenerateKey()
