@@ -161,16 +161,20 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// The statuses of members, proposals, amendments and commitments, as they
-// appear in the state's JSON.
+// Status is where a member, proposal, amendment, commitment or workgroup
+// stands. A closed workgroup's status is its outcome (WorkgroupOutcome).
+type Status string
+
+// The statuses of members, proposals, amendments, commitments and
+// workgroups, as they appear in the state's JSON.
 const (
-	StatusActive    = "active"    // member
-	StatusWithdrawn = "withdrawn" // member, proposal, commitment
-	StatusOpen      = "open"      // proposal (accepting amendments), commitment
-	StatusVoting    = "voting"    // proposal
-	StatusAdopted   = "adopted"   // proposal
-	StatusRejected  = "rejected"  // proposal, amendment
-	StatusProposed  = "proposed"  // amendment
-	StatusAccepted  = "accepted"  // amendment
-	StatusFulfilled = "fulfilled" // commitment
+	StatusActive    Status = "active"    // member
+	StatusWithdrawn Status = "withdrawn" // member, proposal, commitment
+	StatusOpen      Status = "open"      // proposal (accepting amendments), commitment, workgroup
+	StatusVoting    Status = "voting"    // proposal
+	StatusAdopted   Status = "adopted"   // proposal
+	StatusRejected  Status = "rejected"  // proposal, amendment
+	StatusProposed  Status = "proposed"  // amendment
+	StatusAccepted  Status = "accepted"  // amendment
+	StatusFulfilled Status = "fulfilled" // commitment
 )

@@ -31,7 +31,7 @@ type judgement struct {
 	rule            Charter
 	eligible        int
 	tally           Tally
-	result          string
+	result          Result
 	quorumRequired  int
 	quorumMet       bool
 	explanationEnds string // the sentence's reason part, after "block; "

@@ -41,7 +41,7 @@ func charterFlags(fs *flag.FlagSet, rule string) func() domain.Charter {
 	t := fs.String("threshold", "", "the share of agree needed, as a `FRACTION` (default 3/4 for consensus, 2/3 for supermajority)")
 	s := fs.String("signatures", "", "`POLICY`: optional (the default) or required, when every member action must be signed with the member's key")
 	return func() domain.Charter {
-		return domain.Charter{DecisionRule: *r, Quorum: *q, Threshold: *t, Signatures: domain.SignaturePolicy(*s)}
+		return domain.Charter{DecisionRule: domain.DecisionRule(*r), Quorum: *q, Threshold: *t, Signatures: domain.SignaturePolicy(*s)}
 	}
 }
 
@@ -106,8 +106,8 @@ func setupAllianceShow(fs *flag.FlagSet) action {
 // charterText reads a charter the way the explanations do: "consensus 3/4,
 // quorum 1/2"; majority and unanimity have no threshold of their own.
 func charterText(ch domain.Charter) string {
-	rule := ch.DecisionRule
-	if ch.Threshold != "" && rule != domain.RuleMajority && rule != domain.RuleUnanimity {
+	rule := string(ch.DecisionRule)
+	if ch.Threshold != "" && ch.DecisionRule != domain.RuleMajority && ch.DecisionRule != domain.RuleUnanimity {
 		rule += " " + ch.Threshold
 	}
 	if ch.Quorum != "" {

@@ -92,7 +92,7 @@ func setupProposalSubmit(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		cmd := domain.SubmitProposal{Kind: *kind, Title: *title, Body: text}
+		cmd := domain.SubmitProposal{Kind: domain.ProposalKind(*kind), Title: *title, Body: text}
 		if ch := charter(); ch != (domain.Charter{}) {
 			if *kind != "charter" {
 				return usagef("--rule, --quorum and --threshold go with --kind charter")

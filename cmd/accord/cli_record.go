@@ -132,7 +132,7 @@ func printObjections(p *printer, stances []client.StanceHistory) {
 	var lines []string
 	for _, s := range stances {
 		for _, h := range s.History {
-			if h.Reason == "" || (h.Stance != domain.StanceBlock && h.Stance != domain.StanceDisagree) {
+			if h.Reason == "" || (domain.Stance(h.Stance) != domain.StanceBlock && domain.Stance(h.Stance) != domain.StanceDisagree) {
 				continue
 			}
 			lines = append(lines, fmt.Sprintf("  %s, %s #%d, %s UTC:", s.Name, p.stance(h.Stance), h.Seq, when(h.At)),

@@ -87,7 +87,7 @@ func setupVote(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		v, err := api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: args[1], Reason: *reason})
+		v, err := api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: domain.Stance(args[1]), Reason: *reason})
 		if done, err := c.answered(err); done {
 			return err
 		}
@@ -97,7 +97,7 @@ func setupVote(fs *flag.FlagSet) action {
 }
 
 // validStances are the stances a member may take, in the order help lists them.
-var validStances = []string{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock}
+var validStances = []string{string(domain.StanceAgree), string(domain.StanceDisagree), string(domain.StanceAbstain), string(domain.StanceBlock)}
 
 func votingClose(c *cli, args []string) error {
 	aid, pid, err := c.allianceAnd(idProposal, args[0])
@@ -110,9 +110,9 @@ func votingClose(c *cli, args []string) error {
 	}
 	p, err := c.api.Proposal(c.ctx, aid, pid, client.AsOf{})
 	if err != nil || p.Voting == nil {
-		c.out.linef("Proposal %s %s: %s", pid, c.out.status(out.Result), tallyText(out.Tally))
+		c.out.linef("Proposal %s %s: %s", pid, c.out.status(string(out.Result)), tallyText(out.Tally))
 		return nil
 	}
-	c.out.linef("Proposal '%s' %s: %s (%s)", p.Title, c.out.status(out.Result), tallyText(out.Tally), charterText(p.Voting.Rule))
+	c.out.linef("Proposal '%s' %s: %s (%s)", p.Title, c.out.status(string(out.Result)), tallyText(out.Tally), charterText(p.Voting.Rule))
 	return nil
 }

@@ -85,7 +85,7 @@ func TestClientSignsEveryMemberAction(t *testing.T) {
 	require.NoError(t, err)
 	_, err = conv.plain.OpenVoting(ctx, aid, p.ID, nil)
 	require.NoError(t, err)
-	for i, stance := range []string{domain.StanceAgree, domain.StanceAgree, domain.StanceAbstain} {
+	for i, stance := range []domain.Stance{domain.StanceAgree, domain.StanceAgree, domain.StanceAbstain} {
 		v, err := ps[i].signed.CastVote(ctx, aid, p.ID, domain.CastVote{Stance: stance, Reason: fmt.Sprint("reason ", i)})
 		require.NoError(t, err)
 		require.NotNil(t, v.Signature, "the answer shows the stored signature")
@@ -93,7 +93,7 @@ func TestClientSignsEveryMemberAction(t *testing.T) {
 	}
 	closed, err := conv.plain.CloseVoting(ctx, aid, p.ID)
 	require.NoError(t, err)
-	require.Equal(t, domain.StatusAdopted, closed.Result)
+	require.Equal(t, domain.ResultAdopted, closed.Result)
 
 	cm, err := m1.signed.MakeCommitment(ctx, aid, domain.MakeCommitment{ProposalID: p.ID, Description: "Share plans",
 		Metric: " percent shared ", Target: 100, Due: "2027-06-30"})

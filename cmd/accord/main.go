@@ -68,7 +68,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return serve(args[1:], stderr) })
 	case "verify":
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int {
-			return verify(flagsFirst(args[1:]), stdin, stdout, stderr)
+			return verifyCommand(flagsFirst(args[1:]), stdin, stdout, stderr)
 		})
 	case "bench":
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
