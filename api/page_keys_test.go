@@ -273,6 +273,18 @@ func TestPageKeySignsVote(t *testing.T) {
 	// No key yet: the page offers one, and says the ballot goes unsigned.
 	do(t, ctx, "the key card", chromedp.WaitVisible(css(`#key-card #key .create-key button`)), chromedp.WaitVisible(css(`#d-ballot .sign-note`)))
 	shows(t, ctx, `#d-ballot .sign-note`, "Sent unsigned")
+
+	// A registration refused is shown in words, and its key is not kept.
+	js[bool](t, ctx, `(() => { const real = window.fetch; window.fetch = async (url, init) => {
+	    if (init && init.method === 'PUT' && String(url).endsWith('/key')) { window.fetch = real;
+	      return new Response('{"error":{"code":"conflict","message":"the test refuses this registration"}}', { status: 409 }); }
+	    return real(url, init); };
+	  return true; })()`)
+	do(t, ctx, "a refused registration", chromedp.Click(css(`#key .create-key button`)))
+	shows(t, ctx, `#key .error`, "the test refuses this registration")
+	require.Empty(t, storedKeys(t, ctx), "a key the ledger refused is not kept")
+	require.Nil(t, env.memberKey(a.ID, me.ID))
+
 	started := time.Now()
 	keyID := createKeyInPage(t, ctx)
 	t.Logf("a key was made, kept and registered %v after the click", time.Since(started).Round(time.Millisecond))

@@ -100,6 +100,11 @@ export async function createKey(allianceID, memberID) {
   return { record, registration: { public_key: publicKey, proof } };
 }
 
+// forgetKey deletes the key record with that id from this browser.
+export async function forgetKey(id) {
+  await run('readwrite', (s) => s.delete(id));
+}
+
 // forgetOthers deletes the member's keys in this browser but keepKeyId:
 // a key replaced can sign nothing the ledger would accept.
 export async function forgetOthers(allianceID, memberID, keepKeyId) {

@@ -7,8 +7,8 @@
 
 import { h } from './dom.js';
 import { app, myMember } from './store.js';
-import { write, alliancePath, serverNow, HTTPError } from './api.js';
-import { keyFor, recordID, createKey, forgetOthers, signText, supported } from './keys.js';
+import { write, alliancePath, serverNow, retryable, HTTPError } from './api.js';
+import { keyFor, recordID, createKey, forgetKey, forgetOthers, signText, supported } from './keys.js';
 
 const ring = {
   id: '', // the record id of the key in force, '' when none
@@ -116,7 +116,18 @@ export async function registerKey(key) {
     draft = await createKey(aid, m.id);
     ring.drafts.set(key, draft);
   }
-  const out = await write('PUT', alliancePath(aid, 'members', m.id, 'key'), draft.registration, key);
+  let out;
+  try {
+    out = await write('PUT', alliancePath(aid, 'members', m.id, 'key'), draft.registration, key);
+  } catch (err) {
+    // Refused, the key was never registered: it goes. Unanswered, it may
+    // have been: it stays for the retry, which sends it again.
+    if (!retryable(err)) {
+      ring.drafts.delete(key);
+      await forgetKey(draft.record.id).catch(() => {});
+    }
+    throw err;
+  }
   ring.drafts.delete(key);
   ring.registered = { alliance_id: aid, member_id: m.id, key_id: out.key_id, public_key: out.public_key, seq: out.seq };
   await forgetOthers(aid, m.id, out.key_id).catch(() => {});
