@@ -185,6 +185,15 @@ func createKeyInPage(t *testing.T, ctx context.Context) string {
 	return js[string](t, ctx, `document.querySelector('#key .key-state.signed code.key-id').textContent`)
 }
 
+// clickLive clicks sel as soon as it is shown, finding and clicking it in
+// one step in the page, so that a live update rebuilding it in between
+// cannot make the click miss.
+func clickLive(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	until(t, ctx, "click "+sel, fmt.Sprintf(`(() => { const el = document.querySelector(%q);
+	  if (!el || !el.offsetParent) return false; el.click(); return true; })()`, sel))
+}
+
 // memberKey answers the key in force of member mid in the alliance's state.
 func (e *testEnv) memberKey(aid, mid string) map[string]any {
 	e.t.Helper()
@@ -434,9 +443,8 @@ func TestPageKeyRequiredCharter(t *testing.T) {
 	amenderKey := createKeyInPage(t, am)
 	amend := func(text, why string) {
 		t.Helper()
+		clickLive(t, am, `#d-actions [data-action=amend]`)
 		do(t, am, "amend",
-			chromedp.WaitVisible(css(`#d-actions [data-action=amend]`)),
-			chromedp.Click(css(`#d-actions [data-action=amend]`)),
 			chromedp.WaitVisible(css(`dialog[open] textarea[name=body]`)),
 			fill(`dialog[open] textarea[name=body]`, text),
 			chromedp.SendKeys(css(`dialog[open] textarea[name=rationale]`), why),
@@ -445,10 +453,12 @@ func TestPageKeyRequiredCharter(t *testing.T) {
 		)
 	}
 	amend("Notify within 24 hours, by the shared channel.", "One channel, not fifty.")
-	do(t, ctx, "accept it", chromedp.WaitVisible(css(`#d-amendments .accept button`)), chromedp.Click(css(`#d-amendments .accept button`)), chromedp.WaitVisible(css(`#d-amendments .amendment.accepted`)))
+	clickLive(t, ctx, `#d-amendments .accept button`)
+	do(t, ctx, "accepted", chromedp.WaitVisible(css(`#d-amendments .amendment.accepted`)))
 	until(t, am, "version 2 reaches the amender", `document.querySelector('#d-meta').textContent.includes('version 2')`)
 	amend("Notify within 48 hours, by the shared channel.", "Weekends.")
-	do(t, ctx, "reject it", chromedp.WaitVisible(css(`#d-amendments .reject button`)), chromedp.Click(css(`#d-amendments .reject button`)), chromedp.WaitVisible(css(`#d-amendments .amendment.rejected`)))
+	clickLive(t, ctx, `#d-amendments .reject button`)
+	do(t, ctx, "rejected", chromedp.WaitVisible(css(`#d-amendments .amendment.rejected`)))
 
 	// Voting: an unsigned vote through the API is refused; both members vote
 	// signed in their pages; the convener closes it.
@@ -471,9 +481,8 @@ func TestPageKeyRequiredCharter(t *testing.T) {
 	// The author commits (its metric with spaces around), reports progress
 	// and fulfils without a final value: the ledger records the last one,
 	// which the page signs.
+	clickLive(t, ctx, `#d-actions [data-action=commit]`)
 	do(t, ctx, "commit",
-		chromedp.WaitVisible(css(`#d-actions [data-action=commit]`)),
-		chromedp.Click(css(`#d-actions [data-action=commit]`)),
 		chromedp.WaitVisible(css(`dialog[open] textarea[name=description]`)),
 		chromedp.SendKeys(css(`dialog[open] textarea[name=description]`), "Join the shared channel at every site"),
 		chromedp.SendKeys(css(`dialog[open] input[name=metric]`), "  sites live  "),
@@ -481,16 +490,17 @@ func TestPageKeyRequiredCharter(t *testing.T) {
 		fill(`dialog[open] input[name=due]`, time.Now().AddDate(0, 0, 30).Format("2006-01-02")),
 		chromedp.Click(css(`dialog[open] button[type=submit]`)),
 		chromedp.WaitNotPresent(css(`dialog[open]`)),
-		chromedp.WaitVisible(css(`#d-commitments .commitment.open [data-action=progress]`)),
-		chromedp.Click(css(`#d-commitments [data-action=progress]`)),
+	)
+	clickLive(t, ctx, `#d-commitments .commitment.open [data-action=progress]`)
+	do(t, ctx, "report progress",
 		chromedp.WaitVisible(css(`dialog[open] input[name=value]`)),
 		chromedp.SendKeys(css(`dialog[open] input[name=value]`), "25.5"),
 		chromedp.Click(css(`dialog[open] button[type=submit]`)),
 		chromedp.WaitNotPresent(css(`dialog[open]`)),
 	)
 	until(t, ctx, "the progress shows", `document.querySelector('#d-commitments .commitment').textContent.includes('25.5 / 40')`)
+	clickLive(t, ctx, `#d-commitments [data-action=fulfil]`)
 	do(t, ctx, "fulfil",
-		chromedp.Click(css(`#d-commitments [data-action=fulfil]`)),
 		chromedp.WaitVisible(css(`dialog[open] textarea[name=note]`)),
 		chromedp.SendKeys(css(`dialog[open] textarea[name=note]`), "All but the rural sites."),
 		chromedp.Click(css(`dialog[open] button[type=submit]`)),
