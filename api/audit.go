@@ -3,12 +3,10 @@ package api
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
-	"accord/eventstore"
-	"accord/projections"
+	"accord/ledger"
 )
 
 // auditEntry is one event of the audit trail with the hash that chains it.
@@ -19,7 +17,7 @@ type auditEntry struct {
 
 // auditPage answers {events:[{event,hash}], next_seq}: next_seq is the seq to
 // ask for next, or null when the page reached the head.
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
@@ -28,21 +26,21 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identi
 	if err != nil {
 		return err
 	}
-	limit, err := uintQuery(r, "limit", 100, projections.MaxPage)
+	limit, err := uintQuery(r, "limit", 100, ledger.MaxPage)
 	if err != nil {
 		return err
 	}
-	recs, next, err := s.proj.Events(r.Context(), aid, from, int(limit))
+	page, err := s.ledger.Audit(r.Context(), caller, aid, from, int(limit))
 	if err != nil {
 		return err
 	}
-	entries := make([]auditEntry, len(recs))
-	for i, rec := range recs {
+	entries := make([]auditEntry, len(page.Records))
+	for i, rec := range page.Records {
 		entries[i] = auditEntry{Event: rec.Raw, Hash: rec.Hash}
 	}
 	var nextSeq any
-	if next != 0 {
-		nextSeq = next
+	if page.Next != 0 {
+		nextSeq = page.Next
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"events": entries, "next_seq": nextSeq})
 	return nil
@@ -53,17 +51,12 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, caller Identi
 // log cannot be asked for the head, the answer is an error; once the lines
 // are being read, a failure cuts the answer off as a broken transfer (see
 // breakStream).
-func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
 	}
-	if _, err := s.proj.Head(aid); err != nil {
-		return err
-	}
-	// The head comes from the log itself: an export must not start (and
-	// answer 200) when the log cannot be read.
-	head, err := s.store.Head(r.Context(), aid)
+	head, lines, err := s.ledger.Export(r.Context(), caller, aid)
 	if err != nil {
 		return err
 	}
@@ -72,15 +65,14 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	w.Header().Set("Accord-Head-Seq", uitoa(head.Seq))
 	w.Header().Set("Accord-Head-Hash", head.Hash)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	err = s.store.ReadAlliance(r.Context(), aid, 0, func(rec eventstore.Record) error {
-		if rec.Event.Seq > head.Seq {
-			return errStop
+	for rec, rerr := range lines {
+		if err = rerr; err != nil {
+			break
 		}
 		bw.Write(rec.Raw)
-		return bw.WriteByte('\n')
-	})
-	if errors.Is(err, errStop) {
-		err = nil
+		if err = bw.WriteByte('\n'); err != nil {
+			break
+		}
 	}
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
@@ -94,20 +86,17 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request, caller Iden
 	return nil
 }
 
-func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) auditHead(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
 	}
-	head, err := s.proj.Head(aid)
+	head, err := s.ledger.Head(caller, aid)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"seq": head.Seq, "hash": head.Hash})
 	return nil
 }
-
-// errStop ends a read of the log early; it never reaches a caller.
-var errStop = errors.New("stop")
 
 func uitoa(n uint64) string { return strconv.FormatUint(n, 10) }

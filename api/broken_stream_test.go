@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/api"
-	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // brokenLedgerSize is how many proposals the ledger of the broken-stream
@@ -41,7 +41,7 @@ const brokenLedgerSize = 2500
 // held on its writes a few hundred events in, with thousands still unread
 // in the log.
 func TestBrokenStreamsEndAsBrokenTransfers(t *testing.T) {
-	srv := startSharedNATS(t)
+	srv := eventstoretest.StartNATS(t, t.TempDir())
 	aid, total := fillLedger(t, srv, brokenLedgerSize)
 	cases := []struct {
 		name, path, route string
@@ -56,9 +56,7 @@ func TestBrokenStreamsEndAsBrokenTransfers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			nc, err := eventstore.ConnectInProcess(srv)
-			require.NoError(t, err)
-			t.Cleanup(nc.Close)
+			nc := srv.Connect(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			t.Cleanup(cancel)
 			logs := &syncBuffer{}
@@ -103,11 +101,9 @@ func TestBrokenStreamsEndAsBrokenTransfers(t *testing.T) {
 // TestExportEndsCleanlyWhenWhole is the counterpart: an export that reads
 // the whole log ends with its last chunk, and nothing is counted as broken.
 func TestExportEndsCleanlyWhenWhole(t *testing.T) {
-	srv := startSharedNATS(t)
+	srv := eventstoretest.StartNATS(t, t.TempDir())
 	aid, total := fillLedger(t, srv, 300)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
+	nc := srv.Connect(t)
 	s, _, _, _ := api.BuildTestAPI(t, context.Background(), nc, adminToken, slog.New(slog.DiscardHandler))
 	url := serveWithSmallBuffers(t, s)
 
@@ -120,24 +116,12 @@ func TestExportEndsCleanlyWhenWhole(t *testing.T) {
 	require.NotContains(t, httpGet(t, url+"/metrics"), "accord_http_streams_broken_total{")
 }
 
-// startSharedNATS starts an embedded JetStream that several connections,
-// and so several API instances, share.
-func startSharedNATS(t *testing.T) *eventstore.Server {
-	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(srv.Shutdown)
-	return srv
-}
-
 // fillLedger forms an alliance through an API instance of its own and has a
 // member submit n proposals of about a kilobyte, one at a time, so each is
 // a message of the log. It returns the alliance id and its head seq.
-func fillLedger(t *testing.T, srv *eventstore.Server, n int) (string, int) {
+func fillLedger(t *testing.T, srv *eventstoretest.Server, n int) (string, int) {
 	t.Helper()
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
+	nc := srv.Connect(t)
 	s, store, proj, _ := api.BuildTestAPI(t, context.Background(), nc, adminToken, slog.New(slog.DiscardHandler))
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)

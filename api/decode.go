@@ -12,8 +12,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"accord/domain"
 )
 
@@ -304,11 +302,11 @@ func walkValue(dec *json.Decoder, depth int) error {
 // naming it.
 func pathID(r *http.Request, name string) (string, error) {
 	v := r.PathValue(name)
-	id, err := uuid.Parse(v)
-	if err != nil || len(v) != 36 {
+	id, ok := domain.CanonicalID(v)
+	if !ok {
 		return "", domain.Errorf(domain.Invalid, "%s %q is not a uuid", name, truncate(v, 64))
 	}
-	return id.String(), nil
+	return id, nil
 }
 
 func truncate(s string, n int) string {

@@ -14,6 +14,7 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 	"accord/projections"
 )
 
@@ -50,7 +51,7 @@ func newEnvWithLog(t *testing.T, w io.Writer) *testEnv {
 // directory, logging to w; everything stops when the test or benchmark ends.
 func newAPI(tb testing.TB, w io.Writer) (*api.Server, *eventstore.Store, *projections.Projection) {
 	tb.Helper()
-	ctx, nc := api.StartTestNATS(tb)
+	ctx, nc := tb.Context(), eventstoretest.StartNATS(tb, tb.TempDir()).Conn
 	s, store, proj, _ := api.BuildTestAPI(tb, ctx, nc, adminToken, slog.New(slog.NewTextHandler(w, nil)))
 	return s, store, proj
 }

@@ -64,3 +64,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		slog.Default().Debug("write answer", "err", err)
 	}
 }
+
+// answer answers v as JSON with status, unless err says the call failed:
+// then it returns err for the route to answer.
+func answer(w http.ResponseWriter, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, v)
+	return nil
+}

@@ -8,15 +8,14 @@ import (
 	"strings"
 
 	"accord/domain"
-	"accord/eventstore"
-	"accord/projections"
+	"accord/ledger"
 )
 
 // allianceEvents streams one alliance's events as server-sent events: id is
 // the alliance seq, event the type, data {"event":<stored JSON>,"hash":…}.
 // It replays from the log what follows Last-Event-ID (or from ?from_seq=
 // on), then follows live; without either it follows from the head on.
-func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	aid, err := allianceParam(r, caller)
 	if err != nil {
 		return err
@@ -29,15 +28,15 @@ func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller I
 	if err != nil {
 		return err
 	}
-	if _, err := s.proj.Head(aid); err != nil {
+	if _, err := s.ledger.Head(caller, aid); err != nil {
 		return err
 	}
-	sub := s.subscribe(func(rec eventstore.Record) bool {
+	sub := s.subscribe(func(rec ledger.Record) bool {
 		return rec.Event.AllianceID == aid && f.wantsType(rec.Event.Type)
 	})
 	defer sub.cancel()
 	if !resume {
-		head, err := s.proj.Head(aid)
+		head, err := s.ledger.Head(caller, aid)
 		if err != nil {
 			return err
 		}
@@ -45,13 +44,13 @@ func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller I
 	}
 	st := &sse{
 		w: w, rc: http.NewResponseController(w), match: f.match,
-		key:  func(rec eventstore.Record) cursor { return cursor{seq: rec.Event.Seq} },
+		key:  func(rec ledger.Record) cursor { return cursor{seq: rec.Event.Seq} },
 		id:   func(c cursor) string { return strconv.FormatUint(c.seq, 10) },
 		last: cursor{seq: from - 1},
 	}
 	err = st.start()
 	if err == nil {
-		err = s.catchUpAlliance(r.Context(), st, sub, aid)
+		err = s.catchUpAlliance(r.Context(), st, sub, caller, aid)
 		if s.replayFailed(w, r, aid, st, err) {
 			return nil
 		}
@@ -66,9 +65,9 @@ func (s *Server) allianceEvents(w http.ResponseWriter, r *http.Request, caller I
 // allEvents streams every alliance's events to the admin, in log order. Its
 // ids are "<stream seq>:<alliance seq>"; it resumes after Last-Event-ID, or
 // from the message at ?from_stream_seq=, and otherwise follows from now on.
-func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identity) error {
-	if caller.Role != domain.RoleAdmin {
-		return domain.Errorf(domain.Forbidden, "only the admin follows every alliance")
+func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
+	if err := ledger.MayFollowAll(caller); err != nil {
+		return err
 	}
 	f, err := parseEventFilter(r)
 	if err != nil {
@@ -78,11 +77,11 @@ func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identi
 	if err != nil {
 		return err
 	}
-	sub := s.subscribe(func(rec eventstore.Record) bool { return f.wantsType(rec.Event.Type) })
+	sub := s.subscribe(func(rec ledger.Record) bool { return f.wantsType(rec.Event.Type) })
 	defer sub.cancel()
 	st := &sse{
 		w: w, rc: http.NewResponseController(w), match: f.match,
-		key: func(rec eventstore.Record) cursor { return cursor{stream: rec.StreamSeq, seq: rec.Event.Seq} },
+		key: func(rec ledger.Record) cursor { return cursor{stream: rec.StreamSeq, seq: rec.Event.Seq} },
 		id: func(c cursor) string {
 			return strconv.FormatUint(c.stream, 10) + ":" + strconv.FormatUint(c.seq, 10)
 		},
@@ -90,7 +89,7 @@ func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identi
 	}
 	err = st.start()
 	if err == nil && resume {
-		err = s.catchUpAll(r.Context(), st, sub)
+		err = s.catchUpAll(r.Context(), st, sub, caller)
 		if s.replayFailed(w, r, "", st, err) {
 			return nil
 		}
@@ -105,17 +104,18 @@ func (s *Server) allEvents(w http.ResponseWriter, r *http.Request, caller Identi
 // catchUpAlliance sends the alliance's events after the stream's place from
 // the log, up to the projection's head, and again while live records were
 // lost meanwhile; the buffered live records then continue without a gap.
-func (s *Server) catchUpAlliance(ctx context.Context, st *sse, sub *subscriber, aid string) error {
+func (s *Server) catchUpAlliance(ctx context.Context, st *sse, sub *subscriber, caller ledger.Identity, aid string) error {
 	for {
-		head, err := s.proj.Head(aid)
+		head, err := s.ledger.Head(caller, aid)
 		if err != nil {
 			return err
 		}
 		for st.last.seq < head.Seq {
-			recs, _, err := s.proj.Events(ctx, aid, st.last.seq+1, projections.MaxPage)
+			page, err := s.ledger.Audit(ctx, caller, aid, st.last.seq+1, ledger.MaxPage)
 			if err != nil {
 				return err
 			}
+			recs := page.Records
 			if len(recs) == 0 {
 				return domain.Errorf(domain.Internal, "the log of alliance %s ends before its head %d", aid, head.Seq)
 			}
@@ -137,11 +137,15 @@ func (s *Server) catchUpAlliance(ctx context.Context, st *sse, sub *subscriber, 
 
 // catchUpAll is catchUpAlliance across alliances: it replays the stream
 // from the message the stream's place is in, to the stream's end.
-func (s *Server) catchUpAll(ctx context.Context, st *sse, sub *subscriber) error {
+func (s *Server) catchUpAll(ctx context.Context, st *sse, sub *subscriber, caller ledger.Identity) error {
 	for {
-		err := s.store.Replay(ctx, max(st.last.stream, 1), st.send)
-		if err != nil {
-			return err
+		for rec, err := range s.ledger.Replay(ctx, caller, max(st.last.stream, 1)) {
+			if err == nil {
+				err = st.send(rec)
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if err := st.flush(); err != nil {
 			return err

@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // eventFilter is what a live stream's client asked for: some event types
@@ -43,11 +41,11 @@ func parseEventFilter(r *http.Request) (eventFilter, error) {
 		}
 	}
 	if v := q.Get("proposal_id"); v != "" {
-		id, err := uuid.Parse(v)
-		if err != nil || len(v) != 36 {
+		id, ok := domain.CanonicalID(v)
+		if !ok {
 			return f, domain.Errorf(domain.Invalid, "proposal_id %q is not a uuid", truncate(v, 64))
 		}
-		f.proposalID = id.String()
+		f.proposalID = id
 	}
 	return f, nil
 }
@@ -60,7 +58,7 @@ func (f eventFilter) wantsType(t string) bool {
 
 // match reports whether the client wants rec: its type, and the proposal
 // named in its data when a proposal was asked for.
-func (f eventFilter) match(rec eventstore.Record) bool {
+func (f eventFilter) match(rec ledger.Record) bool {
 	if !f.wantsType(rec.Event.Type) {
 		return false
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"accord/eventstore/eventstoretest"
 )
 
 // countingHandler counts log records by message.
@@ -51,7 +53,7 @@ func (h *countingHandler) count(prefix string) int {
 // need the package's insides (a tiny live buffer).
 func seamStack(t *testing.T, logs slog.Handler) (url string) {
 	t.Helper()
-	ctx, nc := StartTestNATS(t)
+	ctx, nc := t.Context(), eventstoretest.StartNATS(t, t.TempDir()).Conn
 	s, _, _, _ := BuildTestAPI(t, ctx, nc, "admin", slog.New(logs))
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)

@@ -7,45 +7,34 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
+	"accord/verify"
 )
 
-// StartTestNATS starts an embedded JetStream in a temporary directory and
-// connects to it in process; both, and the context, end with tb.
-func StartTestNATS(tb testing.TB) (context.Context, *nats.Conn) {
-	tb.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: tb.TempDir()})
-	require.NoError(tb, err)
-	tb.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(tb, err)
-	tb.Cleanup(nc.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	tb.Cleanup(cancel)
-	return ctx, nc
-}
-
 // BuildTestAPI builds one API instance over nc, as accord serve does: store,
-// read models, tokens (with adminToken) and runner, all closed when tb
-// ends. Several instances over one nc run as a scaled-out deployment does.
-func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken string, log *slog.Logger) (*Server, *eventstore.Store, *projections.Projection, *Tokens) {
+// read models, credentials and the ledger (with adminToken), all closed when
+// tb ends. Several instances over one nc run as a scaled-out deployment
+// does.
+func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken string, log *slog.Logger) (*Server, *eventstore.Store, *projections.Projection, *ledger.Ledger) {
 	tb.Helper()
 	store, err := eventstore.Open(ctx, nc)
 	require.NoError(tb, err)
 	proj := projections.New(store)
 	require.NoError(tb, proj.Start(ctx))
 	tb.Cleanup(proj.Close)
-	js, err := jetstream.New(nc)
+	creds, err := store.OpenCredentials(ctx, 1)
 	require.NoError(tb, err)
-	tokens, err := OpenTokens(ctx, js, adminToken, []byte(testTokenSecret), 1)
+	l, err := ledger.New(ctx, ledger.Config{
+		Store: store, Projection: proj, Credentials: creds, AdminToken: adminToken, TokenSecret: []byte(testTokenSecret),
+		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log,
+	})
 	require.NoError(tb, err)
-	tb.Cleanup(tokens.Close)
-	s := New(Config{Runner: eventstore.NewRunner(store), Store: store, Projection: proj, Tokens: tokens, Log: log})
-	return s, store, proj, tokens
+	tb.Cleanup(l.Close)
+	return New(Config{Ledger: l, Log: log}), store, proj, l
 }
 
 // testTokenSecret is the secret the test instances derive member tokens
@@ -55,13 +44,13 @@ const testTokenSecret = "api-test-token-secret-of-32-bytes-or-more"
 
 // SetAuthFailureLimit sets how many failed authentications an address may
 // make in a row, and the window in which it earns them all back.
-func SetAuthFailureLimit(t *Tokens, burst int, window time.Duration) {
-	t.failures.configure(burst, window)
+func SetAuthFailureLimit(s *Server, burst int, window time.Duration) {
+	s.failures.configure(burst, window)
 }
 
 // SetAuthClock sets the clock of the failed-authentication limiter.
-func SetAuthClock(t *Tokens, now func() time.Time) {
-	t.failures.mu.Lock()
-	defer t.failures.mu.Unlock()
-	t.failures.now = now
+func SetAuthClock(s *Server, now func() time.Time) {
+	s.failures.mu.Lock()
+	defer s.failures.mu.Unlock()
+	s.failures.now = now
 }

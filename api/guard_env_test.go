@@ -16,6 +16,7 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // guardEnv is testEnv with what the hardening tests also need: the handler
@@ -25,13 +26,13 @@ import (
 type guardEnv struct {
 	*testEnv
 	Handler http.Handler
-	Tokens  *api.Tokens
+	API     *api.Server
 	Logs    *syncBuffer
 	js      jetstream.JetStream
 	ctx     context.Context
 	// second builds another instance over the same NATS, as a scaled-out
 	// deployment runs them.
-	second func() (*api.Server, *api.Tokens)
+	second func() *api.Server
 }
 
 // newGuardEnv starts an API like newEnv does, logging at debug level into
@@ -39,22 +40,22 @@ type guardEnv struct {
 // make many refused requests; the rate-limit tests set their own.
 func newGuardEnv(t *testing.T) *guardEnv {
 	t.Helper()
-	ctx, nc := api.StartTestNATS(t)
+	ctx, nc := t.Context(), eventstoretest.StartNATS(t, t.TempDir()).Conn
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	build := func() (*api.Server, *api.Tokens) {
-		s, _, _, tokens := api.BuildTestAPI(t, ctx, nc, adminToken, log)
-		api.SetAuthFailureLimit(tokens, 1_000_000, time.Minute)
-		return s, tokens
+	build := func() *api.Server {
+		s, _, _, _ := api.BuildTestAPI(t, ctx, nc, adminToken, log)
+		api.SetAuthFailureLimit(s, 1_000_000, time.Minute)
+		return s
 	}
-	s, tokens := build()
+	s := build()
 	hs := httptest.NewServer(s)
 	t.Cleanup(hs.Close)
 	return &guardEnv{
 		testEnv: &testEnv{t: t, URL: hs.URL},
-		Handler: s, Tokens: tokens, Logs: logs, js: js, ctx: ctx, second: build,
+		Handler: s, API: s, Logs: logs, js: js, ctx: ctx, second: build,
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // liveBuffer bounds the records held for one client that has not taken
@@ -41,8 +41,8 @@ var errClientGone = errors.New("client gone")
 // follower goroutine, without ever blocking it: a record that does not fit in
 // the buffer is refused, and the refusal is remembered.
 type subscriber struct {
-	accept func(eventstore.Record) bool
-	ch     chan eventstore.Record
+	accept func(ledger.Record) bool
+	ch     chan ledger.Record
 	// lost is set when a record was refused. Once set, nothing more is
 	// buffered, so every buffered record is older than the first one lost.
 	lost   atomic.Bool
@@ -51,18 +51,18 @@ type subscriber struct {
 
 // subscribe registers a subscriber for the records accept takes. Its cancel
 // must be called when the stream ends.
-func (s *Server) subscribe(accept func(eventstore.Record) bool) *subscriber {
+func (s *Server) subscribe(accept func(ledger.Record) bool) *subscriber {
 	sub := newSubscriber(accept, liveBuffer)
-	sub.cancel = s.proj.Listen(sub.offer)
+	sub.cancel = s.ledger.Listen(sub.offer)
 	return sub
 }
 
-func newSubscriber(accept func(eventstore.Record) bool, capacity int) *subscriber {
-	return &subscriber{accept: accept, ch: make(chan eventstore.Record, capacity)}
+func newSubscriber(accept func(ledger.Record) bool, capacity int) *subscriber {
+	return &subscriber{accept: accept, ch: make(chan ledger.Record, capacity)}
 }
 
 // offer buffers rec if the subscriber wants it and there is room.
-func (sub *subscriber) offer(rec eventstore.Record) {
+func (sub *subscriber) offer(rec ledger.Record) {
 	if !sub.accept(rec) || sub.lost.Load() {
 		return
 	}
@@ -124,9 +124,9 @@ func (c cursor) before(d cursor) bool {
 type sse struct {
 	w     http.ResponseWriter
 	rc    *http.ResponseController
-	match func(eventstore.Record) bool
+	match func(ledger.Record) bool
 	// key is where a record stands in this stream, id what its id: says.
-	key func(eventstore.Record) cursor
+	key func(ledger.Record) cursor
 	id  func(cursor) string
 	// last is the last record sent or passed over by match.
 	last cursor
@@ -156,7 +156,7 @@ func (st *sse) start() error {
 
 // send writes rec as one event unless it was already sent or match refuses
 // it; either way the stream has then passed it. It does not flush.
-func (st *sse) send(rec eventstore.Record) error {
+func (st *sse) send(rec ledger.Record) error {
 	k := st.key(rec)
 	if !st.last.before(k) {
 		return nil

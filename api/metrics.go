@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // appendBuckets are the upper bounds, in seconds, of the append latency
@@ -35,7 +35,7 @@ type Metrics struct {
 	// have not applied yet.
 	Lag func() uint64
 	// Runner, when set, reports the command runner's counters.
-	Runner func() eventstore.RunnerStats
+	Runner func() ledger.RunnerStats
 }
 
 // NewMetrics returns empty metrics.

@@ -143,70 +143,26 @@ func clientAddr(r *http.Request) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// presentsCredentials reports whether the request tries to authenticate, as
-// Server.caller reads it: a request that carries none is refused but is no
-// guess, and does not count.
-func presentsCredentials(r *http.Request) bool {
-	if r.Header.Get("Authorization") != "" {
-		return true
-	}
-	_, err := r.Cookie(sessionCookie)
-	return err == nil && r.Method == http.MethodGet
-}
-
 // throttled refuses every request of an address that failed to
-// authenticate too often (429, with Retry-After), and counts each request
-// that presents credentials and is answered 401.
+// authenticate too often: 429, with Retry-After. The failures themselves
+// are reported by authed (see failedLogin).
 func (s *Server) throttled(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		addr := clientAddr(r)
-		limit := s.tokens.failures
-		if wait := limit.wait(addr); wait > 0 {
+		if wait := s.failures.wait(addr); wait > 0 {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			s.writeError(w, r, domain.Errorf(domain.RateLimited,
 				"too many failed authentications from %s: try again in %d s", addr, secs))
 			return
 		}
-		if !presentsCredentials(r) {
-			h(w, r)
-			return
-		}
-		watch := &statusWatch{ResponseWriter: w}
-		h(watch, r)
-		if watch.status == http.StatusUnauthorized {
-			limit.fail(addr)
-			s.log.Info("authentication failed", "remote", addr, "method", r.Method, "route", r.Pattern)
-		}
+		h(w, r)
 	}
 }
 
-// statusWatch remembers the status a handler answered.
-type statusWatch struct {
-	http.ResponseWriter
-	status int
+// failedLogin counts one failed authentication against r's address.
+func (s *Server) failedLogin(r *http.Request) {
+	addr := clientAddr(r)
+	s.failures.fail(addr)
+	s.log.Info("authentication failed", "remote", addr, "method", r.Method, "route", r.Pattern)
 }
-
-func (w *statusWatch) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWatch) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(p)
-}
-
-// Flush lets live streams flush through the watch.
-func (w *statusWatch) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
-// Unwrap lets http.ResponseController reach the real writer.
-func (w *statusWatch) Unwrap() http.ResponseWriter { return w.ResponseWriter }

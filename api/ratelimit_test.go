@@ -36,8 +36,8 @@ func TestFailedAuthenticationsAreRateLimited(t *testing.T) {
 	a := e.formAlliance(consensus, 1)
 	base := "/v1/alliances/" + a.ID
 	clock := &fakeClock{now: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
-	api.SetAuthClock(e.Tokens, clock.Now)
-	api.SetAuthFailureLimit(e.Tokens, api.AuthFailureBurst, api.AuthFailureWindow)
+	api.SetAuthClock(e.API, clock.Now)
+	api.SetAuthFailureLimit(e.API, api.AuthFailureBurst, api.AuthFailureWindow)
 
 	// Requests without credentials are refused but are no guesses.
 	for range 2 * api.AuthFailureBurst {

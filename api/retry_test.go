@@ -14,6 +14,7 @@ import (
 
 	"accord/api"
 	"accord/domain"
+	"accord/eventstore/eventstoretest"
 )
 
 // commandEvents counts the events of an alliance recorded under command id
@@ -133,7 +134,7 @@ func TestRetriedFormationRacingItself(t *testing.T) {
 // instance over the same NATS, which never saw the first: it finds the
 // alliance the first formed and answers as the first did.
 func TestRetriedFormationOnAnotherInstance(t *testing.T) {
-	ctx, nc := api.StartTestNATS(t)
+	ctx, nc := t.Context(), eventstoretest.StartNATS(t, t.TempDir()).Conn
 	envs := make([]*testEnv, 2)
 	for i := range envs {
 		s, store, proj, _ := api.BuildTestAPI(t, ctx, nc, adminToken, slog.New(slog.DiscardHandler))

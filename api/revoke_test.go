@@ -134,7 +134,7 @@ func TestWhoManagesTokens(t *testing.T) {
 func TestRevocationReachesOtherInstances(t *testing.T) {
 	e := newGuardEnv(t)
 	a := e.formAlliance(consensus, 1)
-	s2, _ := e.second()
+	s2 := e.second()
 	hs2 := httptest.NewServer(s2)
 	t.Cleanup(hs2.Close)
 	other := &testEnv{t: t, URL: hs2.URL}

@@ -1,13 +1,13 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"accord/domain"
+	"accord/ledger"
 )
 
 // routes registers every route of the API.
@@ -103,75 +103,35 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readable checks that caller may read alliance aid.
-func readable(caller Identity, aid string) error {
-	if !caller.CanRead(aid) {
-		return domain.Errorf(domain.Forbidden, "you are not a party to alliance %s", aid)
-	}
-	return nil
-}
-
-// writable checks that caller may change alliance aid at all; the domain then
-// checks the specific rule against the alliance's state.
-func writable(caller Identity, aid string) error {
-	if err := readable(caller, aid); err != nil {
-		return err
-	}
-	if caller.Role == domain.RoleObserver {
-		return domain.Errorf(domain.Forbidden, "observers read and never write")
-	}
-	return nil
-}
-
 // allianceParam returns the {aid} of the route, checked as a uuid that the
 // caller may read.
-func allianceParam(r *http.Request, caller Identity) (string, error) {
+func allianceParam(r *http.Request, caller ledger.Identity) (string, error) {
 	aid, err := pathID(r, "aid")
 	if err != nil {
 		return "", err
 	}
-	return aid, readable(caller, aid)
+	return aid, ledger.Readable(caller, aid)
 }
-
-// jsonView returns a runner view that renders fn's answer to JSON while the
-// state is still locked, so no reference into it escapes.
-func jsonView(fn func(s domain.Alliance) any) func(domain.Alliance) any {
-	return func(s domain.Alliance) any {
-		raw, err := json.Marshal(fn(s))
-		if err != nil {
-			return nil
-		}
-		return json.RawMessage(raw)
-	}
-}
-
-// asOf is a time-travel request: at_seq, at, or neither (now).
-type asOf struct {
-	seq uint64
-	at  *time.Time
-}
-
-func (q asOf) now() bool { return q.seq == 0 && q.at == nil }
 
 // parseAsOf reads ?at_seq=N or ?at=RFC3339; giving both is an error.
-func parseAsOf(r *http.Request) (asOf, error) {
-	var q asOf
+func parseAsOf(r *http.Request) (ledger.AsOf, error) {
+	var q ledger.AsOf
 	query := r.URL.Query()
 	if v := query.Get("at_seq"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil || n == 0 {
 			return q, domain.Errorf(domain.Invalid, "at_seq must be a positive integer, not %q", truncate(v, 40))
 		}
-		q.seq = n
+		q.Seq = n
 	}
 	if v := query.Get("at"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			return q, domain.Errorf(domain.Invalid, "at must be an RFC 3339 time such as 2026-11-22T10:00:00Z, not %q", truncate(v, 40))
 		}
-		q.at = &t
+		q.At = &t
 	}
-	if q.seq != 0 && q.at != nil {
+	if q.Seq != 0 && q.At != nil {
 		return q, domain.Errorf(domain.Invalid, "give at_seq or at, not both")
 	}
 	return q, nil

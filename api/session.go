@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"accord/domain"
+	"accord/ledger"
 )
 
 // sessionCookie is the name of the browser session cookie. It holds the
@@ -23,7 +24,7 @@ type session struct {
 // createSession sets the session cookie for the bearer token of the request
 // and answers whose it is. A token that a cookie cannot carry as is (the
 // admin may choose any token) is refused as Invalid rather than mangled.
-func (s *Server) createSession(w http.ResponseWriter, r *http.Request, caller Identity) error {
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	token := bearer(r.Header.Get("Authorization"))
 	if !cookieSafe(token) {
 		return domain.Errorf(domain.Invalid, "this token has characters a cookie cannot hold; use the Authorization header")

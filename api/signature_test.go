@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 func testKey(name string) ed25519.PrivateKey {
@@ -53,7 +53,7 @@ func (s signer) body(st domain.Statement, fields map[string]any) (map[string]any
 	return out, []string{"Idempotency-Key", st.CommandID}
 }
 
-func (s signer) vote(pid string, version int, stance, reason string) (map[string]any, []string) {
+func (s signer) vote(pid string, version int, stance domain.Stance, reason string) (map[string]any, []string) {
 	return s.body(domain.VoteStatement(s.header(), pid, version, stance, reason, ""), map[string]any{"stance": stance, "reason": reason})
 }
 
@@ -284,7 +284,7 @@ func TestRequiredSignatures(t *testing.T) {
 	verdict := e.must(200, "GET", base+"/audit/verify", a.Observer.Token, nil)
 	require.Equal(t, true, verdict["ok"], "%v", verdict)
 	require.Equal(t, 9.0, verdict["signatures"], "a proposal, an amendment, its acceptance, three votes, a commitment, its progress and fulfilment")
-	got, err := projections.Verify(bytes.NewReader(bytes.Join(append(e.exportLines(a.ID), nil), []byte("\n"))), projections.VerifyOptions{})
+	got, err := verify.Verify(bytes.NewReader(bytes.Join(append(e.exportLines(a.ID), nil), []byte("\n"))), verify.Options{})
 	require.NoError(t, err)
 	require.Equal(t, 1, got.Decisions)
 }
@@ -346,8 +346,8 @@ func TestAuditVerifyCatchesForgedSignature(t *testing.T) {
 	require.Equal(t, float64(seq), got["seq"])
 	require.Contains(t, got["error"], "the signature of this VoteCast does not hold: the signature does not verify with member "+s.member)
 
-	_, err = projections.Verify(bytes.NewReader(append(bytes.Join(e.exportLines(a.ID), []byte("\n")), '\n')), projections.VerifyOptions{})
-	var ce *projections.ChainError
+	_, err = verify.Verify(bytes.NewReader(append(bytes.Join(e.exportLines(a.ID), []byte("\n")), '\n')), verify.Options{})
+	var ce *verify.ChainError
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, seq, ce.Seq, "%v", err)
 	require.Contains(t, ce.Reason, "does not verify")

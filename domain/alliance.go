@@ -6,7 +6,7 @@ import (
 )
 
 // Alliance is the current state of one alliance: every fact of its ledger up
-// to Seq, folded by Evolve. It is a value; its JSON is DESIGN's state shape.
+// to Seq, folded by Evolve. It is a value; its JSON is the state shape of docs/API.md.
 // Arrays keep ledger order; the unexported indexes make lookups O(1) and are
 // rebuilt by UnmarshalJSON, so a snapshot decodes into a usable state.
 // Proxies are the grants in force. Predecessor is the head of the alliance
@@ -113,7 +113,7 @@ func (a Alliance) ActiveMembers() []string {
 // does not recurse.
 type allianceJSON Alliance
 
-// MarshalJSON returns the state shape of DESIGN.md, with empty arrays as [].
+// MarshalJSON returns the state shape of docs/API.md, with empty arrays as [].
 func (a Alliance) MarshalJSON() ([]byte, error) {
 	out := allianceJSON(a)
 	out.Members = nonNil(out.Members)
@@ -161,16 +161,20 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// The statuses of members, proposals, amendments and commitments, as they
-// appear in the state's JSON.
+// Status is where a member, proposal, amendment, commitment or workgroup
+// stands. A closed workgroup's status is its outcome (WorkgroupOutcome).
+type Status string
+
+// The statuses of members, proposals, amendments, commitments and
+// workgroups, as they appear in the state's JSON.
 const (
-	StatusActive    = "active"    // member
-	StatusWithdrawn = "withdrawn" // member, proposal, commitment
-	StatusOpen      = "open"      // proposal (accepting amendments), commitment
-	StatusVoting    = "voting"    // proposal
-	StatusAdopted   = "adopted"   // proposal
-	StatusRejected  = "rejected"  // proposal, amendment
-	StatusProposed  = "proposed"  // amendment
-	StatusAccepted  = "accepted"  // amendment
-	StatusFulfilled = "fulfilled" // commitment
+	StatusActive    Status = "active"    // member
+	StatusWithdrawn Status = "withdrawn" // member, proposal, commitment
+	StatusOpen      Status = "open"      // proposal (accepting amendments), commitment, workgroup
+	StatusVoting    Status = "voting"    // proposal
+	StatusAdopted   Status = "adopted"   // proposal
+	StatusRejected  Status = "rejected"  // proposal, amendment
+	StatusProposed  Status = "proposed"  // amendment
+	StatusAccepted  Status = "accepted"  // amendment
+	StatusFulfilled Status = "fulfilled" // commitment
 )

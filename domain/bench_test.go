@@ -17,7 +17,7 @@ func votingState(b *testing.B) Alliance {
 // BenchmarkDecideEvolveVote is the write side's work for one vote.
 func BenchmarkDecideEvolveVote(b *testing.B) {
 	s := votingState(b)
-	stances := []string{StanceAgree, StanceDisagree, StanceAbstain, StanceBlock}
+	stances := []Stance{StanceAgree, StanceDisagree, StanceAbstain, StanceBlock}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		evs, err := Decide(s, asMember(m2), CastVote{ProposalID: prop, Stance: stances[i%4], Reason: "because"})
@@ -70,7 +70,7 @@ func BenchmarkDecode(b *testing.B) {
 // BenchmarkFold folds 10,000 decoded votes into a state, as a rebuild does.
 func BenchmarkFold(b *testing.B) {
 	base := votingState(b)
-	stances := []string{StanceAgree, StanceDisagree, StanceAbstain, StanceBlock}
+	stances := []Stance{StanceAgree, StanceDisagree, StanceAbstain, StanceBlock}
 	members := []string{conv, m1, m2, m3}
 	events := make([]Event, 10000)
 	for i := range events {

@@ -77,7 +77,7 @@ func EventTypes() []string {
 // Signatures and MaxProxies are absent from charters recorded before they
 // existed, which keep their bytes; absent means optional and 0.
 type Charter struct {
-	DecisionRule string          `json:"decision_rule"`
+	DecisionRule DecisionRule    `json:"decision_rule"`
 	Quorum       string          `json:"quorum"`
 	Threshold    string          `json:"threshold"`
 	Signatures   SignaturePolicy `json:"signatures,omitempty"`
@@ -134,12 +134,12 @@ type WorkgroupFormed struct {
 
 // ProposalSubmitted records a new proposal at version 1.
 type ProposalSubmitted struct {
-	ProposalID string   `json:"proposal_id"`
-	Kind       string   `json:"kind"`
-	Title      string   `json:"title"`
-	Body       string   `json:"body"`
-	AuthorID   string   `json:"author_id"`
-	Charter    *Charter `json:"charter,omitempty"`
+	ProposalID string       `json:"proposal_id"`
+	Kind       ProposalKind `json:"kind"`
+	Title      string       `json:"title"`
+	Body       string       `json:"body"`
+	AuthorID   string       `json:"author_id"`
+	Charter    *Charter     `json:"charter,omitempty"`
 	Signed
 }
 
@@ -193,7 +193,7 @@ type VotingOpened struct {
 type VoteCast struct {
 	ProposalID string `json:"proposal_id"`
 	MemberID   string `json:"member_id"`
-	Stance     string `json:"stance"`
+	Stance     Stance `json:"stance"`
 	Reason     string `json:"reason"`
 	CastBy     string `json:"cast_by,omitempty"`
 	Signed
@@ -207,7 +207,7 @@ type VotingClosed struct {
 	EligibleCount  int    `json:"eligible_count"`
 	QuorumRequired int    `json:"quorum_required"`
 	QuorumMet      bool   `json:"quorum_met"`
-	Result         string `json:"result"`
+	Result         Result `json:"result"`
 	Explanation    string `json:"explanation"`
 }
 

@@ -92,3 +92,11 @@ func (c Commitment) clone() Commitment {
 	}
 	return c
 }
+
+// Clone returns a deep copy of the proposal: nothing reachable from the copy
+// is shared with p.
+func (p Proposal) Clone() Proposal { return p.clone() }
+
+// Clone returns a deep copy of the commitment: nothing reachable from the
+// copy is shared with c.
+func (c Commitment) Clone() Commitment { return c.clone() }

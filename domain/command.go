@@ -54,11 +54,11 @@ type FormWorkgroup struct {
 
 // SubmitProposal submits a proposal at version 1 (member).
 type SubmitProposal struct {
-	ProposalID string   `json:"-"`
-	Kind       string   `json:"kind"`
-	Title      string   `json:"title"`
-	Body       string   `json:"body"`
-	Charter    *Charter `json:"charter,omitempty"`
+	ProposalID string       `json:"-"`
+	Kind       ProposalKind `json:"kind"`
+	Title      string       `json:"title"`
+	Body       string       `json:"body"`
+	Charter    *Charter     `json:"charter,omitempty"`
 	Signing
 }
 
@@ -102,7 +102,7 @@ type OpenVoting struct {
 // is (see CheckProxyVote).
 type CastVote struct {
 	ProposalID string `json:"-"`
-	Stance     string `json:"stance"`
+	Stance     Stance `json:"stance"`
 	Reason     string `json:"reason"`
 	OnBehalfOf string `json:"on_behalf_of,omitempty"`
 	Signing

@@ -20,7 +20,7 @@ type Commitment struct {
 	Metric      string     `json:"metric"`
 	Target      float64    `json:"target"`
 	Due         string     `json:"due"`
-	Status      string     `json:"status"`
+	Status      Status     `json:"status"`
 	Progress    []Progress `json:"progress"`
 	Value       *float64   `json:"value,omitempty"`
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 // FuzzDecide reads the fuzz input as a sequence of commands by a small fixed
@@ -112,7 +112,7 @@ func decideSeeds() [][]byte {
 // runScript decides the prelude (an alliance, a convener, three members and
 // an observer) and then the script's commands, checking each.
 func runScript(t *testing.T, script []byte) *ledgerRun {
-	r := &ledgerRun{t: t, verifier: projections.NewVerifier(projections.VerifyOptions{}), at: fuzzT0, types: map[string]bool{}}
+	r := &ledgerRun{t: t, verifier: verify.NewVerifier(verify.Options{}), at: fuzzT0, types: map[string]bool{}}
 	admin, convener := fuzzActor(actAdmin), fuzzActor(actConvener)
 	r.decide(admin, domain.FormAlliance{Name: "Fuzz Alliance", Purpose: "p", Charter: domain.Charter{MaxProxies: domain.Proxies(1)},
 		Predecessor: &fuzzPredecessor})
@@ -222,7 +222,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 		}
 		return domain.FormWorkgroup{WorkgroupID: pick(fuzzID(8, 0), fuzzID(8, 1)), Name: fuzzText(in), Aim: fuzzText(in), Metric: fuzzText(in), Target: fuzzNumber(in), Due: fuzzDate(in), MemberIDs: ids}
 	case 5:
-		c := domain.SubmitProposal{ProposalID: proposal(), Kind: pick("resolution", "charter", "position", "operating_agreement", "poem"), Title: fuzzText(in), Body: fuzzText(in)}
+		c := domain.SubmitProposal{ProposalID: proposal(), Kind: domain.ProposalKind(pick("resolution", "charter", "position", "operating_agreement", "poem")), Title: fuzzText(in), Body: fuzzText(in)}
 		if b := next(in); b%3 != 0 {
 			ch := fuzzCharter(in)
 			c.Charter = &ch
@@ -244,7 +244,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 		}
 		return c
 	case 11:
-		return domain.CastVote{ProposalID: proposal(), Stance: pick("agree", "disagree", "abstain", "block", "yes", ""), Reason: fuzzText(in)}
+		return domain.CastVote{ProposalID: proposal(), Stance: domain.Stance(pick("agree", "disagree", "abstain", "block", "yes", "")), Reason: fuzzText(in)}
 	case 12:
 		return domain.CloseVoting{ProposalID: proposal()}
 	case 13:
@@ -286,7 +286,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 	case 25:
 		return domain.RevokeProxy{ProxyID: member(), ProposalID: pick("", fuzzID(5, 0), fuzzID(5, 1), "p")}
 	case 26:
-		return domain.CastVote{ProposalID: proposal(), Stance: pick("agree", "disagree", "abstain", "block", "yes", ""), Reason: fuzzText(in), OnBehalfOf: member()}
+		return domain.CastVote{ProposalID: proposal(), Stance: domain.Stance(pick("agree", "disagree", "abstain", "block", "yes", "")), Reason: fuzzText(in), OnBehalfOf: member()}
 	}
 	return fuzzTick{hours: int(next(in))}
 }
@@ -311,7 +311,7 @@ func fuzzText(in *[]byte) string {
 }
 
 func fuzzCharter(in *[]byte) domain.Charter {
-	rules := []string{"", "consensus", "unanimity", "supermajority", "majority", "sortition"}
+	rules := []domain.DecisionRule{"", "consensus", "unanimity", "supermajority", "majority", "sortition"}
 	fractions := []string{"", "1/2", "3/4", "2/3", "1/1", "0/1", "1/3", "1000000/1000000", "1/0", "5/4", "x", "1/1000001"}
 	b := next(in)
 	c := domain.Charter{DecisionRule: rules[int(b)%len(rules)], Quorum: fractions[int(next(in))%len(fractions)], Threshold: fractions[int(next(in))%len(fractions)]}
@@ -335,7 +335,7 @@ type ledgerRun struct {
 	t        *testing.T
 	write    domain.Alliance // folded from the events Decide made
 	read     domain.Alliance // folded from the lines read back
-	verifier *projections.Verifier
+	verifier *verify.Verifier
 	at       time.Time
 	prev     string
 	events   int

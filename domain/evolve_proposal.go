@@ -27,14 +27,14 @@ func (a *Alliance) evolveProposal(e Event) {
 		p.open(e, d)
 	case VoteCast:
 		if p.Stances == nil {
-			p.Stances = map[string]Stance{}
+			p.Stances = map[string]LatestStance{}
 		}
-		p.Stances[d.MemberID] = Stance{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At}
+		p.Stances[d.MemberID] = LatestStance{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At}
 		if d.CastBy != "" {
 			p.recordProxyCast(d.CastBy, d.MemberID)
 		}
 	case VotingClosed:
-		p.Status = d.Result
+		p.Status = Status(d.Result) // adopted or rejected
 		p.Outcome = &Outcome{VotingClosed: d, ClosedSeq: e.Seq}
 	}
 }
@@ -73,13 +73,13 @@ func (a *Alliance) submit(d ProposalSubmitted) {
 	a.Proposals = append(a.Proposals, Proposal{
 		ID: d.ProposalID, Kind: d.Kind, Title: d.Title, Body: d.Body, AuthorID: d.AuthorID,
 		Charter: charter, Status: StatusOpen, Version: 1,
-		Amendments: []Amendment{}, Stances: map[string]Stance{},
+		Amendments: []Amendment{}, Stances: map[string]LatestStance{},
 	})
 }
 
 // settleAmendment records the author's answer to an amendment; an accepted
 // amendment's body becomes the proposal's.
-func (p *Proposal) settleAmendment(id, status string, version int) {
+func (p *Proposal) settleAmendment(id string, status Status, version int) {
 	for i := range p.Amendments {
 		if p.Amendments[i].ID != id {
 			continue
@@ -99,6 +99,6 @@ func (p *Proposal) open(e Event, d VotingOpened) {
 		Version: d.Version, Rule: d.Rule, Eligible: append([]string{}, d.Eligible...),
 		ClosesAt: copyTime(d.ClosesAt), OpenedSeq: e.Seq,
 	}
-	p.Stances = map[string]Stance{}
+	p.Stances = map[string]LatestStance{}
 	p.ProxyCasts = nil
 }

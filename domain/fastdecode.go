@@ -44,7 +44,7 @@ func (s *scanner) data(typ string, dst *EventData) bool {
 	var d VoteCast
 	ok := s.lit(`{"proposal_id":`) && s.str(&d.ProposalID) &&
 		s.lit(`,"member_id":`) && s.str(&d.MemberID) &&
-		s.lit(`,"stance":`) && s.str(&d.Stance) &&
+		s.lit(`,"stance":`) && s.str((*string)(&d.Stance)) &&
 		s.lit(`,"reason":`) && s.str(&d.Reason) &&
 		(!s.lit(`,"cast_by":`) || s.str(&d.CastBy)) &&
 		(s.lit(`}`) || (s.lit(`,"signature":`) && s.signature(&d.Signature) && s.lit(`}`)))

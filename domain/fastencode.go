@@ -60,7 +60,7 @@ func encodeData(b []byte, d EventData) ([]byte, error) {
 		b = append(b, `,"member_id":`...)
 		b = appendString(b, v.MemberID)
 		b = append(b, `,"stance":`...)
-		b = appendString(b, v.Stance)
+		b = appendString(b, string(v.Stance))
 		b = append(b, `,"reason":`...)
 		b = appendString(b, v.Reason)
 		if v.CastBy != "" {

@@ -44,7 +44,7 @@ func FuzzEncode(f *testing.F) {
 	f.Add("id", "reason <&> \u2028", "agree", uint64(7))
 	f.Add("\xff", "\x00\x1f", "", uint64(0))
 	f.Fuzz(func(t *testing.T, a, b, c string, seq uint64) {
-		e := at(event(VoteCast{ProposalID: a, MemberID: b, Stance: c, Reason: a + b, CastBy: c + a}), 1)
+		e := at(event(VoteCast{ProposalID: a, MemberID: b, Stance: Stance(c), Reason: a + b, CastBy: c + a}), 1)
 		e.Seq, e.ID, e.CommandID, e.PrevHash = seq, b, c, a
 		e.Actor = Actor{ID: a, Role: Role(b), MemberID: c}
 		requireSameEncoding(t, e)

@@ -10,7 +10,7 @@ type Member struct {
 	Name        string `json:"name"`
 	Sector      string `json:"sector"`
 	Role        Role   `json:"role"`
-	Status      string `json:"status"`
+	Status      Status `json:"status"`
 	AdmittedSeq uint64 `json:"admitted_seq"`
 	// Key is the member's signing key in force, absent until it registers one.
 	Key *MemberKey `json:"key,omitempty"`

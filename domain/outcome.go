@@ -5,10 +5,13 @@ import (
 	"strings"
 )
 
+// Result is what a vote decided.
+type Result string
+
 // The results of a vote.
 const (
-	ResultAdopted  = "adopted"
-	ResultRejected = "rejected"
+	ResultAdopted  Result = "adopted"
+	ResultRejected Result = "rejected"
 )
 
 // DeriveOutcome returns the VotingClosed data that closing the vote on the
@@ -94,7 +97,7 @@ type verdict struct {
 	fails   []string // each way it fails
 }
 
-func verdictOf(rule string, th Fraction, t Tally) verdict {
+func verdictOf(rule DecisionRule, th Fraction, t Tally) verdict {
 	switch rule {
 	case RuleUnanimity:
 		return unanimity(t)
@@ -194,7 +197,7 @@ func members(n int) string {
 func explain(rule Charter, out VotingClosed, v verdict) string {
 	t := out.Tally
 	return fmt.Sprintf("%s under %s: %d of %d eligible took part (quorum %d); %d agree, %d disagree, %d abstain, %d block; %s.",
-		capitalise(out.Result), ruleName(rule), out.Participation, out.EligibleCount, out.QuorumRequired,
+		capitalise(string(out.Result)), ruleName(rule), out.Participation, out.EligibleCount, out.QuorumRequired,
 		t.Agree, t.Disagree, t.Abstain, t.Block, reasons(out, v))
 }
 
@@ -217,7 +220,7 @@ func ruleName(c Charter) string {
 	case RuleUnanimity:
 		return "unanimity (quorum " + c.Quorum + ")"
 	}
-	return c.DecisionRule + " (" + c.Threshold + ", quorum " + c.Quorum + ")"
+	return string(c.DecisionRule) + " (" + c.Threshold + ", quorum " + c.Quorum + ")"
 }
 
 // sentenceList joins "a", "b", "c" as "a, b and c".

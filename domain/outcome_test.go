@@ -62,7 +62,7 @@ func TestOnlyTheLatestVoteCounts(t *testing.T) {
 
 	s := fold(t, voting(vote(m1, StanceBlock), vote(m1, StanceAgree)))
 	p, _ := s.Proposal(prop)
-	require.Equal(t, Stance{Stance: StanceAgree, Seq: 9, At: t0.Add(8 * time.Minute)}, p.Stances[m1])
+	require.Equal(t, LatestStance{Stance: StanceAgree, Seq: 9, At: t0.Add(8 * time.Minute)}, p.Stances[m1])
 }
 
 // A charter amendment binds votes opened after it, never one already open.
@@ -86,7 +86,10 @@ func TestCharterAmendmentAppliesToLaterVotes(t *testing.T) {
 	require.Equal(t, full(majority), s.Charter, "the charter in force, absent fields read as their defaults")
 
 	// prop, opened before, is still judged by consensus: 2 agree, 1 block.
-	for _, v := range []struct{ member, stance string }{{conv, StanceAgree}, {m1, StanceAgree}, {m2, StanceBlock}} {
+	for _, v := range []struct {
+		member string
+		stance Stance
+	}{{conv, StanceAgree}, {m1, StanceAgree}, {m2, StanceBlock}} {
 		events, err := Decide(s, asMember(v.member), CastVote{ProposalID: prop, Stance: v.stance})
 		require.NoError(t, err)
 		events[0].Seq = s.Seq + 1

@@ -2,12 +2,15 @@ package domain
 
 import "strings"
 
+// ProposalKind is what a proposal is: a resolution, a charter…
+type ProposalKind string
+
 // The kinds of proposal.
 const (
-	KindResolution         = "resolution"
-	KindCharter            = "charter"
-	KindOperatingAgreement = "operating_agreement"
-	KindPosition           = "position"
+	KindResolution         ProposalKind = "resolution"
+	KindCharter            ProposalKind = "charter"
+	KindOperatingAgreement ProposalKind = "operating_agreement"
+	KindPosition           ProposalKind = "position"
 )
 
 // Proposal is a text the alliance decides on. Its status moves open →
@@ -16,19 +19,19 @@ const (
 // Stances holds each eligible member's latest stance, by member id;
 // ProxyCasts, by proxy id, the members each proxy cast for in this vote.
 type Proposal struct {
-	ID         string              `json:"id"`
-	Kind       string              `json:"kind"`
-	Title      string              `json:"title"`
-	Body       string              `json:"body"`
-	AuthorID   string              `json:"author_id"`
-	Charter    *Charter            `json:"charter,omitempty"`
-	Status     string              `json:"status"`
-	Version    int                 `json:"version"`
-	Amendments []Amendment         `json:"amendments"`
-	Voting     *Voting             `json:"voting,omitempty"`
-	Stances    map[string]Stance   `json:"stances"`
-	ProxyCasts map[string][]string `json:"proxy_casts,omitempty"`
-	Outcome    *Outcome            `json:"outcome,omitempty"`
+	ID         string                  `json:"id"`
+	Kind       ProposalKind            `json:"kind"`
+	Title      string                  `json:"title"`
+	Body       string                  `json:"body"`
+	AuthorID   string                  `json:"author_id"`
+	Charter    *Charter                `json:"charter,omitempty"`
+	Status     Status                  `json:"status"`
+	Version    int                     `json:"version"`
+	Amendments []Amendment             `json:"amendments"`
+	Voting     *Voting                 `json:"voting,omitempty"`
+	Stances    map[string]LatestStance `json:"stances"`
+	ProxyCasts map[string][]string     `json:"proxy_casts,omitempty"`
+	Outcome    *Outcome                `json:"outcome,omitempty"`
 }
 
 // Amendment is a proposed new text for a proposal. Status is proposed,
@@ -38,7 +41,7 @@ type Amendment struct {
 	Body      string `json:"body"`
 	Rationale string `json:"rationale"`
 	AuthorID  string `json:"author_id"`
-	Status    string `json:"status"`
+	Status    Status `json:"status"`
 }
 
 // Amendment returns the proposal's amendment with id, and false if there is
@@ -91,7 +94,7 @@ func (d decision) submitProposal(c SubmitProposal) ([]EventData, error) {
 
 // proposedCharter returns the normalised charter of a charter proposal, and
 // refuses (Invalid) a missing one or one on any other kind.
-func proposedCharter(kind string, c *Charter) (*Charter, error) {
+func proposedCharter(kind ProposalKind, c *Charter) (*Charter, error) {
 	if kind != KindCharter {
 		if c != nil {
 			return nil, Errorf(Invalid, "charter is only for proposals of kind charter, not %s", kind)

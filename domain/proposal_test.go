@@ -3,7 +3,7 @@ package domain
 import "testing"
 
 func TestSubmitProposal(t *testing.T) {
-	submit := func(kind string, c *Charter) SubmitProposal {
+	submit := func(kind ProposalKind, c *Charter) SubmitProposal {
 		return SubmitProposal{ProposalID: prop, Kind: kind, Title: "Shared formulary", Body: "v1", Charter: c}
 	}
 	run(t, []scenario{

@@ -28,7 +28,7 @@ func revoked(grantor, proxy, pid string) ProxyRevoked {
 	return ProxyRevoked{GrantorID: grantor, ProxyID: proxy, ProposalID: pid}
 }
 
-func castFor(grantor, proxy, stance string) VoteCast {
+func castFor(grantor, proxy string, stance Stance) VoteCast {
 	return VoteCast{ProposalID: prop, MemberID: grantor, Stance: stance, CastBy: proxy}
 }
 
@@ -92,7 +92,7 @@ func TestRevokeProxy(t *testing.T) {
 
 func TestCastVoteAsAProxy(t *testing.T) {
 	deadline := now.Add(time.Hour)
-	cast := func(grantor, stance string) CastVote {
+	cast := func(grantor string, stance Stance) CastVote {
 		return CastVote{ProposalID: prop, Stance: stance, OnBehalfOf: grantor}
 	}
 	lateAdmission := MemberAdmitted{MemberID: late, Name: "Latecomer", Sector: "agency", Role: RoleMember}

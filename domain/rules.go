@@ -6,12 +6,15 @@ import (
 	"strings"
 )
 
+// DecisionRule is how a charter's votes are decided.
+type DecisionRule string
+
 // The decision rules a charter may name.
 const (
-	RuleConsensus     = "consensus"
-	RuleUnanimity     = "unanimity"
-	RuleSupermajority = "supermajority"
-	RuleMajority      = "majority"
+	RuleConsensus     DecisionRule = "consensus"
+	RuleUnanimity     DecisionRule = "unanimity"
+	RuleSupermajority DecisionRule = "supermajority"
+	RuleMajority      DecisionRule = "majority"
 )
 
 // DefaultQuorum is the quorum of a charter that names none.
@@ -20,7 +23,7 @@ const DefaultQuorum = "1/2"
 // defaultThreshold is each rule's threshold when the charter names none.
 // Majority and unanimity have fixed thresholds (more than half; everyone who
 // takes a stand), recorded for the reader.
-var defaultThreshold = map[string]string{
+var defaultThreshold = map[DecisionRule]string{
 	RuleConsensus:     "3/4",
 	RuleSupermajority: "2/3",
 	RuleMajority:      "1/2",
@@ -109,7 +112,7 @@ func parseCharter(c Charter) (Charter, Fraction, Fraction, error) {
 	}
 	def, ok := defaultThreshold[c.DecisionRule]
 	if !ok {
-		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter decision_rule %s is not one of consensus, unanimity, supermajority, majority", clip(c.DecisionRule))
+		return Charter{}, Fraction{}, Fraction{}, Errorf(Invalid, "charter decision_rule %s is not one of consensus, unanimity, supermajority, majority", clip(string(c.DecisionRule)))
 	}
 	if c.Quorum == "" {
 		c.Quorum = DefaultQuorum
@@ -134,7 +137,7 @@ func parseCharter(c Charter) (Charter, Fraction, Fraction, error) {
 
 // takesThreshold reports whether a rule's threshold is the charter's to
 // choose (consensus, supermajority) rather than fixed (majority, unanimity).
-func takesThreshold(rule string) bool {
+func takesThreshold(rule DecisionRule) bool {
 	return rule == RuleConsensus || rule == RuleSupermajority
 }
 

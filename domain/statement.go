@@ -50,7 +50,7 @@ const (
 
 // MeaningOfStance returns the meaning of a vote with that stance, or ""
 // for an unknown stance.
-func MeaningOfStance(stance string) Meaning {
+func MeaningOfStance(stance Stance) Meaning {
 	switch stance {
 	case StanceAgree:
 		return MeaningApproval
@@ -75,7 +75,7 @@ type StatementHeader struct {
 }
 
 // Statement is an action statement: its header, action and meaning, then the
-// action's fields in the order DESIGN.md fixes for it. String is the text a
+// action's fields in the order docs/VERIFYING.md §9 fixes for it. String is the text a
 // member signs.
 type Statement struct {
 	StatementHeader
@@ -159,11 +159,11 @@ func numberLine(name string, v float64) StatementLine {
 
 // VoteStatement is the statement of a vote. forMember is the grantor when
 // the signer casts the vote as its proxy, else "".
-func VoteStatement(h StatementHeader, proposalID string, version int, stance, reason, forMember string) Statement {
+func VoteStatement(h StatementHeader, proposalID string, version int, stance Stance, reason, forMember string) Statement {
 	fields := []StatementLine{
 		idLine("proposal", proposalID),
 		idLine("version", strconv.Itoa(version)),
-		idLine("stance", stance),
+		idLine("stance", string(stance)),
 		textLine("reason", reason),
 	}
 	if forMember != "" {
@@ -174,9 +174,9 @@ func VoteStatement(h StatementHeader, proposalID string, version int, stance, re
 
 // ProposeStatement is the statement of submitting a proposal; title is as
 // recorded (trimmed).
-func ProposeStatement(h StatementHeader, kind, title, body string) Statement {
+func ProposeStatement(h StatementHeader, kind ProposalKind, title, body string) Statement {
 	return Statement{StatementHeader: h, Action: ActionPropose, Meaning: MeaningAuthorship, Fields: []StatementLine{
-		idLine("kind", kind), textLine("title", title), textLine("body", body),
+		idLine("kind", string(kind)), textLine("title", title), textLine("body", body),
 	}}
 }
 

@@ -59,7 +59,7 @@ func proposed() []EventData {
 	return append(formed(), submitted(prop, KindResolution, nil))
 }
 
-func submitted(pid, kind string, c *Charter) ProposalSubmitted {
+func submitted(pid string, kind ProposalKind, c *Charter) ProposalSubmitted {
 	return ProposalSubmitted{ProposalID: pid, Kind: kind, Title: "Shared formulary", Body: "v1", AuthorID: m1, Charter: c}
 }
 
@@ -77,12 +77,12 @@ func opened(pid string, rule Charter, closesAt *time.Time) VotingOpened {
 	return VotingOpened{ProposalID: pid, Version: 1, Rule: rule, Eligible: []string{conv, m1, m2, m3}, ClosesAt: closesAt}
 }
 
-func vote(member, stance string) VoteCast {
+func vote(member string, stance Stance) VoteCast {
 	return VoteCast{ProposalID: prop, MemberID: member, Stance: stance}
 }
 
 // closedAs closes prop with the given result (seq 8).
-func closedAs(result string) []EventData {
+func closedAs(result Result) []EventData {
 	return voting(VotingClosed{ProposalID: prop, Result: result})
 }
 

@@ -157,16 +157,18 @@ func checkFinite(field string, v float64) error {
 }
 
 // checkOneOf refuses v unless it is one of allowed.
-func checkOneOf(field, v string, allowed ...string) error {
-	for _, a := range allowed {
+func checkOneOf[T ~string](field string, v T, allowed ...T) error {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
 		if v == a {
 			return nil
 		}
+		names[i] = string(a)
 	}
 	if v == "" {
-		return Errorf(Invalid, "%s is required (one of %s)", field, strings.Join(allowed, ", "))
+		return Errorf(Invalid, "%s is required (one of %s)", field, strings.Join(names, ", "))
 	}
-	return Errorf(Invalid, "%s %s is not one of %s", field, clip(v), strings.Join(allowed, ", "))
+	return Errorf(Invalid, "%s %s is not one of %s", field, clip(string(v)), strings.Join(names, ", "))
 }
 
 // clip quotes v for a message, cut short so a hostile input cannot flood

@@ -5,12 +5,15 @@ import (
 	"time"
 )
 
+// Stance is what a member says of a proposal put to the vote.
+type Stance string
+
 // The stances a member may take.
 const (
-	StanceAgree    = "agree"
-	StanceDisagree = "disagree"
-	StanceAbstain  = "abstain"
-	StanceBlock    = "block"
+	StanceAgree    Stance = "agree"
+	StanceDisagree Stance = "disagree"
+	StanceAbstain  Stance = "abstain"
+	StanceBlock    Stance = "block"
 )
 
 // Voting is what VotingOpened froze: the version voted on, the rule in force
@@ -24,11 +27,11 @@ type Voting struct {
 	OpenedSeq uint64     `json:"opened_seq"`
 }
 
-// Stance is a member's latest vote on a proposal, with the seq and time of
-// the VoteCast that recorded it. CastBy is the proxy who cast it, absent
-// when the member did.
-type Stance struct {
-	Stance string    `json:"stance"`
+// LatestStance is a member's latest vote on a proposal, with the seq and
+// time of the VoteCast that recorded it. CastBy is the proxy who cast it,
+// absent when the member did.
+type LatestStance struct {
+	Stance Stance    `json:"stance"`
 	Reason string    `json:"reason"`
 	CastBy string    `json:"cast_by,omitempty"`
 	Seq    uint64    `json:"seq"`

@@ -17,7 +17,7 @@ type Workgroup struct {
 	Target    float64    `json:"target"`
 	Due       string     `json:"due"`
 	MemberIDs []string   `json:"member_ids"`
-	Status    string     `json:"status"`
+	Status    Status     `json:"status"`
 	Progress  []Progress `json:"progress"`
 	Closure   *Closure   `json:"closure,omitempty"`
 }

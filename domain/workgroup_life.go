@@ -241,7 +241,7 @@ func (a *Alliance) evolveWorkgroup(e Event) {
 	case WorkgroupProgressReported:
 		w.Progress = append(w.Progress, Progress{Value: d.Value, Note: d.Note, Seq: e.Seq, At: e.At})
 	case WorkgroupClosed:
-		w.Status = string(d.Outcome)
+		w.Status = Status(d.Outcome)
 		w.Closure = &Closure{Note: d.Note, Seq: e.Seq, At: e.At}
 	}
 }

@@ -178,7 +178,7 @@ func TestEvolveFollowsTheWorkgroup(t *testing.T) {
 		{Value: 3, Note: "three", Seq: 8, At: t0.Add(7 * time.Minute)},
 		{Value: 8, Seq: 10, At: t0.Add(9 * time.Minute)},
 	}, w.Progress)
-	require.Equal(t, string(WorkgroupMissed), w.Status)
+	require.Equal(t, Status(WorkgroupMissed), w.Status)
 	require.Equal(t, &Closure{Note: "8 of 12", Seq: 11, At: t0.Add(10 * time.Minute)}, w.Closure)
 
 	c := s.Clone()

@@ -9,7 +9,6 @@ import (
 
 	"accord/domain"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -57,13 +56,6 @@ func (s *Store) Append(ctx context.Context, allianceID string, at Position, even
 		records[i].StreamSeq = ack.Sequence
 	}
 	return AppendResult{Records: records}, nil
-}
-
-func init() {
-	// Event ids are v7 uuids; drawing their random bits from a pooled buffer
-	// instead of one crypto/rand read per event is safe here, before any
-	// goroutine makes a uuid.
-	uuid.EnableRandPool()
 }
 
 // appendMsg builds the message of one command. Nats-Msg-Id lets JetStream
@@ -121,11 +113,7 @@ func seal(at Position, events []domain.Event) ([]Record, []byte, error) {
 	records := make([]Record, 0, len(events))
 	lines := make([][]byte, 0, len(events))
 	for i, e := range events {
-		id, err := uuid.NewV7()
-		if err != nil {
-			return nil, nil, fmt.Errorf("event id: %w", err)
-		}
-		e.ID, e.Seq, e.PrevHash, e.At = id.String(), at.Seq+uint64(i)+1, prev, e.At.UTC()
+		e.ID, e.Seq, e.PrevHash, e.At = newEventID(), at.Seq+uint64(i)+1, prev, e.At.UTC()
 		rec, err := sealOne(e)
 		if err != nil {
 			return nil, nil, err

@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
+
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // The conformance suite on a three-node JetStream cluster with an R3 stream,
@@ -21,7 +24,7 @@ func TestReplicatedConformance(t *testing.T) {
 	}
 	nc := startCluster(t, 3)
 	s := openRetrying(t, nc)
-	runConformance(t, func(t *testing.T) conformanceLog { return s })
+	eventstoretest.Run(t, func(t *testing.T) eventstoretest.Log { return s })
 }
 
 // clusterPassword is the password of both users on every test cluster node.
@@ -39,12 +42,12 @@ func startCluster(t *testing.T, n int) *nats.Conn {
 	for i := 0; i < n; i++ {
 		// Routes start only once the client listener is up, so each node
 		// listens for clients too.
-		opts, err := serverOptions(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
+		opts, err := eventstore.ServerOptions(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
 		require.NoError(t, err)
 		opts.ServerName = fmt.Sprintf("accord-%d", i)
 		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: server.RANDOM_PORT}
 		opts.Routes = server.RoutesFromStr(strings.Join(routes, ","))
-		srv, err := startServer(opts)
+		srv, err := eventstore.StartServerWith(opts)
 		require.NoError(t, err)
 		servers = append(servers, srv)
 		t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
@@ -52,7 +55,7 @@ func startCluster(t *testing.T, n int) *nats.Conn {
 		require.NotNil(t, addr, "node %d has no route listener", i)
 		routes = append(routes, fmt.Sprintf("nats://%s", addr))
 	}
-	nc, err := connectInProcess(servers[0], clusterPassword)
+	nc, err := eventstore.ConnectInProcessAs(servers[0], clusterPassword)
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	return nc
@@ -60,12 +63,12 @@ func startCluster(t *testing.T, n int) *nats.Conn {
 
 // openRetrying opens an R3 store once the cluster has elected its JetStream
 // leader, which takes a few seconds after start.
-func openRetrying(t *testing.T, nc *nats.Conn) *Store {
+func openRetrying(t *testing.T, nc *nats.Conn) *eventstore.Store {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		ctx, cancel := context.WithTimeout(testContext(t), 2*time.Second)
-		s, err := Open(ctx, nc, WithReplicas(3))
+		ctx, cancel := context.WithTimeout(eventstoretest.Context(t), 2*time.Second)
+		s, err := eventstore.Open(ctx, nc, eventstore.WithReplicas(3))
 		cancel()
 		if err == nil {
 			return s

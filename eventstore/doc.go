@@ -2,7 +2,9 @@
 // ACCORD, with one subject per alliance. It appends events with optimistic
 // concurrency on the alliance's subject, de-duplicates retried commands by
 // their command id, keeps the hash chain, and reads, replays and follows the
-// log. It also starts the embedded nats-server that `accord serve` uses when
+// log. It keeps what else accord stores in NATS, in key-value buckets:
+// credentials (CredentialBucket) and read-model snapshots (SnapshotBucket).
+// It also starts the embedded nats-server that `accord serve` uses when
 // no external NATS is given, whose clients must log in as AccordUser or as
 // ReaderUser, who may only read the stream.
 //

@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"context"
@@ -6,22 +6,24 @@ import (
 	"testing"
 	"time"
 
-	"accord/domain"
-
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // collector gathers what Follow delivers.
 type collector struct {
 	mu      sync.Mutex
-	records []Record
+	records []eventstore.Record
 	more    chan struct{}
 }
 
 func newCollector() *collector { return &collector{more: make(chan struct{}, 1)} }
 
-func (c *collector) add(r Record) {
+func (c *collector) add(r eventstore.Record) {
 	c.mu.Lock()
 	c.records = append(c.records, r)
 	c.mu.Unlock()
@@ -31,17 +33,17 @@ func (c *collector) add(r Record) {
 	}
 }
 
-func (c *collector) snapshot() []Record {
+func (c *collector) snapshot() []eventstore.Record {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]Record(nil), c.records...)
+	return append([]eventstore.Record(nil), c.records...)
 }
 
 // waitFor waits until n records have arrived and returns them; it fails the
 // test if the test's context ends first.
-func (c *collector) waitFor(t *testing.T, n int) []Record {
+func (c *collector) waitFor(t *testing.T, n int) []eventstore.Record {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := eventstoretest.Context(t)
 	for {
 		if got := c.snapshot(); len(got) >= n {
 			return got
@@ -56,7 +58,7 @@ func (c *collector) waitFor(t *testing.T, n int) []Record {
 
 // requireInOrder checks that records are in stream order, each alliance's
 // seqs follow on from first[alliance] with no gap or repeat.
-func requireInOrder(t *testing.T, records []Record, first map[string]uint64) {
+func requireInOrder(t *testing.T, records []eventstore.Record, first map[string]uint64) {
 	t.Helper()
 	next := map[string]uint64{}
 	for a, seq := range first {
@@ -72,14 +74,14 @@ func requireInOrder(t *testing.T, records []Record, first map[string]uint64) {
 }
 
 func TestFollowOldThenNew(t *testing.T) {
-	s, _ := openTestStore(t)
+	s := eventstoretest.Start(t).Store
 	a, b := uuid.NewString(), uuid.NewString()
 	for i := 0; i < 5; i++ {
-		mustAppend(t, s, a, votes(a, 1))
-		mustAppend(t, s, b, votes(b, 2))
+		eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
+		eventstoretest.MustAppend(t, s, b, eventstoretest.Votes(b, 2))
 	}
 	got := newCollector()
-	stop, err := s.Follow(testContext(t), 0, "", got.add)
+	stop, err := s.Follow(eventstoretest.Context(t), 0, "", got.add)
 	require.NoError(t, err)
 	defer stop()
 
@@ -89,7 +91,7 @@ func TestFollowOldThenNew(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 20; i++ {
-				if err := appendRetrying(testContext(t), s, alliance, votes(alliance, 1)); err != nil {
+				if err := eventstoretest.AppendRetrying(eventstoretest.Context(t), s, alliance, eventstoretest.Votes(alliance, 1)); err != nil {
 					t.Error(err)
 					return
 				}
@@ -100,27 +102,27 @@ func TestFollowOldThenNew(t *testing.T) {
 	requireInOrder(t, got.waitFor(t, 55), map[string]uint64{a: 1, b: 1})
 
 	stop()
-	mustAppend(t, s, a, votes(a, 1))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
 	require.Len(t, got.snapshot(), 55, "nothing is delivered after stop returns")
 }
 
 func TestFollowOneAllianceFromAPosition(t *testing.T) {
-	s, _ := openTestStore(t)
+	s := eventstoretest.Start(t).Store
 	a, b := uuid.NewString(), uuid.NewString()
-	mustAppend(t, s, a, votes(a, 2))
-	from := mustAppend(t, s, a, votes(a, 1))[0].StreamSeq
-	mustAppend(t, s, b, votes(b, 1))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 2))
+	from := eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))[0].StreamSeq
+	eventstoretest.MustAppend(t, s, b, eventstoretest.Votes(b, 1))
 
 	got := newCollector()
-	stop, err := s.Follow(testContext(t), from, Subject(a), got.add)
+	stop, err := s.Follow(eventstoretest.Context(t), from, eventstore.Subject(a), got.add)
 	require.NoError(t, err)
 	defer stop()
-	mustAppend(t, s, b, votes(b, 1))
-	mustAppend(t, s, a, votes(a, 2))
+	eventstoretest.MustAppend(t, s, b, eventstoretest.Votes(b, 1))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 2))
 
 	records := got.waitFor(t, 3)
 	requireInOrder(t, records, map[string]uint64{a: 3})
-	mustAppend(t, s, a, votes(a, 1))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
 	records = got.waitFor(t, 4)
 	require.Len(t, records, 4, "alliance b never shows up")
 	requireInOrder(t, records, map[string]uint64{a: 3})
@@ -129,22 +131,22 @@ func TestFollowOneAllianceFromAPosition(t *testing.T) {
 // Following from just past the end, as a read model does after replaying,
 // delivers only what is appended later.
 func TestFollowFromTheEnd(t *testing.T) {
-	s, _ := openTestStore(t)
+	s := eventstoretest.Start(t).Store
 	a := uuid.NewString()
-	last := mustAppend(t, s, a, votes(a, 2))
+	last := eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 2))
 
 	got := newCollector()
-	stop, err := s.Follow(testContext(t), last[0].StreamSeq+1, "", got.add)
+	stop, err := s.Follow(eventstoretest.Context(t), last[0].StreamSeq+1, "", got.add)
 	require.NoError(t, err)
 	defer stop()
-	mustAppend(t, s, a, votes(a, 1))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
 	requireInOrder(t, got.waitFor(t, 1), map[string]uint64{a: 3})
 }
 
 func TestFollowEndsWithContext(t *testing.T) {
-	s, _ := openTestStore(t)
-	ctx, cancel := context.WithCancel(testContext(t))
-	stop, err := s.Follow(ctx, 0, "", func(Record) {})
+	s := eventstoretest.Start(t).Store
+	ctx, cancel := context.WithCancel(eventstoretest.Context(t))
+	stop, err := s.Follow(ctx, 0, "", func(eventstore.Record) {})
 	require.NoError(t, err)
 	cancel()
 	stop() // returns once the follower has ended
@@ -152,25 +154,26 @@ func TestFollowEndsWithContext(t *testing.T) {
 }
 
 func TestFollowRefusesOtherSubjects(t *testing.T) {
-	s, _ := openTestStore(t)
-	for _, subject := range []string{"orders.new", SubjectPrefix, SubjectPrefix + "*", SubjectPrefix + "a.b"} {
-		_, err := s.Follow(testContext(t), 0, subject, func(Record) {})
+	s := eventstoretest.Start(t).Store
+	for _, subject := range []string{"orders.new", eventstore.SubjectPrefix, eventstore.SubjectPrefix + "*", eventstore.SubjectPrefix + "a.b"} {
+		_, err := s.Follow(eventstoretest.Context(t), 0, subject, func(eventstore.Record) {})
 		require.Equal(t, domain.Invalid, domain.KindOf(err), subject)
 	}
 }
 
 // A follower stops at a malformed message instead of skipping it.
 func TestFollowStopsAtMalformed(t *testing.T) {
-	s, ts := openTestStore(t)
+	ts := eventstoretest.Start(t)
+	s := ts.Store
 	a := uuid.NewString()
-	mustAppend(t, s, a, votes(a, 1))
-	_, err := testJetStream(t, ts).Publish(testContext(t), Subject(a), []byte("junk"))
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
+	_, err := ts.JetStream(t).Publish(eventstoretest.Context(t), eventstore.Subject(a), []byte("junk"))
 	require.NoError(t, err)
 	b := uuid.NewString()
-	mustAppend(t, s, b, votes(b, 1))
+	eventstoretest.MustAppend(t, s, b, eventstoretest.Votes(b, 1))
 
 	got := newCollector()
-	stop, err := s.Follow(testContext(t), 0, "", got.add)
+	stop, err := s.Follow(eventstoretest.Context(t), 0, "", got.add)
 	require.NoError(t, err)
 	got.waitFor(t, 1)
 	// Give a wrong delivery past the junk a chance to show; on a slow

@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"errors"
@@ -8,10 +8,13 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // These tests pin the JetStream behaviour that Append relies on, on the
-// server version in go.mod, below the Store's API.
+// server version in go.mod, below the eventstore.Store's API.
 
 // publishRaw publishes body on subject with a message id and an expected
 // last subject sequence, as Append does.
@@ -20,7 +23,7 @@ func publishRaw(t *testing.T, js jetstream.JetStream, subject, msgID string, exp
 	msg := nats.NewMsg(subject)
 	msg.Data = []byte(body)
 	msg.Header.Set(jetstream.MsgIDHeader, msgID)
-	return js.PublishMsg(testContext(t), msg, jetstream.WithExpectLastSequencePerSubject(expected))
+	return js.PublishMsg(eventstoretest.Context(t), msg, jetstream.WithExpectLastSequencePerSubject(expected))
 }
 
 func requireWrongLastSequence(t *testing.T, err error) {
@@ -28,15 +31,15 @@ func requireWrongLastSequence(t *testing.T, err error) {
 	var apiErr *jetstream.APIError
 	require.True(t, errors.As(err, &apiErr), "got %v", err)
 	require.Equal(t, jetstream.JSErrCodeStreamWrongLastSequence, apiErr.ErrorCode)
-	require.True(t, isWrongLastSequence(err))
+	require.True(t, eventstore.IsWrongLastSequence(err))
 }
 
 // An expected last subject sequence of 0 is checked, and means the subject
 // must be empty: the server treats "no message" as sequence 0.
 func TestJetStreamExpectedLastSubjectSequenceZero(t *testing.T) {
-	_, ts := openTestStore(t)
-	js := testJetStream(t, ts)
-	subject := Subject(uuid.NewString())
+	ts := eventstoretest.Start(t)
+	js := ts.JetStream(t)
+	subject := eventstore.Subject(uuid.NewString())
 
 	ack, err := publishRaw(t, js, subject, uuid.NewString(), 0, "first")
 	require.NoError(t, err)
@@ -46,7 +49,7 @@ func TestJetStreamExpectedLastSubjectSequenceZero(t *testing.T) {
 	requireWrongLastSequence(t, err)
 
 	// Another subject is still empty although the stream is not.
-	_, err = publishRaw(t, js, Subject(uuid.NewString()), uuid.NewString(), 0, "other")
+	_, err = publishRaw(t, js, eventstore.Subject(uuid.NewString()), uuid.NewString(), 0, "other")
 	require.NoError(t, err)
 }
 
@@ -55,9 +58,9 @@ func TestJetStreamExpectedLastSubjectSequenceZero(t *testing.T) {
 // acknowledged as a duplicate. Only at the current position does the
 // duplicate ack come back. Hence Append's search for the command id.
 func TestJetStreamSequenceCheckBeforeDedupe(t *testing.T) {
-	_, ts := openTestStore(t)
-	js := testJetStream(t, ts)
-	subject, id := Subject(uuid.NewString()), uuid.NewString()
+	ts := eventstoretest.Start(t)
+	js := ts.JetStream(t)
+	subject, id := eventstore.Subject(uuid.NewString()), uuid.NewString()
 
 	first, err := publishRaw(t, js, subject, id, 0, "command")
 	require.NoError(t, err)
@@ -76,9 +79,9 @@ func TestJetStreamSequenceCheckBeforeDedupe(t *testing.T) {
 // streamMsgs returns how many messages the ACCORD stream holds.
 func streamMsgs(t *testing.T, js jetstream.JetStream) uint64 {
 	t.Helper()
-	stream, err := js.Stream(testContext(t), StreamName)
+	stream, err := js.Stream(eventstoretest.Context(t), eventstore.StreamName)
 	require.NoError(t, err)
-	info, err := stream.Info(testContext(t))
+	info, err := stream.Info(eventstoretest.Context(t))
 	require.NoError(t, err)
 	return info.State.Msgs
 }

@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"context"
@@ -8,13 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"accord/domain"
-
 	"github.com/google/uuid"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 // recoverBound is how long after a node is lost a follower and a read may
@@ -32,13 +34,13 @@ func TestReadsRecoverFromNodeLoss(t *testing.T) {
 		t.Skip("starts a three-node cluster")
 	}
 	cl := startRestartableCluster(t)
-	nc, err := Connect(cl.urls())
+	nc, err := eventstore.Connect(cl.urls())
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	s := openRetrying(t, nc)
 	a := uuid.NewString()
 	got := newCollector()
-	stop, err := s.Follow(testContext(t), 0, "", got.add)
+	stop, err := s.Follow(eventstoretest.Context(t), 0, "", got.add)
 	require.NoError(t, err)
 	t.Cleanup(stop)
 	appendThroughLoss(t, s, a, 5)
@@ -61,10 +63,10 @@ func TestReadsRecoverFromNodeLoss(t *testing.T) {
 		appended := time.Since(since)
 		waitForRecords(t, got, want, recoverBound)
 		followed := time.Since(since)
-		head, err := s.Head(testContext(t), a)
+		head, err := s.Head(eventstoretest.Context(t), a)
 		require.NoError(t, err)
 		require.Equal(t, uint64(want), head.Seq)
-		require.Equal(t, want, len(readAll(t, s, a)))
+		require.Equal(t, want, len(eventstoretest.ReadAll(t, s, a)))
 		t.Logf("lost %s (node %d): the writes landed after %s, the follower had them after %s, reads after %s",
 			loss.what, i+1, appended.Round(time.Millisecond), followed.Round(time.Millisecond), time.Since(since).Round(time.Millisecond))
 		cl.restart(i)
@@ -80,7 +82,7 @@ func TestReadsWhileANodeCatchesUp(t *testing.T) {
 		t.Skip("starts a three-node cluster")
 	}
 	cl := startRestartableCluster(t)
-	nc, err := Connect(cl.urls())
+	nc, err := eventstore.Connect(cl.urls())
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
 	s := openRetrying(t, nc)
@@ -95,7 +97,7 @@ func TestReadsWhileANodeCatchesUp(t *testing.T) {
 	cl.start(i)
 	reads := 0
 	for start := time.Now(); time.Since(start) < 3*time.Second; reads++ {
-		require.Equal(t, want, len(readAll(t, s, a)), "events in read %d", reads+1)
+		require.Equal(t, want, len(eventstoretest.ReadAll(t, s, a)), "events in read %d", reads+1)
 	}
 	t.Logf("%d reads of %d events each, all whole, while node %d caught up", reads, want, i+1)
 }
@@ -103,13 +105,13 @@ func TestReadsWhileANodeCatchesUp(t *testing.T) {
 // appendThroughLoss appends n events to the alliance, one command at a time,
 // each sent again (with its command id, so it lands once) while the
 // cluster elects a new leader.
-func appendThroughLoss(t *testing.T, s *Store, allianceID string, n int) {
+func appendThroughLoss(t *testing.T, s *eventstore.Store, allianceID string, n int) {
 	t.Helper()
 	for range n {
-		events := votes(allianceID, 1)
+		events := eventstoretest.Votes(allianceID, 1)
 		deadline := time.Now().Add(time.Minute)
 		for {
-			err := appendRetrying(testContext(t), s, allianceID, events)
+			err := eventstoretest.AppendRetrying(eventstoretest.Context(t), s, allianceID, events)
 			if err == nil {
 				break
 			}
@@ -123,7 +125,7 @@ func appendThroughLoss(t *testing.T, s *Store, allianceID string, n int) {
 // waitForRecords waits up to bound for the collector to hold n records.
 func waitForRecords(t *testing.T, got *collector, n int, bound time.Duration) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(testContext(t), bound)
+	ctx, cancel := context.WithTimeout(eventstoretest.Context(t), bound)
 	defer cancel()
 	for len(got.snapshot()) < n {
 		select {
@@ -147,14 +149,14 @@ func startRestartableCluster(t *testing.T) *restartableCluster {
 	cl := &restartableCluster{t: t}
 	var routes []string
 	for i := range 3 {
-		opts, err := serverOptions(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
+		opts, err := eventstore.ServerOptions(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", AccordPassword: clusterPassword, ReaderPassword: clusterPassword})
 		require.NoError(t, err)
 		opts.ServerName = fmt.Sprintf("accord-%d", i+1)
 		opts.Cluster = server.ClusterOpts{Name: "accord-test", Host: "127.0.0.1", Port: server.RANDOM_PORT}
 		opts.Routes = server.RoutesFromStr(strings.Join(routes, ","))
 		cl.opts = append(cl.opts, opts)
 		running := *opts // the server keeps its options; opts change below
-		srv, err := startServer(&running)
+		srv, err := eventstore.StartServerWith(&running)
 		require.NoError(t, err)
 		cl.servers = append(cl.servers, srv)
 		client, cluster := srv.Addr().(*net.TCPAddr), srv.ClusterAddr()
@@ -176,7 +178,7 @@ func startRestartableCluster(t *testing.T) *restartableCluster {
 func (cl *restartableCluster) urls() string {
 	var urls []string
 	for _, o := range cl.opts {
-		urls = append(urls, fmt.Sprintf("nats://%s:%s@127.0.0.1:%d", AccordUser, clusterPassword, o.Port))
+		urls = append(urls, fmt.Sprintf("nats://%s:%s@127.0.0.1:%d", eventstore.AccordUser, clusterPassword, o.Port))
 	}
 	return strings.Join(urls, ",")
 }
@@ -193,7 +195,7 @@ func (cl *restartableCluster) shutdown(i int) {
 func (cl *restartableCluster) start(i int) {
 	cl.t.Helper()
 	opts := *cl.opts[i]
-	srv, err := startServer(&opts)
+	srv, err := eventstore.StartServerWith(&opts)
 	require.NoError(cl.t, err)
 	cl.servers[i] = srv
 }
@@ -237,7 +239,7 @@ func (cl *restartableCluster) hostOf(t *testing.T, prefix string) int {
 	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	stream, err := js.Stream(ctx, StreamName)
+	stream, err := js.Stream(ctx, eventstore.StreamName)
 	require.NoError(t, err)
 	list := stream.ListConsumers(ctx)
 	for info := range list.Info() {
@@ -256,7 +258,7 @@ func (cl *restartableCluster) streamInfo() (*jetstream.StreamInfo, error) {
 	defer done()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	stream, err := js.Stream(ctx, StreamName)
+	stream, err := js.Stream(ctx, eventstore.StreamName)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ type pubAck struct {
 }
 
 // publishTimeout bounds a publish whose context has no deadline.
-const publishTimeout = appendTimeout
+const publishTimeout = 10 * time.Second
 
 // publishTry bounds one try of a publish. An acknowledgement usually comes
 // within milliseconds, but one lost with a node that went away never comes:

@@ -3,6 +3,7 @@ package eventstore
 import (
 	"context"
 	"errors"
+	"iter"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -32,38 +33,50 @@ func (s *Store) Head(ctx context.Context, allianceID string) (Position, error) {
 	return records[len(records)-1].Position(), nil
 }
 
-// ReadAlliance calls fn with every event of the alliance in messages at
-// stream seq fromStreamSeq or later (0 = from the start), in order, up to the
-// alliance's last event as of the call, then returns nil. It stops at and
-// returns the first error from fn, a *MalformedError for a message that does
-// not decode, an Invalid error for a bad alliance id, or an Unavailable one
-// when JetStream cannot be reached.
-func (s *Store) ReadAlliance(ctx context.Context, allianceID string, fromStreamSeq uint64, fn func(Record) error) error {
+// ReadAlliance returns the alliance's records in messages at stream seq
+// fromStreamSeq or later (0 = from the start), in order, up to the
+// alliance's last event as of the first pull. It yields each with a nil
+// error; on failure it yields one error and ends: an Invalid error for a bad
+// alliance id, a *MalformedError for a message that does not decode, or an
+// Unavailable one when JetStream cannot be reached. Breaking out of the loop
+// ends the read and releases its consumer.
+func (s *Store) ReadAlliance(ctx context.Context, allianceID string, fromStreamSeq uint64) iter.Seq2[Record, error] {
 	if err := checkAllianceID(allianceID); err != nil {
-		return err
+		return failed(err)
 	}
-	return s.readMessages(ctx, Subject(allianceID), fromStreamSeq, eachRecord(fn))
+	return s.records(ctx, Subject(allianceID), fromStreamSeq)
 }
 
-// Replay calls fn with every event of every alliance in messages at stream
-// seq fromStreamSeq or later (0 = from the start), in stream order, up to the
-// stream's end as of the call, then returns nil. It stops at and returns the
-// first error from fn, a *MalformedError for a message that does not decode,
-// or an Unavailable error when JetStream cannot be reached.
-func (s *Store) Replay(ctx context.Context, fromStreamSeq uint64, fn func(Record) error) error {
-	return s.readMessages(ctx, "", fromStreamSeq, eachRecord(fn))
+// Replay returns every record of every alliance in messages at stream seq
+// fromStreamSeq or later (0 = from the start), in stream order, up to the
+// stream's end as of the first pull. It yields each with a nil error; on
+// failure it yields one error and ends: a *MalformedError for a message that
+// does not decode, or an Unavailable error when JetStream cannot be reached.
+func (s *Store) Replay(ctx context.Context, fromStreamSeq uint64) iter.Seq2[Record, error] {
+	return s.records(ctx, "", fromStreamSeq)
 }
 
-// eachRecord adapts a per-record callback to a per-message one.
-func eachRecord(fn func(Record) error) func([]Record) error {
-	return func(records []Record) error {
-		for _, r := range records {
-			if err := fn(r); err != nil {
-				return err
+// records yields the records of the messages on subject ("" = all) from
+// stream seq from, then the read's error, if any.
+func (s *Store) records(ctx context.Context, subject string, from uint64) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) {
+		err := s.readMessages(ctx, subject, from, func(records []Record) error {
+			for _, r := range records {
+				if !yield(r, nil) {
+					return errStop
+				}
 			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStop) {
+			yield(Record{}, err)
 		}
-		return nil
 	}
+}
+
+// failed yields err alone.
+func failed(err error) iter.Seq2[Record, error] {
+	return func(yield func(Record, error) bool) { yield(Record{}, err) }
 }
 
 // end returns the stream seq of the last message on subject ("" = the whole

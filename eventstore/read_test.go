@@ -1,25 +1,26 @@
-package eventstore
+package eventstore_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
-	"accord/domain"
-
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 func TestReplayInStreamOrder(t *testing.T) {
-	s, _ := openTestStore(t)
+	s := eventstoretest.Start(t).Store
 	alliances := []string{uuid.NewString(), uuid.NewString(), uuid.NewString()}
-	var want []Record
+	var want []eventstore.Record
 	var midway uint64
 	for i := 0; i < 9; i++ {
 		a := alliances[(i*7)%3]
-		records := mustAppend(t, s, a, votes(a, 1+i%2))
+		records := eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1+i%2))
 		if i == 5 {
 			midway = records[0].StreamSeq
 		}
@@ -30,7 +31,7 @@ func TestReplayInStreamOrder(t *testing.T) {
 	require.Equal(t, keys(want), keys(got))
 	require.Equal(t, want, got)
 
-	var tail []Record
+	var tail []eventstore.Record
 	for _, r := range want {
 		if r.StreamSeq >= midway {
 			tail = append(tail, r)
@@ -40,19 +41,15 @@ func TestReplayInStreamOrder(t *testing.T) {
 }
 
 // replayAll returns every record of the stream from a stream seq on.
-func replayAll(t *testing.T, s *Store, from uint64) []Record {
+func replayAll(t *testing.T, s *eventstore.Store, from uint64) []eventstore.Record {
 	t.Helper()
-	var got []Record
-	err := s.Replay(testContext(t), from, func(r Record) error {
-		got = append(got, r)
-		return nil
-	})
+	got, err := eventstoretest.Collect(s.Replay(eventstoretest.Context(t), from))
 	require.NoError(t, err)
 	return got
 }
 
 // keys names records briefly (stream seq, alliance, seq) for readable diffs.
-func keys(records []Record) []string {
+func keys(records []eventstore.Record) []string {
 	out := make([]string, len(records))
 	for i, r := range records {
 		out[i] = fmt.Sprintf("%d %s #%d", r.StreamSeq, r.Event.AllianceID[:8], r.Event.Seq)
@@ -61,18 +58,24 @@ func keys(records []Record) []string {
 }
 
 func TestReplayEmptyStream(t *testing.T) {
-	s, _ := openTestStore(t)
-	err := s.Replay(testContext(t), 0, func(Record) error { return errors.New("called on an empty stream") })
-	require.NoError(t, err)
+	s := eventstoretest.Start(t).Store
+	for _, err := range s.Replay(eventstoretest.Context(t), 0) {
+		require.NoError(t, err)
+		t.Fatal("a record of an empty stream")
+	}
 }
 
-func TestReplayStopsOnError(t *testing.T) {
-	s, _ := openTestStore(t)
+func TestReplayStopsWhenBrokenOff(t *testing.T) {
+	s := eventstoretest.Start(t).Store
 	a := uuid.NewString()
-	mustAppend(t, s, a, votes(a, 3))
-	stop := errors.New("stop")
-	err := s.Replay(testContext(t), 0, func(Record) error { return stop })
-	require.ErrorIs(t, err, stop)
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 3))
+	calls := 0
+	for _, err := range s.Replay(eventstoretest.Context(t), 0) {
+		require.NoError(t, err)
+		calls++
+		break
+	}
+	require.Equal(t, 1, calls)
 }
 
 // Someone other than accord can publish on an alliance's subject. Reads stop
@@ -87,12 +90,13 @@ func TestMalformedMessages(t *testing.T) {
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
-			s, ts := openTestStore(t)
+			ts := eventstoretest.Start(t)
+			s := ts.Store
 			a := uuid.NewString()
-			good := mustAppend(t, s, a, votes(a, 1))
+			good := eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
 			body = strings.ReplaceAll(body, "ALLIANCE", a)
 			body = strings.ReplaceAll(body, "LINE", string(good[0].Raw))
-			_, err := testJetStream(t, ts).Publish(testContext(t), Subject(a), []byte(body))
+			_, err := ts.JetStream(t).Publish(eventstoretest.Context(t), eventstore.Subject(a), []byte(body))
 			require.NoError(t, err)
 			requireMalformedAt(t, s, a, good[0].StreamSeq+1)
 		})
@@ -101,28 +105,28 @@ func TestMalformedMessages(t *testing.T) {
 
 // requireMalformedAt checks that every read of alliance a fails at the
 // message at streamSeq, after delivering what comes before it.
-func requireMalformedAt(t *testing.T, s *Store, a string, streamSeq uint64) {
+func requireMalformedAt(t *testing.T, s *eventstore.Store, a string, streamSeq uint64) {
 	t.Helper()
 	var delivered []uint64
-	err := s.ReadAlliance(testContext(t), a, 0, func(r Record) error {
+	records, err := eventstoretest.Collect(s.ReadAlliance(eventstoretest.Context(t), a, 0))
+	for _, r := range records {
 		delivered = append(delivered, r.StreamSeq)
-		return nil
-	})
+	}
 	requireMalformed(t, err, streamSeq)
 	require.Equal(t, []uint64{streamSeq - 1}, delivered)
 
-	_, err = s.Head(testContext(t), a)
+	_, err = s.Head(eventstoretest.Context(t), a)
 	requireMalformed(t, err, streamSeq)
-	err = s.Replay(testContext(t), 0, func(Record) error { return nil })
+	_, err = eventstoretest.Collect(s.Replay(eventstoretest.Context(t), 0))
 	requireMalformed(t, err, streamSeq)
 }
 
 func requireMalformed(t *testing.T, err error, streamSeq uint64) {
 	t.Helper()
-	var malformed *MalformedError
+	var malformed *eventstore.MalformedError
 	require.ErrorAs(t, err, &malformed)
 	require.Equal(t, streamSeq, malformed.StreamSeq)
-	require.ErrorIs(t, err, ErrMalformed)
+	require.ErrorIs(t, err, eventstore.ErrMalformed)
 	require.ErrorContains(t, err, "stream seq")
 	require.Equal(t, domain.Internal, domain.KindOf(err))
 }

@@ -2,12 +2,12 @@ package eventstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -50,7 +50,9 @@ type reader struct {
 // looking at the stream's consumers. It has no consumer until the first
 // call of next (or open).
 func (s *Store) newReader(subject string, from uint64, purpose string, patience time.Duration) *reader {
-	id := strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
+	var random [6]byte
+	_, _ = rand.Read(random[:]) // never fails (crypto/rand crashes the process instead)
+	id := hex.EncodeToString(random[:])
 	return &reader{
 		s: s, subject: subject, patience: patience, next: max(from, 1),
 		prefix:  "accord_" + purpose + "_" + id,

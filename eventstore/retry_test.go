@@ -16,7 +16,7 @@ import (
 // is not tried again; and one that never gets an answer gives up about when
 // its patience runs out, with the last error.
 func TestRetry(t *testing.T) {
-	ctx := testContext(t)
+	ctx := t.Context()
 	tries := 0
 	err := get(ctx, func(ctx context.Context) error {
 		tries++
@@ -52,7 +52,7 @@ func TestRetry(t *testing.T) {
 
 // A retry ends with its context, with the context's error.
 func TestRetryEndsWithContext(t *testing.T) {
-	ctx, cancel := context.WithCancel(testContext(t))
+	ctx, cancel := context.WithCancel(t.Context())
 	err := retry(ctx, forever, unreachable, func(context.Context) error {
 		cancel()
 		return nats.ErrNoResponders

@@ -1,34 +1,36 @@
-package eventstore
+package eventstore_test
 
 import (
 	"net"
 	"testing"
 
-	"accord/domain"
-
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 func TestStartServerListens(t *testing.T) {
-	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", SyncAlways: true})
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", SyncAlways: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	require.NotNil(t, srv.Addr())
 
-	nc, err := Connect(accordURL(srv))
+	nc, err := eventstore.Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
-	_, err = Open(testContext(t), nc)
+	_, err = eventstore.Open(eventstoretest.Context(t), nc)
 	require.NoError(t, err)
 }
 
 func TestStartServerInProcessOnly(t *testing.T) {
 	for _, listen := range []string{"", "none"} {
-		srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: listen})
+		srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: listen})
 		require.NoError(t, err)
 		require.Nil(t, srv.Addr(), "no socket for %q", listen)
-		nc, err := ConnectInProcess(srv)
+		nc, err := eventstore.ConnectInProcess(srv)
 		require.NoError(t, err)
 		nc.Close()
 		srv.Shutdown()
@@ -41,16 +43,16 @@ func TestStartServerPortTaken(t *testing.T) {
 	require.NoError(t, err)
 	defer taken.Close()
 
-	_, err = StartServer(ServerConfig{Dir: t.TempDir(), Listen: taken.Addr().String()})
+	_, err = eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: taken.Addr().String()})
 	require.ErrorContains(t, err, taken.Addr().String())
 	require.ErrorContains(t, err, "address already in use")
 }
 
 func TestStartServerBadConfig(t *testing.T) {
-	_, err := StartServer(ServerConfig{})
+	_, err := eventstore.StartServer(eventstore.ServerConfig{})
 	require.Error(t, err)
 	for _, listen := range []string{"localhost", "localhost:http", "localhost:70000"} {
-		_, err = StartServer(ServerConfig{Dir: t.TempDir(), Listen: listen})
+		_, err = eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: listen})
 		require.Error(t, err, listen)
 	}
 }
@@ -61,38 +63,38 @@ func TestConnectUnreachable(t *testing.T) {
 	url := "nats://" + free.Addr().String()
 	free.Close()
 
-	_, err = Connect(url)
+	_, err = eventstore.Connect(url)
 	require.Equal(t, domain.Unavailable, domain.KindOf(err))
 }
 
 // With an external NATS gone and the client reconnecting, appends fail at
 // once as Unavailable: nothing is buffered to be sent later.
 func TestAppendWhileExternalNATSIsDown(t *testing.T) {
-	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
 	require.NoError(t, err)
-	nc, err := Connect(accordURL(srv))
+	nc, err := eventstore.Connect(accordURL(srv))
 	require.NoError(t, err)
 	t.Cleanup(nc.Close)
-	s, err := Open(testContext(t), nc)
+	s, err := eventstore.Open(eventstoretest.Context(t), nc)
 	require.NoError(t, err)
 	reconnecting := nc.StatusChanged(nats.RECONNECTING)
 	srv.Shutdown()
 	srv.WaitForShutdown()
 	select {
 	case <-reconnecting:
-	case <-testContext(t).Done():
+	case <-eventstoretest.Context(t).Done():
 		t.Fatal("the client never noticed the server was gone")
 	}
 
 	a := "alliance-1"
-	_, err = s.Append(testContext(t), a, Position{}, votes(a, 1))
-	require.ErrorIs(t, err, ErrUnavailable)
-	_, err = s.Head(testContext(t), a)
-	require.ErrorIs(t, err, ErrUnavailable)
+	_, err = s.Append(eventstoretest.Context(t), a, eventstore.Position{}, eventstoretest.Votes(a, 1))
+	require.ErrorIs(t, err, eventstore.ErrUnavailable)
+	_, err = s.Head(eventstoretest.Context(t), a)
+	require.ErrorIs(t, err, eventstore.ErrUnavailable)
 }
 
 func TestStartServerRefusesADirectoryInUse(t *testing.T) {
-	ts := startTestServer(t, t.TempDir())
-	_, err := StartServer(ServerConfig{Dir: ts.dir})
+	ts := eventstoretest.StartNATS(t, t.TempDir())
+	_, err := eventstore.StartServer(eventstore.ServerConfig{Dir: ts.Dir})
 	require.ErrorContains(t, err, "in use by another server")
 }

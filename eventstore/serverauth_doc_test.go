@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"os"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/stretchr/testify/require"
+
+	"accord/eventstore"
 )
 
 // documentedConfig is the nats-server configuration of docs/OPERATIONS.md:
@@ -50,18 +52,18 @@ func TestDocumentedNATSConfig(t *testing.T) {
 	srv, opts, accordPassword, readerPassword := startDocumentedServer(t)
 	var reader *server.User
 	for _, u := range opts.Users {
-		if u.Username == ReaderUser {
+		if u.Username == eventstore.ReaderUser {
 			reader = u
 		}
 	}
 	require.NotNil(t, reader, "the documented configuration has no reader user")
-	want := ReaderPermissions()
+	want := eventstore.ReaderPermissions()
 	require.ElementsMatch(t, want.Publish.Allow, reader.Permissions.Publish.Allow)
 	require.ElementsMatch(t, want.Subscribe.Allow, reader.Permissions.Subscribe.Allow)
 	require.Empty(t, reader.Permissions.Publish.Deny)
 
-	accord, err := Connect(userURL(srv.ClientURL(), AccordUser, accordPassword))
+	accord, err := eventstore.Connect(userURL(srv.ClientURL(), eventstore.AccordUser, accordPassword))
 	require.NoError(t, err)
 	t.Cleanup(accord.Close)
-	checkReaderRights(t, accord, userURL(srv.ClientURL(), ReaderUser, readerPassword))
+	checkReaderRights(t, accord, userURL(srv.ClientURL(), eventstore.ReaderUser, readerPassword))
 }

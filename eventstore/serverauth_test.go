@@ -1,4 +1,4 @@
-package eventstore
+package eventstore_test
 
 import (
 	"context"
@@ -11,6 +11,9 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 const (
@@ -20,10 +23,10 @@ const (
 	tokenRecord = `{"id":"member-1","role":"member","alliance_id":"alliance-r1"}`
 )
 
-// accordURL returns srv's client URL with AccordUser's password in it, as an
+// accordURL returns srv's client URL with eventstore.AccordUser's password in it, as an
 // operator gives --nats-url.
-func accordURL(srv *Server) string {
-	return userURL(srv.ClientURL(), AccordUser, srv.accordPassword)
+func accordURL(srv *eventstore.Server) string {
+	return userURL(srv.ClientURL(), eventstore.AccordUser, eventstore.AccordPassword(srv))
 }
 
 func userURL(clientURL, user, password string) string {
@@ -37,9 +40,9 @@ func userURL(clientURL, user, password string) string {
 
 // startListeningServer starts an embedded server with a client port and a
 // known reader password.
-func startListeningServer(t *testing.T) *Server {
+func startListeningServer(t *testing.T) *eventstore.Server {
 	t.Helper()
-	srv, err := StartServer(ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", ReaderPassword: testReaderPassword})
+	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0", ReaderPassword: testReaderPassword})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
 	return srv
@@ -49,18 +52,18 @@ func TestServerRefusesConnectionsWithoutCredentials(t *testing.T) {
 	srv := startListeningServer(t)
 	for name, opts := range map[string][]nats.Option{
 		"anonymous":      nil,
-		"wrong password": {nats.UserInfo(ReaderUser, "guess")},
+		"wrong password": {nats.UserInfo(eventstore.ReaderUser, "guess")},
 		"unknown user":   {nats.UserInfo("admin", testReaderPassword)},
-		"no password":    {nats.UserInfo(AccordUser, "")},
+		"no password":    {nats.UserInfo(eventstore.AccordUser, "")},
 	} {
 		nc, err := nats.Connect(srv.ClientURL(), opts...)
 		require.ErrorIs(t, err, nats.ErrAuthorization, name)
 		require.Nil(t, nc, name)
 	}
-	nc, err := Connect(accordURL(srv))
+	nc, err := eventstore.Connect(accordURL(srv))
 	require.NoError(t, err)
 	nc.Close()
-	nc, err = ConnectInProcess(srv)
+	nc, err = eventstore.ConnectInProcess(srv)
 	require.NoError(t, err)
 	nc.Close()
 }
@@ -70,10 +73,10 @@ func TestServerRefusesConnectionsWithoutCredentials(t *testing.T) {
 // everything else.
 func TestReaderOnlyReadsTheStream(t *testing.T) {
 	srv := startListeningServer(t)
-	accord, err := ConnectInProcess(srv)
+	accord, err := eventstore.ConnectInProcess(srv)
 	require.NoError(t, err)
 	t.Cleanup(accord.Close)
-	checkReaderRights(t, accord, userURL(srv.ClientURL(), ReaderUser, testReaderPassword))
+	checkReaderRights(t, accord, userURL(srv.ClientURL(), eventstore.ReaderUser, testReaderPassword))
 }
 
 // checkReaderRights fills the log and the buckets through accord's
@@ -90,13 +93,13 @@ func checkReaderRights(t *testing.T, accord *nats.Conn, readerURL string) {
 
 // fillForReader appends two messages and puts a record in accord_tokens and
 // a snapshot in accord_snapshots.
-func fillForReader(t *testing.T, accord *nats.Conn) (*Store, jetstream.KeyValue) {
+func fillForReader(t *testing.T, accord *nats.Conn) (*eventstore.Store, jetstream.KeyValue) {
 	t.Helper()
-	ctx := testContext(t)
-	store, err := Open(ctx, accord)
+	ctx := eventstoretest.Context(t)
+	store, err := eventstore.Open(ctx, accord)
 	require.NoError(t, err)
 	for _, a := range []string{"alliance-r1", "alliance-r2"} {
-		_, err := store.Append(ctx, a, Position{}, votes(a, 2))
+		_, err := store.Append(ctx, a, eventstore.Position{}, eventstoretest.Votes(a, 2))
 		require.NoError(t, err)
 	}
 	js, err := jetstream.New(accord)
@@ -149,12 +152,12 @@ func (w *watchedConn) refused(t *testing.T, what string) {
 
 func checkReaderReads(t *testing.T, reader *nats.Conn) {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := eventstoretest.Context(t)
 	js, err := jetstream.New(reader)
 	require.NoError(t, err)
 	_, err = js.AccountInfo(ctx)
 	require.NoError(t, err, "account info")
-	stream, err := js.Stream(ctx, StreamName)
+	stream, err := js.Stream(ctx, eventstore.StreamName)
 	require.NoError(t, err, "stream info")
 	require.Equal(t, uint64(2), stream.CachedInfo().State.Msgs)
 
@@ -171,8 +174,8 @@ func checkReaderReads(t *testing.T, reader *nats.Conn) {
 
 	msg, err := stream.GetMsg(ctx, 2)
 	require.NoError(t, err, "message get")
-	require.Equal(t, Subject("alliance-r2"), msg.Subject)
-	last, err := stream.GetLastMsgForSubject(ctx, Subject("alliance-r1"))
+	require.Equal(t, eventstore.Subject("alliance-r2"), msg.Subject)
+	last, err := stream.GetLastMsgForSubject(ctx, eventstore.Subject("alliance-r1"))
 	require.NoError(t, err, "last message get")
 	require.Equal(t, uint64(1), last.Sequence)
 }
@@ -187,32 +190,32 @@ func requireFetched(t *testing.T, c jetstream.Consumer, what string) {
 	for msg := range batch.Messages() {
 		subjects = append(subjects, msg.Subject())
 		if what != "ordered" {
-			require.NoError(t, msg.DoubleAck(testContext(t)), "%s: ack", what)
+			require.NoError(t, msg.DoubleAck(eventstoretest.Context(t)), "%s: ack", what)
 		}
 	}
 	require.NoError(t, batch.Error(), what)
-	require.Equal(t, []string{Subject("alliance-r1"), Subject("alliance-r2")}, subjects, what)
+	require.Equal(t, []string{eventstore.Subject("alliance-r1"), eventstore.Subject("alliance-r2")}, subjects, what)
 }
 
 // readerRefusedPublishes are requests the reader must not make, each with a
 // body that would do harm if the server took it.
 var readerRefusedPublishes = map[string]string{
-	Subject("alliance-r1"):                                    `{"forged":true}`,
+	eventstore.Subject("alliance-r1"):                         `{"forged":true}`,
 	"$KV.accord_tokens.k":                                     `{"id":"forged","role":"convener"}`,
 	"$KV.accord_snapshots.checkpoint":                         `{}`,
 	"$JS.API.STREAM.CREATE.FORGED":                            `{"name":"FORGED","subjects":["forged.>"]}`,
-	"$JS.API.STREAM.UPDATE." + StreamName:                     `{"name":"ACCORD","subjects":["accord.events.*","forged.>"]}`,
-	"$JS.API.STREAM.DELETE." + StreamName:                     ``,
-	"$JS.API.STREAM.PURGE." + StreamName:                      ``,
-	"$JS.API.STREAM.MSG.DELETE." + StreamName:                 `{"seq":1}`,
+	"$JS.API.STREAM.UPDATE." + eventstore.StreamName:          `{"name":"ACCORD","subjects":["accord.events.*","forged.>"]}`,
+	"$JS.API.STREAM.DELETE." + eventstore.StreamName:          ``,
+	"$JS.API.STREAM.PURGE." + eventstore.StreamName:           ``,
+	"$JS.API.STREAM.MSG.DELETE." + eventstore.StreamName:      `{"seq":1}`,
 	"$JS.API.STREAM.DELETE.KV_accord_tokens":                  ``,
 	"$JS.API.STREAM.PURGE.KV_accord_tokens":                   ``,
 	"$JS.API.STREAM.INFO.KV_accord_tokens":                    ``,
 	"$JS.API.STREAM.MSG.GET.KV_accord_tokens":                 `{"last_by_subj":"$KV.accord_tokens.k"}`,
 	"$JS.API.DIRECT.GET.KV_accord_tokens.$KV.accord_tokens.k": ``,
 	"$JS.API.CONSUMER.CREATE.KV_accord_tokens":                `{"stream_name":"KV_accord_tokens","config":{}}`,
-	"$JS.API.CONSUMER.LIST." + StreamName:                     ``,
-	"$JS.API.CONSUMER.NAMES." + StreamName:                    ``,
+	"$JS.API.CONSUMER.LIST." + eventstore.StreamName:          ``,
+	"$JS.API.CONSUMER.NAMES." + eventstore.StreamName:         ``,
 	"$JS.API.CONSUMER.DURABLE.CREATE.KV_accord_tokens.x":      `{"stream_name":"KV_accord_tokens","config":{"durable_name":"x"}}`,
 	"$JS.API.STREAM.NAMES":                                    ``,
 }
@@ -223,7 +226,7 @@ func checkReaderRefused(t *testing.T, reader *watchedConn) {
 		require.NoError(t, reader.nc.PublishRequest(subject, reader.nc.NewRespInbox(), []byte(body)))
 		reader.refused(t, `Publish to "`+subject+`"`)
 	}
-	for _, subject := range []string{"accord.events.>", "$KV.accord_tokens.>", InboxPrefix + ".>"} {
+	for _, subject := range []string{"accord.events.>", "$KV.accord_tokens.>", eventstore.InboxPrefix + ".>"} {
 		_, err := reader.nc.SubscribeSync(subject)
 		require.NoError(t, err)
 		reader.refused(t, `Subscription to "`+subject+`"`)
@@ -233,23 +236,26 @@ func checkReaderRefused(t *testing.T, reader *watchedConn) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	_, err = js.Publish(ctx, Subject("alliance-r1"), []byte(`{"forged":true}`))
+	_, err = js.Publish(ctx, eventstore.Subject("alliance-r1"), []byte(`{"forged":true}`))
 	require.Error(t, err, "publish")
 	_, err = js.KeyValue(ctx, "accord_tokens")
 	require.Error(t, err, "open the token bucket")
-	require.Error(t, js.DeleteStream(ctx, StreamName), "delete the stream")
+	require.Error(t, js.DeleteStream(ctx, eventstore.StreamName), "delete the stream")
 }
 
 // checkReaderNothingChanged checks, as accord, that the log and the buckets
 // are as fillForReader left them.
-func checkReaderNothingChanged(t *testing.T, store *Store, tokens jetstream.KeyValue) {
+func checkReaderNothingChanged(t *testing.T, store *eventstore.Store, tokens jetstream.KeyValue) {
 	t.Helper()
-	ctx := testContext(t)
-	info, err := store.stream.Info(ctx)
+	ctx := eventstoretest.Context(t)
+	js := eventstore.JetStreamOf(store)
+	stream, err := js.Stream(ctx, eventstore.StreamName)
+	require.NoError(t, err)
+	info, err := stream.Info(ctx)
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), info.State.Msgs)
-	require.Equal(t, []string{streamSubject}, info.Config.Subjects)
-	_, err = store.js.Stream(ctx, "FORGED")
+	require.Equal(t, []string{eventstore.StreamSubject}, info.Config.Subjects)
+	_, err = js.Stream(ctx, "FORGED")
 	require.ErrorIs(t, err, jetstream.ErrStreamNotFound)
 	entry, err := tokens.Get(ctx, "k")
 	require.NoError(t, err)
@@ -259,13 +265,13 @@ func checkReaderNothingChanged(t *testing.T, store *Store, tokens jetstream.KeyV
 
 // checkReaderCannotOverhear subscribes the reader to all it may (_INBOX.>)
 // while accord reads its buckets and the log: accord's answers come under
-// InboxPrefix, so the reader hears none of them.
-func checkReaderCannotOverhear(t *testing.T, reader *watchedConn, store *Store, tokens jetstream.KeyValue) {
+// eventstore.InboxPrefix, so the reader hears none of them.
+func checkReaderCannotOverhear(t *testing.T, reader *watchedConn, store *eventstore.Store, tokens jetstream.KeyValue) {
 	t.Helper()
 	sub, err := reader.nc.SubscribeSync("_INBOX.>")
 	require.NoError(t, err)
 	require.NoError(t, reader.nc.Flush())
-	ctx := testContext(t)
+	ctx := eventstoretest.Context(t)
 	entry, err := tokens.Get(ctx, "k")
 	require.NoError(t, err)
 	require.Equal(t, tokenRecord, string(entry.Value()))

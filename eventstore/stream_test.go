@@ -1,18 +1,20 @@
-package eventstore
+package eventstore_test
 
 import (
 	"testing"
 	"time"
 
-	"accord/domain"
-
 	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 func TestCheckStream(t *testing.T) {
-	require.NoError(t, checkStream(streamConfig(defaultOptions())))
+	require.NoError(t, eventstore.CheckStream(eventstore.DefaultStreamConfig()))
 	cases := map[string]func(*jetstream.StreamConfig){
 		"deny_delete":     func(c *jetstream.StreamConfig) { c.DenyDelete = false },
 		"deny_purge":      func(c *jetstream.StreamConfig) { c.DenyPurge = false },
@@ -29,50 +31,50 @@ func TestCheckStream(t *testing.T) {
 	}
 	for mention, change := range cases {
 		t.Run(mention, func(t *testing.T) {
-			cfg := streamConfig(defaultOptions())
+			cfg := eventstore.DefaultStreamConfig()
 			change(&cfg)
-			err := checkStream(cfg)
-			require.ErrorIs(t, err, ErrUnsafeStream)
+			err := eventstore.CheckStream(cfg)
+			require.ErrorIs(t, err, eventstore.ErrUnsafeStream)
 			require.ErrorContains(t, err, mention)
 		})
 	}
 }
 
 // createUnsafe creates the ACCORD stream with a change to accord's settings
-// and returns the error of opening a Store on it.
+// and returns the error of opening a eventstore.Store on it.
 func openOnUnsafe(t *testing.T, change func(*jetstream.StreamConfig)) error {
 	t.Helper()
-	ts := startTestServer(t, t.TempDir())
-	cfg := streamConfig(defaultOptions())
+	ts := eventstoretest.StartNATS(t, t.TempDir())
+	cfg := eventstore.DefaultStreamConfig()
 	change(&cfg)
-	_, err := testJetStream(t, ts).CreateStream(testContext(t), cfg)
+	_, err := ts.JetStream(t).CreateStream(eventstoretest.Context(t), cfg)
 	require.NoError(t, err)
-	_, err = Open(testContext(t), ts.nc)
+	_, err = eventstore.Open(eventstoretest.Context(t), ts.Conn)
 	return err
 }
 
 func TestOpenRefusesStreamWithMaxAge(t *testing.T) {
 	err := openOnUnsafe(t, func(c *jetstream.StreamConfig) { c.MaxAge = 24 * time.Hour })
-	require.ErrorIs(t, err, ErrUnsafeStream)
+	require.ErrorIs(t, err, eventstore.ErrUnsafeStream)
 	require.ErrorContains(t, err, "max age")
 	require.Equal(t, domain.Internal, domain.KindOf(err))
 }
 
 func TestOpenRefusesStreamWithoutDenyDelete(t *testing.T) {
 	err := openOnUnsafe(t, func(c *jetstream.StreamConfig) { c.DenyDelete = false })
-	require.ErrorIs(t, err, ErrUnsafeStream)
+	require.ErrorIs(t, err, eventstore.ErrUnsafeStream)
 	require.ErrorContains(t, err, "deny_delete")
 }
 
 func TestOpenRefusesStreamWithPerSubjectLimit(t *testing.T) {
 	err := openOnUnsafe(t, func(c *jetstream.StreamConfig) { c.MaxMsgsPerSubject = 1 })
-	require.ErrorIs(t, err, ErrUnsafeStream)
+	require.ErrorIs(t, err, eventstore.ErrUnsafeStream)
 	require.ErrorContains(t, err, "per-subject")
 }
 
 func TestOpenCreatesTheStream(t *testing.T) {
-	_, ts := openTestStore(t)
-	stream, err := testJetStream(t, ts).Stream(testContext(t), StreamName)
+	ts := eventstoretest.Start(t)
+	stream, err := ts.JetStream(t).Stream(eventstoretest.Context(t), eventstore.StreamName)
 	require.NoError(t, err)
 	cfg := stream.CachedInfo().Config
 	require.Equal(t, []string{"accord.events.*"}, cfg.Subjects)
@@ -86,21 +88,21 @@ func TestOpenCreatesTheStream(t *testing.T) {
 	require.Equal(t, int64(-1), cfg.MaxMsgsPerSubject)
 	require.Equal(t, 1, cfg.Replicas)
 
-	_, err = Open(testContext(t), ts.nc)
+	_, err = eventstore.Open(eventstoretest.Context(t), ts.Conn)
 	require.NoError(t, err, "an existing accord stream passes the check")
 }
 
 func TestOpenOptions(t *testing.T) {
-	ts := startTestServer(t, t.TempDir())
-	for _, opt := range []Option{WithReplicas(0), WithReplicas(6), WithDuplicateWindow(0), WithDuplicateWindow(48 * time.Hour)} {
-		_, err := Open(testContext(t), ts.nc, opt)
+	ts := eventstoretest.StartNATS(t, t.TempDir())
+	for _, opt := range []eventstore.Option{eventstore.WithReplicas(0), eventstore.WithReplicas(6), eventstore.WithDuplicateWindow(0), eventstore.WithDuplicateWindow(48 * time.Hour)} {
+		_, err := eventstore.Open(eventstoretest.Context(t), ts.Conn, opt)
 		require.Error(t, err)
 	}
-	_, err := Open(testContext(t), ts.nc, WithReplicas(3))
+	_, err := eventstore.Open(eventstoretest.Context(t), ts.Conn, eventstore.WithReplicas(3))
 	require.Error(t, err, "a single server cannot keep three replicas")
 	require.NotEqual(t, domain.Unavailable, domain.KindOf(err))
 
-	_, err = Open(testContext(t), ts.nc, WithReplicas(1), WithDuplicateWindow(time.Hour))
+	_, err = eventstore.Open(eventstoretest.Context(t), ts.Conn, eventstore.WithReplicas(1), eventstore.WithDuplicateWindow(time.Hour))
 	require.NoError(t, err)
 }
 
@@ -108,29 +110,29 @@ func TestOpenOptions(t *testing.T) {
 // stream check and continues each alliance's chain.
 func TestRestartKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
-	first := startTestServer(t, dir)
-	s, err := Open(testContext(t), first.nc)
+	first := eventstoretest.StartNATS(t, dir)
+	s, err := eventstore.Open(eventstoretest.Context(t), first.Conn)
 	require.NoError(t, err)
 	a, b := uuid.NewString(), uuid.NewString()
 	for i := 0; i < 3; i++ {
-		mustAppend(t, s, a, votes(a, 2))
-		mustAppend(t, s, b, votes(b, 1))
+		eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 2))
+		eventstoretest.MustAppend(t, s, b, eventstoretest.Votes(b, 1))
 	}
-	before := readAll(t, s, a)
-	headB, err := s.Head(testContext(t), b)
+	before := eventstoretest.ReadAll(t, s, a)
+	headB, err := s.Head(eventstoretest.Context(t), b)
 	require.NoError(t, err)
-	first.stop()
+	first.Stop()
 
-	second := startTestServer(t, dir)
-	s, err = Open(testContext(t), second.nc)
+	second := eventstoretest.StartNATS(t, dir)
+	s, err = eventstore.Open(eventstoretest.Context(t), second.Conn)
 	require.NoError(t, err)
-	require.Equal(t, before, readAll(t, s, a))
-	head, err := s.Head(testContext(t), b)
+	require.Equal(t, before, eventstoretest.ReadAll(t, s, a))
+	head, err := s.Head(eventstoretest.Context(t), b)
 	require.NoError(t, err)
 	require.Equal(t, headB, head)
 
-	mustAppend(t, s, a, votes(a, 1))
-	after := readAll(t, s, a)
+	eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1))
+	after := eventstoretest.ReadAll(t, s, a)
 	require.Len(t, after, 7)
-	requireChain(t, after, a)
+	eventstoretest.RequireChain(t, after, a)
 }

@@ -2,15 +2,11 @@ package projections
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"accord/domain"
 	"accord/eventstore"
 )
-
-// errEnough stops a read of the log early; it never leaves this package.
-var errEnough = errors.New("enough")
 
 // MaxPage is the most events one audit page holds.
 const MaxPage = 1000
@@ -28,18 +24,17 @@ func (p *Projection) Events(ctx context.Context, allianceID string, from uint64,
 		limit = MaxPage
 	}
 	recs := make([]eventstore.Record, 0, min(limit, int(head.Seq)))
-	err = p.store.ReadAlliance(ctx, allianceID, startAt, func(rec eventstore.Record) error {
+	for rec, err := range p.store.ReadAlliance(ctx, allianceID, startAt) {
+		if err != nil {
+			return nil, 0, err
+		}
 		if rec.Event.Seq < from {
-			return nil
+			continue
 		}
 		if len(recs) == limit || rec.Event.Seq > head.Seq {
-			return errEnough
+			break
 		}
 		recs = append(recs, rec)
-		return nil
-	})
-	if err != nil && !errors.Is(err, errEnough) {
-		return nil, 0, err
 	}
 	next := uint64(0)
 	if n := len(recs); n > 0 && recs[n-1].Event.Seq < head.Seq {
@@ -69,19 +64,18 @@ func (p *Projection) locate(ctx context.Context, allianceID string, seq uint64) 
 func (p *Projection) Fold(ctx context.Context, allianceID string, keep func(domain.Event) bool, each func(domain.Alliance, eventstore.Record)) (domain.Alliance, eventstore.Position, error) {
 	var state domain.Alliance
 	var pos eventstore.Position
-	err := p.store.ReadAlliance(ctx, allianceID, 0, func(rec eventstore.Record) error {
+	for rec, err := range p.store.ReadAlliance(ctx, allianceID, 0) {
+		if err != nil {
+			return domain.Alliance{}, pos, err
+		}
 		if !keep(rec.Event) {
-			return errEnough
+			break
 		}
 		if each != nil {
 			each(state, rec)
 		}
 		state = domain.Evolve(state, rec.Event)
 		pos = rec.Position()
-		return nil
-	})
-	if err != nil && !errors.Is(err, errEnough) {
-		return domain.Alliance{}, pos, err
 	}
 	if pos.Seq == 0 {
 		return domain.Alliance{}, pos, domain.Errorf(domain.NotFound, "no alliance %s", allianceID)

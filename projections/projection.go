@@ -67,11 +67,11 @@ func (p *Projection) Start(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := p.store.Replay(ctx, from+1, func(rec eventstore.Record) error {
+	for rec, err := range p.store.Replay(ctx, from+1) {
+		if err != nil {
+			return err
+		}
 		p.apply(rec)
-		return nil
-	}); err != nil {
-		return err
 	}
 	p.mu.RLock()
 	next := max(p.applied, from) + 1

@@ -13,40 +13,35 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
+	"accord/ledger"
 	"accord/projections"
 )
 
-// ledger is a real embedded JetStream with a store and a runner.
-type ledger struct {
+// testLedger is a real embedded JetStream with a store and a runner.
+type testLedger struct {
 	store  *eventstore.Store
-	runner *eventstore.Runner
+	runner *ledger.Runner
 	clock  time.Time
 	mu     sync.Mutex
 }
 
-func newLedger(t *testing.T) *ledger {
+func newLedger(t *testing.T) *testLedger {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(srv.Shutdown)
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	store, err := eventstore.Open(context.Background(), nc)
-	require.NoError(t, err)
-	return &ledger{store: store, runner: eventstore.NewRunner(store), clock: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	store := eventstoretest.Start(t).Store
+	return &testLedger{store: store, runner: ledger.NewRunner(store), clock: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
 }
 
 // tick returns a strictly increasing clock, so time travel has distinct
 // instants to aim at.
-func (l *ledger) tick() time.Time {
+func (l *testLedger) tick() time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.clock = l.clock.Add(time.Second)
 	return l.clock
 }
 
-func (l *ledger) run(t *testing.T, aid string, actor domain.Actor, cmd domain.Command) []eventstore.Record {
+func (l *testLedger) run(t *testing.T, aid string, actor domain.Actor, cmd domain.Command) []eventstore.Record {
 	t.Helper()
 	m := domain.Meta{AllianceID: aid, CommandID: uuid.NewString(), At: l.tick(), Actor: actor}
 	res, _, err := l.runner.Run(context.Background(), m, cmd, nil)
@@ -62,7 +57,7 @@ func memberActor(id string) domain.Actor {
 
 // seedAlliance forms an alliance with members and one proposal in voting and
 // returns the alliance id, member ids and proposal id.
-func seedAlliance(t *testing.T, l *ledger, members int) (string, []string, string) {
+func seedAlliance(t *testing.T, l *testLedger, members int) (string, []string, string) {
 	t.Helper()
 	aid := uuid.NewString()
 	l.run(t, aid, admin, domain.FormAlliance{Name: "Alliance " + aid[:8], Purpose: "p", Charter: domain.Charter{DecisionRule: "majority", Quorum: "1/2"}})
@@ -111,7 +106,7 @@ func TestReplayEqualsLiveFold(t *testing.T) {
 		aid, ids, pid := seedAlliance(t, l, 20)
 		alliances = append(alliances, seeded{aid, pid, ids})
 	}
-	stances := []string{"agree", "disagree", "abstain", "block"}
+	stances := []domain.Stance{"agree", "disagree", "abstain", "block"}
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for w := 0; w < 8; w++ {
@@ -178,7 +173,7 @@ func TestTimeTravel(t *testing.T) {
 	require.Equal(t, voteSeq-1, pos.Seq)
 	prop, ok := before.Proposal(pid)
 	require.True(t, ok)
-	require.Equal(t, "voting", prop.Status)
+	require.Equal(t, domain.StatusVoting, prop.Status)
 	require.Empty(t, prop.Stances)
 
 	at, _, err := p.StateAtTime(ctx, aid, recs[0].Event.At)

@@ -9,7 +9,7 @@ import (
 	"accord/eventstore"
 )
 
-// DecisionRecord is how a proposal was decided, as DESIGN.md lists it: its
+// DecisionRecord is how a proposal was decided, as docs/API.md lists it: its
 // versions and amendments with who and when, the rule and eligible members
 // frozen when voting opened, every stance with each change, the outcome and
 // its explanation, and the seq and hash of every event it rests on, so a
@@ -58,14 +58,14 @@ type Act struct {
 
 // RecordedProposal is the proposal as it stood at the record's point.
 type RecordedProposal struct {
-	ID      string          `json:"id"`
-	Kind    string          `json:"kind"`
-	Title   string          `json:"title"`
-	Author  Party           `json:"author"`
-	Status  string          `json:"status"`
-	Version int             `json:"version"`
-	Body    string          `json:"body"`
-	Charter *domain.Charter `json:"charter,omitempty"`
+	ID      string              `json:"id"`
+	Kind    domain.ProposalKind `json:"kind"`
+	Title   string              `json:"title"`
+	Author  Party               `json:"author"`
+	Status  domain.Status       `json:"status"`
+	Version int                 `json:"version"`
+	Body    string              `json:"body"`
+	Charter *domain.Charter     `json:"charter,omitempty"`
 }
 
 // Version is one text of the proposal: version 1 as submitted, each later
@@ -80,14 +80,14 @@ type Version struct {
 // AmendmentHistory is an amendment: who proposed it and when, and whether
 // and by whom it was accepted (making Version) or rejected.
 type AmendmentHistory struct {
-	ID        string `json:"id"`
-	Body      string `json:"body"`
-	Rationale string `json:"rationale"`
-	Author    Party  `json:"author"`
-	Status    string `json:"status"`
-	Proposed  Act    `json:"proposed"`
-	Settled   *Act   `json:"settled,omitempty"`
-	Version   int    `json:"version,omitempty"`
+	ID        string        `json:"id"`
+	Body      string        `json:"body"`
+	Rationale string        `json:"rationale"`
+	Author    Party         `json:"author"`
+	Status    domain.Status `json:"status"`
+	Proposed  Act           `json:"proposed"`
+	Settled   *Act          `json:"settled,omitempty"`
+	Version   int           `json:"version,omitempty"`
 }
 
 // Withdrawal is a proposal or a member taken back, with the reason given.
@@ -122,7 +122,7 @@ type StanceHistory struct {
 	MemberID string         `json:"member_id"`
 	Name     string         `json:"name"`
 	History  []StanceChange `json:"history"`
-	Final    *string        `json:"final"`
+	Final    *domain.Stance `json:"final"`
 	Dropped  bool           `json:"dropped"`
 }
 
@@ -130,7 +130,7 @@ type StanceHistory struct {
 // when the member did. Signature is the signature of whoever cast it (the
 // member, or its proxy), null when the vote was not signed.
 type StanceChange struct {
-	Stance    string             `json:"stance"`
+	Stance    domain.Stance      `json:"stance"`
 	Reason    string             `json:"reason"`
 	CastBy    string             `json:"cast_by,omitempty"`
 	Seq       uint64             `json:"seq"`
@@ -278,7 +278,7 @@ func (b *recordBuilder) observe(s domain.Alliance, r eventstore.Record) {
 
 // settle records an amendment accepted or rejected, and the version an
 // acceptance made. It reports whether the amendment is one of the proposal's.
-func (b *recordBuilder) settle(amendmentID, status string, version int, act Act) bool {
+func (b *recordBuilder) settle(amendmentID string, status domain.Status, version int, act Act) bool {
 	i, ok := b.amendments[amendmentID]
 	if !ok {
 		return false

@@ -7,14 +7,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/domain/domaintest"
 )
 
 // A stance a proxy cast shows in the decision record as the grantor's,
 // naming the proxy; the grantor's own later vote replaces it.
 func TestDecisionRecordShowsProxyVotes(t *testing.T) {
 	proj, s, run := storedStoryAnd(t)
-	conv, m1, m2, m3 := member(s.conv), member(s.m1), member(s.m2), member(s.m3)
-	p4, p5 := testID(33), testID(34)
+	conv, m1, m2, m3 := domaintest.Member(s.Conv), domaintest.Member(s.M1), domaintest.Member(s.M2), domaintest.Member(s.M3)
+	p4, p5 := domaintest.TestID(33), domaintest.TestID(34)
 	proxies := domain.Charter{DecisionRule: domain.RuleMajority, MaxProxies: domain.Proxies(1)}
 	run(m1, domain.SubmitProposal{ProposalID: p4, Kind: domain.KindCharter, Title: "Proxies", Body: "One proxy each.", Charter: &proxies})
 	run(conv, domain.OpenVoting{ProposalID: p4})
@@ -24,28 +25,28 @@ func TestDecisionRecordShowsProxyVotes(t *testing.T) {
 	run(conv, domain.CloseVoting{ProposalID: p4})
 
 	run(m1, domain.SubmitProposal{ProposalID: p5, Kind: domain.KindPosition, Title: "Statement", Body: "We state."})
-	run(m2, domain.GrantProxy{ProxyID: s.m1, ProposalID: p5})
-	run(m3, domain.GrantProxy{ProxyID: s.conv})
+	run(m2, domain.GrantProxy{ProxyID: s.M1, ProposalID: p5})
+	run(m3, domain.GrantProxy{ProxyID: s.Conv})
 	run(conv, domain.OpenVoting{ProposalID: p5})
-	run(m1, domain.CastVote{ProposalID: p5, Stance: domain.StanceAgree, Reason: "for m2", OnBehalfOf: s.m2})
-	run(conv, domain.CastVote{ProposalID: p5, Stance: domain.StanceBlock, OnBehalfOf: s.m3})
+	run(m1, domain.CastVote{ProposalID: p5, Stance: domain.StanceAgree, Reason: "for m2", OnBehalfOf: s.M2})
+	run(conv, domain.CastVote{ProposalID: p5, Stance: domain.StanceBlock, OnBehalfOf: s.M3})
 	run(m3, domain.CastVote{ProposalID: p5, Stance: domain.StanceAgree, Reason: "my own"})
 	run(conv, domain.CloseVoting{ProposalID: p5})
 
-	rec, err := proj.Record(context.Background(), s.aid, p5)
+	rec, err := proj.Record(context.Background(), s.AID, p5)
 	require.NoError(t, err)
 	require.Equal(t, 1, rec.Voting.Rule.MaxProxies.N())
 	byMember := map[string]StanceHistory{}
 	for _, st := range rec.Stances {
 		byMember[st.MemberID] = st
 	}
-	require.Len(t, byMember[s.m2].History, 1)
-	require.Equal(t, s.m1, byMember[s.m2].History[0].CastBy)
-	require.Equal(t, "for m2", byMember[s.m2].History[0].Reason)
-	require.Equal(t, domain.StanceAgree, *byMember[s.m2].Final)
-	require.Len(t, byMember[s.m3].History, 2)
-	require.Equal(t, s.conv, byMember[s.m3].History[0].CastBy)
-	require.Empty(t, byMember[s.m3].History[1].CastBy, "the grantor's own vote replaced the proxy's")
-	require.Equal(t, domain.StanceAgree, *byMember[s.m3].Final)
+	require.Len(t, byMember[s.M2].History, 1)
+	require.Equal(t, s.M1, byMember[s.M2].History[0].CastBy)
+	require.Equal(t, "for m2", byMember[s.M2].History[0].Reason)
+	require.Equal(t, domain.StanceAgree, *byMember[s.M2].Final)
+	require.Len(t, byMember[s.M3].History, 2)
+	require.Equal(t, s.Conv, byMember[s.M3].History[0].CastBy)
+	require.Empty(t, byMember[s.M3].History[1].CastBy, "the grantor's own vote replaced the proxy's")
+	require.Equal(t, domain.StanceAgree, *byMember[s.M3].Final)
 	require.Equal(t, domain.Tally{Agree: 2}, rec.Outcome.Tally)
 }

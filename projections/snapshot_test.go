@@ -16,7 +16,7 @@ import (
 
 // restarted starts a projection with snapshots and returns it with the
 // number of records it had to fold from the log.
-func restarted(t *testing.T, l *ledger, snaps *eventstore.Snapshots) (*projections.Projection, int64) {
+func restarted(t *testing.T, l *testLedger, snaps *eventstore.Snapshots) (*projections.Projection, int64) {
 	t.Helper()
 	p := projections.New(l.store)
 	p.UseSnapshots(snaps, 1000, time.Hour)
@@ -28,7 +28,7 @@ func restarted(t *testing.T, l *ledger, snaps *eventstore.Snapshots) (*projectio
 	return p, folded.Load()
 }
 
-func vote(t *testing.T, l *ledger, aid, member, pid, stance string) {
+func vote(t *testing.T, l *testLedger, aid, member, pid string, stance domain.Stance) {
 	t.Helper()
 	l.run(t, aid, memberActor(member), domain.CastVote{ProposalID: pid, Stance: stance, Reason: "r"})
 }

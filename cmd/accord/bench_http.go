@@ -17,20 +17,20 @@ import (
 	"time"
 
 	"accord/api"
-	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
 const benchAdminToken = "bench-admin-token"
 
 // benchAPI is the real HTTP API over the bench's embedded server, on a
-// loopback port.
+// loopback port, with its own read models and ledger as accord serve wires
+// them.
 type benchAPI struct {
 	url    string
 	proj   *projections.Projection
-	runner *eventstore.Runner
+	ledger *ledger.Ledger
 	srv    *http.Server
-	tokens *api.Tokens
 	client *http.Client
 }
 
@@ -39,37 +39,47 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 	if err := proj.Start(ctx); err != nil {
 		return nil, err
 	}
-	var tokens *api.Tokens
-	secret, err := randomBytes(32)
-	if err == nil {
-		tokens, err = api.OpenTokens(ctx, env.js, benchAdminToken, secret, 1)
-	}
+	l, err := newBenchLedger(ctx, env, proj)
 	if err != nil {
 		proj.Close()
 		return nil, err
 	}
-	runner := eventstore.NewRunner(env.store)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	handler := api.New(api.Config{Runner: runner, Store: env.store, Projection: proj, Tokens: tokens, Log: quiet})
+	handler := api.New(api.Config{Ledger: l, Log: quiet})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		l.Close()
 		proj.Close()
-		tokens.Close()
 		return nil, err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	transport := &http.Transport{MaxIdleConns: clients * 2, MaxIdleConnsPerHost: clients * 2, MaxConnsPerHost: clients * 2}
 	return &benchAPI{
-		url: "http://" + ln.Addr().String(), proj: proj, runner: runner, srv: srv, tokens: tokens,
+		url: "http://" + ln.Addr().String(), proj: proj, ledger: l, srv: srv,
 		client: &http.Client{Transport: transport, Timeout: 30 * time.Second},
 	}, nil
 }
 
+// newBenchLedger builds the ledger of a bench API over proj, with a secret
+// of its own.
+func newBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projection) (*ledger.Ledger, error) {
+	secret, err := randomBytes(32)
+	if err != nil {
+		return nil, err
+	}
+	creds, err := env.store.OpenCredentials(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return ledger.New(ctx, ledgerConfig(env.store, proj, creds, benchAdminToken, secret, quiet))
+}
+
 func (b *benchAPI) close() {
 	b.srv.Close()
+	b.ledger.Close()
 	b.proj.Close()
-	b.tokens.Close()
 }
 
 // call sends a JSON request and decodes a JSON answer into out (if not nil).
@@ -147,7 +157,7 @@ func benchHTTPVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float6
 	path := base + "/proposals/" + pid + "/vote"
 	start := time.Now()
 	err = parallel(cfg.Writers, cfg.Votes, func(w, i int) error {
-		return b.call("PUT", path, tokens[w], map[string]string{"stance": stances[i%4], "reason": "bench"}, nil)
+		return b.call("PUT", path, tokens[w], map[string]any{"stance": stances[i%4], "reason": "bench"}, nil)
 	})
 	return elapsedRate(cfg.Votes, start), err
 }
@@ -187,7 +197,7 @@ func benchLive(ctx context.Context, env *benchEnv, cfg benchConfig) (float64, er
 	path := base + "/proposals/" + pid + "/vote"
 	for i := range sent {
 		sent[i].Store(time.Now().UnixNano())
-		if err := b.call("PUT", path, tokens[0], map[string]string{"stance": stances[i%4], "reason": "live"}, nil); err != nil {
+		if err := b.call("PUT", path, tokens[0], map[string]any{"stance": stances[i%4], "reason": "live"}, nil); err != nil {
 			return 0, err
 		}
 		time.Sleep(liveInterval)

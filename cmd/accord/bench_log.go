@@ -15,6 +15,7 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -94,7 +95,7 @@ func rawPublisher(ctx context.Context, env *benchEnv) (func(int) error, error) {
 
 // benchAlliance forms an alliance with n members (the first a convener) and
 // one proposal in voting, through the runner. It returns the ids.
-func benchAlliance(ctx context.Context, r *eventstore.Runner, n int) (aid string, members []string, pid string, err error) {
+func benchAlliance(ctx context.Context, r *ledger.Runner, n int) (aid string, members []string, pid string, err error) {
 	aid, pid = uuid.NewString(), uuid.NewString()
 	admin := domain.Actor{ID: uuid.NewString(), Role: domain.RoleAdmin}
 	cmds := []domain.Command{domain.FormAlliance{Name: "Bench alliance", Purpose: "measure", Charter: domain.Charter{DecisionRule: "consensus"}}}
@@ -123,18 +124,18 @@ func memberActor(id string) domain.Actor {
 	return domain.Actor{ID: id, Role: domain.RoleMember, MemberID: id}
 }
 
-func runAs(ctx context.Context, r *eventstore.Runner, aid string, actor domain.Actor, cmd domain.Command) error {
+func runAs(ctx context.Context, r *ledger.Runner, aid string, actor domain.Actor, cmd domain.Command) error {
 	m := domain.Meta{AllianceID: aid, CommandID: uuid.NewString(), At: time.Now().UTC(), Actor: actor}
 	_, _, err := r.Run(ctx, m, cmd, nil)
 	return err
 }
 
-var stances = []string{"agree", "disagree", "abstain", "block"}
+var stances = []domain.Stance{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock}
 
 // singleVoter returns a function that casts one vote through the runner on
 // an alliance of its own, always by the same member.
 func singleVoter(ctx context.Context, env *benchEnv) (func(int) error, error) {
-	r := eventstore.NewRunner(env.store)
+	r := ledger.NewRunner(env.store)
 	aid, members, pid, err := benchAlliance(ctx, r, 1)
 	if err != nil {
 		return nil, err
@@ -148,7 +149,7 @@ func singleVoter(ctx context.Context, env *benchEnv) (func(int) error, error) {
 // benchConcurrentVotes measures votes from many concurrent writers on one
 // alliance through the runner.
 func benchConcurrentVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float64, error) {
-	r := eventstore.NewRunner(env.store)
+	r := ledger.NewRunner(env.store)
 	aid, members, pid, err := benchAlliance(ctx, r, cfg.Writers)
 	if err != nil {
 		return 0, err

@@ -55,7 +55,7 @@ func printProposal(p *printer, pr domain.Proposal, n names) {
 	if pr.Charter != nil {
 		charter = charterText(*pr.Charter)
 	}
-	p.fields("id", pr.ID, "kind", pr.Kind, "status", p.status(pr.Status), "version", strconv.Itoa(pr.Version),
+	p.fields("id", pr.ID, "kind", string(pr.Kind), "status", p.status(string(pr.Status)), "version", strconv.Itoa(pr.Version),
 		"author", n.member(pr.AuthorID), "charter", charter)
 	p.linef("")
 	p.linef("%s", indent(pr.Body, "  "))
@@ -63,7 +63,7 @@ func printProposal(p *printer, pr domain.Proposal, n names) {
 		p.section("Amendments")
 		t := &table{header: []string{"ID", "BY", "STATUS", "RATIONALE", "TEXT"}, indent: "  "}
 		for _, am := range pr.Amendments {
-			t.add(am.ID, n.member(am.AuthorID), p.status(am.Status), clip(am.Rationale, 30), clip(am.Body, 40))
+			t.add(am.ID, n.member(am.AuthorID), p.status(string(am.Status)), clip(am.Rationale, 30), clip(am.Body, 40))
 		}
 		p.table(t)
 	}
@@ -94,7 +94,7 @@ func printVoting(p *printer, pr domain.Proposal, n names) {
 	t := &table{header: []string{"MEMBER", "STANCE", "SEQ", "AT", "REASON"}, indent: "  "}
 	for _, id := range v.Eligible {
 		if s, ok := pr.Stances[id]; ok {
-			t.add(n.member(id), p.stance(s.Stance), uitoa(s.Seq), when(s.At), clip(s.Reason, 50))
+			t.add(n.member(id), p.stance(string(s.Stance)), uitoa(s.Seq), when(s.At), clip(s.Reason, 50))
 		}
 	}
 	p.table(t)
@@ -120,7 +120,7 @@ func notVoted(pr domain.Proposal) []string {
 
 // stance colours a stance: agree green, disagree yellow, block red.
 func (p *printer) stance(s string) string {
-	switch s {
+	switch domain.Stance(s) {
 	case domain.StanceAgree:
 		return p.paint(green, s)
 	case domain.StanceDisagree:
@@ -134,7 +134,7 @@ func (p *printer) stance(s string) string {
 // outcomeLine reads "adopted: 6 agree, 1 disagree, 1 abstain, 0 block; 8 of
 // 9 took part (quorum 5)".
 func outcomeLine(p *printer, v domain.VotingClosed) string {
-	return fmt.Sprintf("%s: %s; %d of %d took part (quorum %d)", p.status(v.Result), tallyText(v.Tally),
+	return fmt.Sprintf("%s: %s; %d of %d took part (quorum %d)", p.status(string(v.Result)), tallyText(v.Tally),
 		v.Participation, v.EligibleCount, v.QuorumRequired)
 }
 

@@ -66,11 +66,11 @@ func TestClientAgainstServer(t *testing.T) {
 	require.Len(t, v.Hash, 64)
 	closed, err := conv.CloseVoting(ctx, aid, p.ID)
 	require.NoError(t, err)
-	require.Equal(t, domain.StatusAdopted, closed.Result)
+	require.Equal(t, domain.ResultAdopted, closed.Result)
 
 	rec, err := admin.Record(ctx, aid, p.ID, client.AsOf{})
 	require.NoError(t, err)
-	require.Equal(t, "adopted", rec.Outcome.Result)
+	require.Equal(t, domain.ResultAdopted, rec.Outcome.Result)
 	require.Equal(t, "Clinic", rec.Stances[1].Name)
 	require.Len(t, rec.Versions, 2)
 	head, err := admin.Head(ctx, aid)

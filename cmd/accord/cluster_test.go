@@ -23,6 +23,7 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/ledger"
 )
 
 const clusterAdminToken = "acc_admin_cluster-test-token"
@@ -287,7 +288,7 @@ func TestClusterKeepsEveryVote(t *testing.T) {
 		byCommand[e.CommandID] = append(byCommand[e.CommandID], e)
 		if e.Type == domain.TypeVotingClosed {
 			closings++
-			require.Equal(t, closeCommandID(deadlinePID), e.CommandID)
+			require.Equal(t, ledger.ReservedCommandPrefix+deadlinePID, e.CommandID)
 			require.Equal(t, domain.RoleSystem, e.Actor.Role)
 		}
 	}

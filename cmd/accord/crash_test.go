@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,7 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 // crashChildEnv carries, JSON-encoded, the arguments of `accord serve` to a
@@ -194,7 +195,7 @@ func TestCrashLosesNothing(t *testing.T) {
 		events := byKey[v.key]
 		require.Len(t, events, 1, "vote %s (acknowledged: %v) is not in the ledger exactly once", v.key, v.acked)
 		require.Equal(t, domain.TypeVoteCast, events[0].Type)
-		require.Equal(t, v.stance, events[0].Data.(domain.VoteCast).Stance)
+		require.Equal(t, domain.Stance(v.stance), events[0].Data.(domain.VoteCast).Stance)
 		require.Equal(t, uint64(v.seq), events[0].Seq, "vote %s moved", v.key)
 		require.Equal(t, v.hash, domain.Hash(lines[events[0].Seq-1]), "vote %s changed", v.key)
 	}
@@ -318,7 +319,7 @@ func exportLedger(t *testing.T, api *ledgerHTTP, aid, token string) [][]byte {
 	require.Equal(t, http.StatusOK, status, "%s", raw)
 	var lines [][]byte
 	sc := bufio.NewScanner(bytes.NewReader(raw))
-	sc.Buffer(nil, projections.MaxLineSize)
+	sc.Buffer(nil, verify.MaxLineSize)
 	for sc.Scan() {
 		lines = append(lines, bytes.Clone(sc.Bytes()))
 	}
@@ -344,7 +345,7 @@ func checkChain(t *testing.T, lines [][]byte) {
 		prev = hex.EncodeToString(sum[:])
 	}
 	export := append(bytes.Join(lines, []byte("\n")), '\n')
-	v, err := projections.Verify(bytes.NewReader(export), projections.VerifyOptions{Anchors: []string{prev}})
+	v, err := verify.Verify(bytes.NewReader(export), verify.Options{Anchors: []string{prev}})
 	require.NoError(t, err)
 	require.Equal(t, len(lines), v.Events)
 }
@@ -446,7 +447,7 @@ func BenchmarkAcknowledgedVote(b *testing.B) {
 func benchmarkVotes(b *testing.B, mode string, writers int) {
 	b.Setenv("ACCORD_ADMIN_TOKEN", crashAdminToken)
 	m := NewMain()
-	m.Log = quietLog()
+	m.Log = slog.New(slog.DiscardHandler)
 	require.NoError(b, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", b.TempDir(), "--nats-listen", "none", "--sync", mode}, io.Discard))
 	require.NoError(b, m.Run(context.Background()))
 	b.Cleanup(func() { _ = m.Close() })

@@ -75,9 +75,9 @@ func (d *describer) summary(e domain.Event) string {
 	case domain.ProposalSubmitted:
 		return fmt.Sprintf("%s proposed '%s' (%s)", n.member(x.AuthorID), x.Title, x.Kind)
 	case domain.VoteCast:
-		return n.member(x.MemberID) + ": " + d.p.stance(x.Stance) + because(x.Reason)
+		return n.member(x.MemberID) + ": " + d.p.stance(string(x.Stance)) + because(x.Reason)
 	case domain.VotingClosed:
-		return fmt.Sprintf("%s %s: %s", n.proposal(x.ProposalID), d.p.status(x.Result), tallyText(x.Tally))
+		return fmt.Sprintf("%s %s: %s", n.proposal(x.ProposalID), d.p.status(string(x.Result)), tallyText(x.Tally))
 	}
 	return d.proposalSummary(e)
 }

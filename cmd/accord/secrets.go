@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"accord/api"
 	"accord/eventstore"
+	"accord/ledger"
 )
 
 // The files accord keeps its secrets in, all mode 0600: the secret member
@@ -65,7 +65,7 @@ func readOrCreate(path string, fresh func() ([]byte, error)) ([]byte, error) {
 // when the file does not exist yet it is created with legacy, else with 32
 // random bytes. It returns an error wrapping errSecretMismatch when the file
 // and legacy differ, and one when the file cannot be read or written or
-// holds fewer than api.MinSecretLen bytes.
+// holds fewer than ledger.MinSecretLen bytes.
 func loadTokenSecret(path string, legacy []byte) ([]byte, error) {
 	secret, err := readOrCreate(path, func() ([]byte, error) {
 		if legacy != nil {
@@ -79,8 +79,8 @@ func loadTokenSecret(path string, legacy []byte) ([]byte, error) {
 	case legacy != nil && !bytes.Equal(secret, legacy):
 		return nil, fmt.Errorf("token secret: %w: %s and the %s bucket differ; tokens were issued from the bucket's. Remove %s to move the bucket's secret there, or delete the bucket to keep the file's (every member token issued before then stops working)",
 			errSecretMismatch, path, eventstore.LegacySecretBucket, path)
-	case len(secret) < api.MinSecretLen:
-		return nil, fmt.Errorf("token secret %s holds %d bytes; it needs at least %d", path, len(secret), api.MinSecretLen)
+	case len(secret) < ledger.MinSecretLen:
+		return nil, fmt.Errorf("token secret %s holds %d bytes; it needs at least %d", path, len(secret), ledger.MinSecretLen)
 	}
 	return secret, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"accord/api"
 	"accord/eventstore"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -50,15 +51,16 @@ type Main struct {
 	nc         *nats.Conn
 	store      *eventstore.Store
 	snaps      *eventstore.Snapshots
+	creds      *eventstore.Credentials
+	secret     []byte
 	proj       *projections.Projection
-	tokens     *api.Tokens
+	ledger     *ledger.Ledger
 	api        *api.Server
 	gate       *gate
 	httpServer *http.Server
 	listener   net.Listener
 	listening  chan struct{}
 	cancel     context.CancelFunc
-	deadlines  *DeadlineCloser
 }
 
 // NewMain returns a Main with the documented defaults and a text logger on
@@ -157,7 +159,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.startEmbedded(); err != nil {
 		return err
 	}
-	if err := m.openLog(ctx, admin); err != nil {
+	if err := m.openLog(ctx); err != nil {
 		return err
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
@@ -170,8 +172,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("build read models: %w", err)
 	}
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
-	m.api = api.New(api.Config{Runner: eventstore.NewRunner(m.store), Store: m.store, Projection: m.proj, Tokens: m.tokens, Log: m.Log})
-	m.deadlines = StartDeadlineCloser(eventstore.NewRunner(m.store), m.proj, m.Log)
+	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, admin, m.secret, m.Log)); err != nil {
+		return err
+	}
+	m.ledger.CloseDeadlines()
+	m.api = api.New(api.Config{Ledger: m.ledger, Log: m.Log})
 	m.gate.open(m.api)
 	m.Log.Info("accord listening", "http", m.URL())
 	return nil
@@ -291,7 +296,9 @@ func (m *Main) Close() error {
 		errs = append(errs, m.httpServer.Shutdown(ctx))
 		cancel()
 	}
-	m.deadlines.Stop()
+	if m.ledger != nil {
+		m.ledger.Close()
+	}
 	if m.proj != nil {
 		// Stopping the follower waits for its consumer, which never answers
 		// while NATS is unreachable: give up after a while rather than hang.
@@ -305,9 +312,6 @@ func (m *Main) Close() error {
 	}
 	if m.cancel != nil {
 		m.cancel()
-	}
-	if m.tokens != nil {
-		m.tokens.Close()
 	}
 	if m.nc != nil {
 		errs = append(errs, m.nc.Drain())

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"accord/api"
 	"accord/eventstore"
@@ -73,11 +72,11 @@ func retryable(err error) bool {
 // reached (as while a cluster elects its JetStream leader), for up to
 // NatsWait; the embedded server is tried once. It returns the last error
 // when time runs out or trying again cannot help, or ctx's error.
-func (m *Main) openLog(ctx context.Context, admin string) error {
+func (m *Main) openLog(ctx context.Context) error {
 	deadline := time.Now().Add(m.NatsWait)
 	pause := firstRetryPause
 	for attempt := 1; ; attempt++ {
-		err := m.tryOpenLog(ctx, admin)
+		err := m.tryOpenLog(ctx)
 		if err == nil {
 			return nil
 		}
@@ -97,7 +96,7 @@ func (m *Main) openLog(ctx context.Context, admin string) error {
 
 // tryOpenLog makes one attempt at what openLog does, keeping a connection
 // it made for the next.
-func (m *Main) tryOpenLog(ctx context.Context, admin string) error {
+func (m *Main) tryOpenLog(ctx context.Context) error {
 	if m.nc == nil {
 		nc, err := eventstore.Connect(m.NatsURL)
 		if err != nil {
@@ -118,15 +117,11 @@ func (m *Main) tryOpenLog(ctx context.Context, admin string) error {
 	if err != nil {
 		return err
 	}
-	js, err := jetstream.New(m.nc)
+	creds, err := store.OpenCredentials(ctx, m.Replicas)
 	if err != nil {
 		return err
 	}
-	tokens, err := api.OpenTokens(ctx, js, admin, secret, m.Replicas)
-	if err != nil {
-		return err
-	}
-	m.store, m.snaps, m.tokens = store, snaps, tokens
+	m.store, m.snaps, m.creds, m.secret = store, snaps, creds, secret
 	return nil
 }
 

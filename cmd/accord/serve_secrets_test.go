@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
 )
 
 const secretsAdminToken = "acc_admin_secrets-test-token"
@@ -94,15 +95,9 @@ func putLegacySecret(t *testing.T, dir string, secret []byte) {
 
 func writeLegacyBucket(t *testing.T, dir string, secret []byte) {
 	t.Helper()
-	srv, err := eventstore.StartServer(eventstore.ServerConfig{Dir: filepath.Join(dir, "jetstream")})
-	require.NoError(t, err)
-	defer func() { srv.Shutdown(); srv.WaitForShutdown() }()
-	nc, err := eventstore.ConnectInProcess(srv)
-	require.NoError(t, err)
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	kv, err := js.CreateOrUpdateKeyValue(t.Context(), jetstream.KeyValueConfig{Bucket: eventstore.LegacySecretBucket, History: 1})
+	srv := eventstoretest.StartNATS(t, filepath.Join(dir, "jetstream"))
+	defer srv.Stop() // the next accord serve starts on the same directory
+	kv, err := srv.JetStream(t).CreateOrUpdateKeyValue(t.Context(), jetstream.KeyValueConfig{Bucket: eventstore.LegacySecretBucket, History: 1})
 	require.NoError(t, err)
 	_, err = kv.Put(t.Context(), "tokens", secret)
 	require.NoError(t, err)

@@ -25,7 +25,7 @@ func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // statusStyle colours a status: outcomes green or red, live things yellow,
 // finished ones dim.
 func (p *printer) status(s string) string {
-	switch s {
+	switch domain.Status(s) {
 	case domain.StatusAdopted, domain.StatusFulfilled, domain.StatusAccepted, domain.StatusActive:
 		return p.paint(green, s)
 	case domain.StatusRejected:
@@ -64,7 +64,7 @@ func printAlliance(p *printer, a domain.Alliance, past bool) {
 	p.section("Members")
 	t := &table{header: []string{"ID", "NAME", "SECTOR", "ROLE", "STATUS"}, indent: "  "}
 	for _, m := range a.Members {
-		t.add(m.ID, m.Name, m.Sector, string(m.Role), p.status(m.Status))
+		t.add(m.ID, m.Name, m.Sector, string(m.Role), p.status(string(m.Status)))
 	}
 	p.table(t)
 	p.section("Observers")
@@ -95,7 +95,7 @@ func printWorkgroups(p *printer, a domain.Alliance, n names) {
 func printProposals(p *printer, props []domain.Proposal, indent string) {
 	t := &table{header: []string{"ID", "TITLE", "KIND", "STATUS", "VERSION"}, indent: indent}
 	for _, pr := range props {
-		t.add(pr.ID, clip(pr.Title, 48), pr.Kind, p.status(pr.Status), strconv.Itoa(pr.Version))
+		t.add(pr.ID, clip(pr.Title, 48), string(pr.Kind), p.status(string(pr.Status)), strconv.Itoa(pr.Version))
 	}
 	p.table(t)
 }
@@ -103,7 +103,7 @@ func printProposals(p *printer, props []domain.Proposal, indent string) {
 func printCommitments(p *printer, cs []domain.Commitment, n names, indent string) {
 	t := &table{header: []string{"ID", "MEMBER", "DESCRIPTION", "PROGRESS", "DUE", "STATUS"}, indent: indent}
 	for _, c := range cs {
-		t.add(c.ID, n.member(c.MemberID), clip(c.Description, 40), progressText(c), c.Due, p.status(c.Status))
+		t.add(c.ID, n.member(c.MemberID), clip(c.Description, 40), progressText(c), c.Due, p.status(string(c.Status)))
 	}
 	p.table(t)
 }

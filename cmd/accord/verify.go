@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"accord/projections"
+	"accord/verify"
 )
 
 const verifyAbout = `Usage: accord verify [--head HASH]... [--predecessor PFILE] FILE|-
@@ -39,8 +39,8 @@ The format is specified in docs/VERIFYING.md, for independent verifiers.
 Flags:
 `
 
-// verify is `accord verify`. It returns the exit status.
-func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// verifyCommand is `accord verify`. It returns the exit status.
+func verifyCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("accord verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var heads verifyHeads
@@ -71,7 +71,7 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if charDevice(stderr) {
 		bar = newVerifyBar(stderr, size, time.Now)
 	}
-	sum, err := projections.Verify(in, projections.VerifyOptions{Progress: bar.update, Anchors: heads})
+	sum, err := verify.Verify(in, verify.Options{Progress: bar.update, Anchors: heads})
 	bar.clear()
 	if err != nil || *pfile == "" {
 		return reportVerification(stdout, stderr, fs.Arg(0), sum, err)
@@ -86,8 +86,8 @@ func verify(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // reportVerification prints the verdict on stdout and returns the exit status.
-func reportVerification(stdout, stderr io.Writer, name string, sum projections.Verification, err error) int {
-	var ce *projections.ChainError
+func reportVerification(stdout, stderr io.Writer, name string, sum verify.Verification, err error) int {
+	var ce *verify.ChainError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(stdout, "FAIL: %s\n", ce)

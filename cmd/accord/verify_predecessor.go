@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"accord/domain"
-	"accord/projections"
+	"accord/verify"
 )
 
 // checkPredecessor checks the succession link of the first alliance of a
@@ -16,7 +16,7 @@ import (
 // with the named hash. It returns the line that says so and exit status 0;
 // or, having printed why, 1 when the link does not hold (FAIL on stdout)
 // and 2 when pfile cannot be read (on stderr).
-func checkPredecessor(stdout, stderr io.Writer, pfile string, sum projections.Verification) (string, int) {
+func checkPredecessor(stdout, stderr io.Writer, pfile string, sum verify.Verification) (string, int) {
 	first := sum.Alliances[0]
 	link := first.Predecessor
 	if link == nil {
@@ -29,8 +29,8 @@ func checkPredecessor(stdout, stderr io.Writer, pfile string, sum projections.Ve
 		return "", 2
 	}
 	defer f.Close()
-	psum, err := projections.Verify(f, projections.VerifyOptions{Expect: []domain.AllianceHead{*link}})
-	var ce *projections.ChainError
+	psum, err := verify.Verify(f, verify.Options{Expect: []domain.AllianceHead{*link}})
+	var ce *verify.ChainError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(stdout, "FAIL: predecessor %s, named by seq 1 of alliance %s: %s\n", pfile, first.AllianceID, ce)

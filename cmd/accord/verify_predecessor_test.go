@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
-	"accord/eventstore"
+	"accord/ledger"
 )
 
 // successionExports runs a real accord serve: an alliance decides a
@@ -43,7 +43,7 @@ func successionExports(t *testing.T) (pred, succ ledgerExport, link domain.Allia
 	meta := domain.Meta{AllianceID: sid, CommandID: "succession-test", At: time.Now().UTC(), Actor: domain.Actor{ID: "admin", Role: domain.RoleAdmin}}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, _, err := eventstore.NewRunner(m.store).Run(ctx, meta, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on",
+	_, _, err := ledger.NewRunner(m.store).Run(ctx, meta, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on",
 		Predecessor: &link}, nil)
 	require.NoError(t, err)
 	require.NoError(t, m.proj.WaitFor(ctx, sid, 1))

@@ -66,7 +66,7 @@ func signedExport(t *testing.T) (ledgerExport, int) {
 		map[string]any{"kind": "position", "title": "Joint statement", "body": "We state."})["id"].(string)
 	h.open(a, a.tokens[0], pid)
 	var blockSeq int
-	for i, stance := range []string{"agree", "agree", "block"} {
+	for i, stance := range []domain.Stance{"agree", "agree", "block"} {
 		got := signed(i, "PUT", a.path+"/proposals/"+pid+"/vote", domain.VoteStatement(header(a.ids[i]), pid, 1, stance, "", ""), map[string]any{"stance": stance})
 		blockSeq = int(got["seq"].(float64))
 	}

@@ -1,0 +1,10 @@
+package web_test
+
+import (
+	"testing"
+
+	"accord/internal/layout"
+)
+
+// web imports only what its row of the layout table allows.
+func TestImportsOnlyItsRow(t *testing.T) { layout.Check(t, "api/web") }

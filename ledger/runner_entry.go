@@ -1,0 +1,110 @@
+package ledger
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+
+	"accord/domain"
+	"accord/eventstore"
+)
+
+// recentLimit is how many of an alliance's latest commands the runner keeps
+// the records of, to answer a retried command at once. Older ones are read
+// back from the log (see recentCommands).
+const recentLimit = 4096
+
+// allianceEntry is the write side's cache of one alliance: its state, its
+// position in the log, the command ids it recently recorded, and the queue of
+// commands waiting to be decided. Only the holder of sem touches state.
+type allianceEntry struct {
+	allianceID string
+	sem        chan struct{}
+
+	qmu   sync.Mutex
+	queue []*pending
+
+	loaded bool
+	stale  bool
+	state  domain.Alliance
+	pos    eventstore.Position
+	recent *recentCommands
+}
+
+func newAllianceEntry(allianceID string) *allianceEntry {
+	return &allianceEntry{allianceID: allianceID, sem: make(chan struct{}, 1), recent: newRecentCommands()}
+}
+
+// lead waits to become the alliance's only writer. It returns ctx's error if
+// the caller gives up first.
+func (e *allianceEntry) lead(ctx context.Context) error {
+	select {
+	case e.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return domain.Errorf(domain.Unavailable, "gave up waiting to write: %v", ctx.Err())
+	}
+}
+
+func (e *allianceEntry) unlead() { <-e.sem }
+
+// take removes up to maxBatch waiting commands from the queue.
+func (e *allianceEntry) take() []*pending {
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	n := min(len(e.queue), maxBatch)
+	batch := make([]*pending, n)
+	copy(batch, e.queue[:n])
+	e.queue = append(e.queue[:0], e.queue[n:]...)
+	return batch
+}
+
+// recentCommands remembers every command id of an alliance: the records of
+// the latest recentLimit commands, to answer a retry at once, and for all of
+// them a 64-bit hash of the id with the seq of its first event, so a retry of
+// any older command is found in the log instead of being recorded again.
+type recentCommands struct {
+	byID  map[string][]eventstore.Record
+	order []string
+	seen  map[uint64]uint64
+}
+
+// commandSeed keys the hashes of command ids; they never leave the process.
+var commandSeed = maphash.MakeSeed()
+
+func newRecentCommands() *recentCommands {
+	return &recentCommands{byID: map[string][]eventstore.Record{}, seen: map[uint64]uint64{}}
+}
+
+func (c *recentCommands) lookup(commandID string) ([]eventstore.Record, bool) {
+	recs, ok := c.byID[commandID]
+	return recs, ok
+}
+
+// seenAt returns the seq of the first event of a command whose id hashes
+// like commandID: probably that command, to be confirmed against the log.
+func (c *recentCommands) seenAt(commandID string) (uint64, bool) {
+	seq, ok := c.seen[maphash.String(commandSeed, commandID)]
+	return seq, ok
+}
+
+func (c *recentCommands) add(commandID string, recs []eventstore.Record) {
+	if _, ok := c.byID[commandID]; !ok {
+		c.order = append(c.order, commandID)
+	}
+	c.byID[commandID] = recs
+	h := maphash.String(commandSeed, commandID)
+	if _, ok := c.seen[h]; !ok && len(recs) > 0 {
+		c.seen[h] = recs[0].Event.Seq
+	}
+	if len(c.order) > recentLimit {
+		delete(c.byID, c.order[0])
+		c.order = c.order[1:]
+	}
+}
+
+// addOne adds a record read back from the log to its command's records.
+func (c *recentCommands) addOne(rec eventstore.Record) {
+	recs, _ := c.lookup(rec.Event.CommandID)
+	c.add(rec.Event.CommandID, append(recs, rec))
+}
