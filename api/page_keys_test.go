@@ -54,13 +54,14 @@ func statementCases(t *testing.T) ([]jsCase, []string) {
 		want = append(want, st.String())
 	}
 	h := domain.StatementHeader{}
-	for i, stance := range []string{"agree", "disagree", "abstain", "block"} {
+	for i, stance := range []domain.Stance{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock} {
 		reason := texts[i%len(texts)]
 		add("voteStatement", i, domain.VoteStatement(h, pid, i+1, stance, reason, ""), pid, i+1, stance, reason, "")
 	}
-	add("voteStatement", 4, domain.VoteStatement(h, pid, 3, "agree", "for a grantor", amid), pid, 3, "agree", "for a grantor", amid)
+	add("voteStatement", 4, domain.VoteStatement(h, pid, 3, domain.StanceAgree, "for a grantor", amid), pid, 3, domain.StanceAgree, "for a grantor", amid)
 	for i, text := range texts {
-		add("proposeStatement", i, domain.ProposeStatement(h, "resolution", text, texts[(i+1)%len(texts)]), "resolution", text, texts[(i+1)%len(texts)])
+		kind := []domain.ProposalKind{domain.KindResolution, domain.KindCharter, domain.KindOperatingAgreement, domain.KindPosition}[i%4]
+		add("proposeStatement", i, domain.ProposeStatement(h, kind, text, texts[(i+1)%len(texts)]), kind, text, texts[(i+1)%len(texts)])
 		add("amendStatement", i, domain.AmendStatement(h, pid, text, texts[(i+2)%len(texts)]), pid, text, texts[(i+2)%len(texts)])
 	}
 	add("acceptAmendmentStatement", 1, domain.AcceptAmendmentStatement(h, pid, amid), pid, amid)
