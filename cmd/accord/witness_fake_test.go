@@ -42,6 +42,7 @@ type fakeLedger struct {
 	cosigs    map[string][][]byte // by checkpoint body
 	posted    []postedCosignature
 	asked     int // checkpoints served
+	witnesses []string // the witness keys registered
 }
 
 type postedCosignature struct {
@@ -100,6 +101,8 @@ func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.audit(w, r)
 	case "POST " + base + "/checkpoint/cosignatures":
 		f.cosignature(w, r)
+	case "POST " + base + "/witnesses":
+		f.witness(w, r)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprintf(w, `{"error":{"code":"not_found","message":"no route %s"}}`, r.URL.Path)
@@ -190,4 +193,20 @@ func (f *fakeLedger) cosignature(w http.ResponseWriter, r *http.Request) {
 	f.posted = append(f.posted, postedCosignature{checkpoint: note, cosignature: []byte(body.Cosignature)})
 	f.cosigs[text+"\n"] = append(f.cosigs[text+"\n"], []byte(body.Cosignature))
 	writeTestJSON(w, map[string]any{"stored": true})
+}
+
+// witness registers a witness key, once.
+func (f *fakeLedger) witness(w http.ResponseWriter, r *http.Request) {
+	var body struct{ Name, VKey string }
+	require.NoError(f.t, json.NewDecoder(r.Body).Decode(&body))
+	for _, k := range f.witnesses {
+		if k == body.VKey {
+			w.WriteHeader(http.StatusConflict)
+			fmt.Fprintf(w, `{"error":{"code":"conflict","message":"witness key %s is already registered"}}`, body.Name)
+			return
+		}
+	}
+	f.witnesses = append(f.witnesses, body.VKey)
+	w.WriteHeader(http.StatusCreated)
+	writeTestJSON(w, map[string]any{"id": "w-1", "party_id": f.me, "name": body.Name, "vkey": body.VKey, "seq": len(f.lines) + 1})
 }

@@ -106,6 +106,25 @@ func TestWitnessKeygen(t *testing.T) {
 	require.Contains(t, stderr.String(), "--state DIR")
 }
 
+func TestWitnessRegister(t *testing.T) {
+	s, lines := domaintest.SignedStoryLines(t, 0)
+	f := newFakeLedger(t, s.AID, s.M2, lines)
+	e := newWitnessEnv(t)
+	register := func() (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"witness", "register", "--server", f.srv.URL, "--token-file", e.token, "--key-file", e.keyFile}, nil, &stdout, &stderr)
+		return code, stdout.String() + stderr.String()
+	}
+	code, out := register()
+	require.Equal(t, 0, code, out)
+	require.Equal(t, "alliance "+s.AID+": witness key regulator registered (witness w-1, seq 26)\n", out)
+	require.Equal(t, []string{e.vkey}, f.witnesses)
+	code, out = register()
+	require.Equal(t, 0, code, out)
+	require.Contains(t, out, "witness key regulator was registered already")
+	require.Len(t, f.witnesses, 1)
+}
+
 // keysOf returns the seqs of the MemberKeyRegistered lines for member.
 func keysOf(t *testing.T, lines [][]byte, member string) []uint64 {
 	t.Helper()
