@@ -41,7 +41,7 @@ type fakeLedger struct {
 	signer    *transparency.LogKey
 	cosigs    map[string][][]byte // by checkpoint body
 	posted    []postedCosignature
-	asked     int // checkpoints served
+	asked     int      // checkpoints served
 	witnesses []string // the witness keys registered
 }
 
