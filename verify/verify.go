@@ -111,7 +111,8 @@ func (e *ChainError) FailedSeq() uint64 { return e.Seq }
 // before it (see Verifier.Check). Several alliances may be interleaved.
 //
 // It returns the summary when everything holds; a *ChainError naming the
-// first line that fails; or the read error of r.
+// first line that fails; a *ProofError when the input does not hold to
+// Options.Checkpoint; or the read error of r.
 func Verify(r io.Reader, opts Options) (Verification, error) {
 	v := NewVerifier(opts)
 	br := bufio.NewReaderSize(&countingReader{r: r, progress: opts.Progress}, 64<<10)
@@ -266,7 +267,8 @@ func (v *Verifier) Check(line []byte) error {
 
 // Finish ends the input: it returns the summary, or a *ChainError when the
 // input was empty, a charter change is missing at the end of a chain, or an
-// anchor never appeared.
+// anchor never appeared, or a *ProofError when the lines of the alliance of
+// Options.Checkpoint are fewer than its size or do not hash to its root.
 func (v *Verifier) Finish() (Verification, error) {
 	if err := v.sigs.flush(); err != nil && v.failed == nil {
 		v.failed = err

@@ -79,6 +79,7 @@ func (p *proofFlags) register(fs *flag.FlagSet) {
 // check refuses a quorum no set of the witnesses given could meet, and an
 // explicit --quorum 0 (which would ask nothing of them).
 func (p *proofFlags) check(fs *flag.FlagSet) error {
+	p.logKey = strings.TrimSpace(p.logKey)
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "quorum" })
 	if p.quorum < 0 || p.quorum > len(p.witnesses) || (given && p.quorum == 0) {
