@@ -133,6 +133,14 @@ func (m *Main) tokenSecretPath() string {
 	return filepath.Join(m.DataDir, tokenSecretFile)
 }
 
+// logKeyPath is --log-key-file, or log.key in the data dir.
+func (m *Main) logKeyPath() string {
+	if m.LogKeyFile != "" {
+		return m.LogKeyFile
+	}
+	return filepath.Join(m.DataDir, logKeyFile)
+}
+
 // tokenSecret returns the secret member tokens derive from, from its file.
 // A secret an older accord kept in NATS moves to the file (when it has none
 // yet), and its bucket is deleted. It returns a permanentError when the file
