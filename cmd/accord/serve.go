@@ -54,6 +54,7 @@ type Main struct {
 	store      *eventstore.Store
 	snaps      *eventstore.Snapshots
 	creds      *eventstore.Credentials
+	cosigs     *eventstore.Cosignatures
 	secret     []byte
 	logKey     transparency.LogKey
 	proj       *projections.Projection
@@ -183,7 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("build read models: %w", err)
 	}
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
-	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, admin, m.secret, m.Log)); err != nil {
+	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, m.cosigs, ledgerSecrets{admin, m.secret, m.logKey}, m.Log)); err != nil {
 		return err
 	}
 	m.ledger.CloseDeadlines()
