@@ -235,3 +235,40 @@ func mustCosign(t *testing.T, w transparency.WitnessSigner, cp transparency.Chec
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRecordNamesItsCheckpoint checks the decision record names the head's
+// checkpoint until one covering its events is cosigned, then that one, and
+// the printable record shows it.
+func TestRecordNamesItsCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	a := newTlogAlliance(t, e)
+	recordPath := a.base + "/proposals/" + a.pid + "/record"
+	cpOf := func() map[string]any {
+		rec := e.must(200, "GET", recordPath, a.Observer.Token, nil)
+		conformsTo(t, "DecisionRecord", rec)
+		return rec["checkpoint"].(map[string]any)
+	}
+	n := len(a.lines)
+	head := cpOf()
+	require.Equal(t, float64(n), head["size"])
+	require.Equal(t, false, head["cosigned"])
+	require.Equal(t, "/v1/alliances/"+a.ID+"/checkpoint?size="+itoa(n), head["url"])
+	cp, err := transparency.OpenCheckpoint([]byte(head["note"].(string)), a.vkey)
+	require.NoError(t, err)
+	require.Equal(t, base64.StdEncoding.EncodeToString(merkleRoot(a.lines)), head["root"])
+
+	w, vkey := newWitness(t, "record-witness")
+	e.must(201, "POST", a.base+"/witnesses", a.Observer.Token, map[string]any{"name": "record-witness", "vkey": vkey})
+	e.must(201, "POST", a.base+"/checkpoint/cosignatures", a.Observer.Token, map[string]any{"checkpoint": head["note"], "cosignature": string(mustCosign(t, w, cp))})
+	e.must(201, "POST", a.base+"/proposals", a.Members[0].Token, map[string]any{"kind": "resolution", "title": "Later", "body": "b"})
+	cosigned := cpOf()
+	require.Equal(t, float64(n), cosigned["size"], "the cosigned checkpoint, not the newer head")
+	require.Equal(t, true, cosigned["cosigned"])
+	_, _, err = transparency.VerifyCosigned([]byte(cosigned["note"].(string)), a.vkey, []string{vkey}, 1)
+	require.NoError(t, err)
+
+	page := e.do("GET", recordPath, a.Observer.Token, nil, "Accept", "text/html")
+	require.Equal(t, 200, page.Status)
+	require.Contains(t, string(page.Body), "Checkpoint that covers it")
+	require.Contains(t, string(page.Body), "which witnesses cosigned")
+}

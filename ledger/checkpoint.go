@@ -2,9 +2,12 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/base64"
+	"strconv"
 	"sync"
 
 	"accord/domain"
+	"accord/projections"
 	"accord/transparency"
 )
 
@@ -155,4 +158,34 @@ func (l *Ledger) cosignedNote(aid string, tree *transparency.Tree, size uint64) 
 func rootIs(tree *transparency.Tree, size uint64, root [32]byte) bool {
 	got, err := tree.RootAt(size)
 	return err == nil && bytes.Equal(got[:], root[:])
+}
+
+// recordCheckpoint returns the checkpoint that covers every event rec
+// rests on: the latest cosigned checkpoint whose size reaches the last of
+// them, else the head's; nil when none can be signed (no tree, no key).
+func (l *Ledger) recordCheckpoint(aid string, rec projections.DecisionRecord) *projections.RecordCheckpoint {
+	var last uint64
+	for _, e := range rec.Events {
+		last = max(last, e.Seq)
+	}
+	if last == 0 {
+		last = rec.AsOf.Seq
+	}
+	tree, head, err := l.treeOf(aid, 0)
+	if err != nil {
+		return nil
+	}
+	size, cosigned := l.cosigs.largest(aid, head)
+	if !cosigned || size < last {
+		size, cosigned = head, false
+	}
+	note, err := l.cosignedNote(aid, tree, size)
+	if err != nil {
+		return nil
+	}
+	root, _ := tree.RootAt(size)
+	return &projections.RecordCheckpoint{
+		Size: size, Root: base64.StdEncoding.EncodeToString(root[:]), Cosigned: cosigned, Note: string(note),
+		URL: "/v1/alliances/" + aid + "/checkpoint?size=" + strconv.FormatUint(size, 10),
+	}
 }
