@@ -68,4 +68,3 @@ func (l *Ledger) ConsistencyProof(caller Identity, aid string, from, to uint64) 
 	}
 	return out, nil
 }
-
