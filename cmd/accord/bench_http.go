@@ -3,8 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
