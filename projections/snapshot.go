@@ -18,7 +18,9 @@ import (
 // Schema 2: a fulfilled commitment holds its final value. Schema 3:
 // workgroups hold their status and progress; the state holds proxy grants,
 // its conclusion and its predecessor; stances name the proxy who cast them.
-const SnapshotSchema = 3
+// Schema 4: the state holds witnesses, and each alliance snapshot the root
+// of its Merkle tree, whose leaves are stored beside it (snapshot_tree.go).
+const SnapshotSchema = 4
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.
@@ -34,9 +36,10 @@ type checkpoint struct {
 
 // allianceSnapshot is one alliance's state and the position it reflects.
 type allianceSnapshot struct {
-	Schema int                 `json:"schema"`
-	Head   eventstore.Position `json:"head"`
-	State  domain.Alliance     `json:"state"`
+	Schema   int                 `json:"schema"`
+	Head     eventstore.Position `json:"head"`
+	State    domain.Alliance     `json:"state"`
+	TreeRoot []byte              `json:"tree_root,omitempty"` // the root of the tree of Head.Seq leaves
 }
 
 // UseSnapshots makes Start resume from the snapshots in snaps instead of
@@ -144,17 +147,30 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
 		return nil, false
 	}
-	return &allianceView{state: snap.State, head: snap.Head}, true
+	v := &allianceView{state: snap.State, head: snap.Head}
+	if !p.noTrees {
+		var ok bool
+		if v.tree, v.treeChunks, ok = p.loadTree(ctx, aid, seq, snap.TreeRoot); !ok {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // foldUpTo folds an alliance from the log up to its event seq.
 func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
-	state, pos, err := p.Fold(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, nil)
+	v := p.newView()
+	var each func(domain.Alliance, eventstore.Record)
+	if v.tree != nil {
+		each = func(_ domain.Alliance, rec eventstore.Record) { v.tree.Append(rec.Raw) }
+	}
+	state, pos, err := p.Fold(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, each)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
 	}
 	// dirty, so the next checkpoint replaces the snapshot that failed.
-	return &allianceView{state: state, head: pos, dirty: true}, nil
+	v.state, v.head, v.dirty = state, pos, true
+	return v, nil
 }
 
 // Checkpoint writes a snapshot of every alliance changed since the last one,
@@ -164,7 +180,12 @@ func (p *Projection) Checkpoint(ctx context.Context) error {
 	if p.snaps == nil {
 		return nil
 	}
-	cp, snaps := p.collect()
+	cp, snaps, trees := p.collect()
+	for _, w := range trees {
+		if err := p.putTree(ctx, w); err != nil {
+			return err
+		}
+	}
 	for aid, raw := range snaps {
 		if err := p.snaps.Put(ctx, "alliance."+aid, raw); err != nil {
 			return err
@@ -177,9 +198,10 @@ func (p *Projection) Checkpoint(ctx context.Context) error {
 	return p.snaps.Put(ctx, checkpointKey, raw)
 }
 
-// collect renders, under the read lock, the checkpoint and the snapshots of
-// the alliances changed since the last checkpoint, and clears their marks.
-func (p *Projection) collect() (checkpoint, map[string][]byte) {
+// collect renders, under the lock, the checkpoint and the snapshots of the
+// alliances changed since the last checkpoint with their trees' new
+// chunks, and clears their marks.
+func (p *Projection) collect() (checkpoint, map[string][]byte, []treeWrite) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// The follower applies a message record by record, so the last message
@@ -187,6 +209,7 @@ func (p *Projection) collect() (checkpoint, map[string][]byte) {
 	// a restart replays that message, skipping the records already in.
 	cp := checkpoint{Schema: SnapshotSchema, StreamSeq: max(p.applied, 1) - 1, Heads: make(map[string]uint64, len(p.alliances))}
 	snaps := map[string][]byte{}
+	var trees []treeWrite
 	for aid, v := range p.alliances {
 		if v.broken || v.head.Seq == 0 {
 			continue
@@ -195,14 +218,20 @@ func (p *Projection) collect() (checkpoint, map[string][]byte) {
 		if !v.dirty {
 			continue
 		}
-		raw, err := json.Marshal(allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state})
+		snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state}
+		if v.tree != nil {
+			var w treeWrite
+			w, snap.TreeRoot = treeChunksToWrite(aid, v)
+			trees = append(trees, w)
+		}
+		raw, err := json.Marshal(snap)
 		if err != nil {
 			continue
 		}
 		snaps[aid] = raw
 		v.dirty = false
 	}
-	return cp, snaps
+	return cp, snaps, trees
 }
 
 // keepSnapshots checkpoints whenever `every` events have been applied since
