@@ -32,6 +32,7 @@ type benchConfig struct {
 	Writers     int // concurrent writers
 	Subscribers int // live subscribers
 	LiveEvents  int // events appended while the subscribers listen
+	ProofEvents int // events in the alliance whose checkpoints and proofs are read
 	CPUProfile  string
 	Only        string // run only the steps whose name contains this
 }
@@ -51,6 +52,12 @@ type benchResult struct {
 	RebuildNoTreesPerS   float64 `json:"rebuild_no_trees_per_s"`
 	CheckpointP99Ms      float64 `json:"checkpoint_p99_ms"`
 	InclusionP99Ms       float64 `json:"inclusion_proof_100k_p99_ms"`
+	LedgerAppendPerS     float64 `json:"ledger_append_per_s"`
+	LedgerAppendBarePerS float64 `json:"ledger_append_no_trees_per_s"`
+	SignedVotesPerS      float64 `json:"signed_votes_per_s"`
+	UnsignedVotesPerS    float64 `json:"unsigned_votes_per_s"`
+	VerifySignedPerS     float64 `json:"verify_signed_events_per_s"`
+	VerifyUnsignedPerS   float64 `json:"verify_unsigned_events_per_s"`
 	Events               int     `json:"events"`
 	Alliances            int     `json:"alliances"`
 	CPUs                 int     `json:"cpus"`
@@ -91,6 +98,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	fs.IntVar(&cfg.Writers, "writers", 64, "concurrent writers")
 	fs.IntVar(&cfg.Subscribers, "subscribers", 200, "live subscribers on one alliance")
 	fs.IntVar(&cfg.LiveEvents, "live-events", 500, "events appended while the subscribers listen")
+	fs.IntVar(&cfg.ProofEvents, "proof-events", 100_000, "events in the alliance whose checkpoints and inclusion proofs are read over HTTP")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
 	fs.StringVar(&cfg.Only, "only", "", "run only the steps whose name contains one of these comma-separated `words` (e.g. raw,single,rebuild)")
 	fs.Usage = func() {
@@ -100,7 +108,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if cfg.Events < cfg.Alliances || cfg.Alliances < 1 || cfg.Publishes < 1 || cfg.Votes < 1 || cfg.Writers < 1 || cfg.Subscribers < 1 || cfg.LiveEvents < 1 {
+	if cfg.Events < cfg.Alliances || cfg.Alliances < 1 || cfg.Publishes < 1 || cfg.Votes < 1 || cfg.Writers < 1 || cfg.Subscribers < 1 || cfg.LiveEvents < 1 || cfg.ProofEvents < 1 {
 		return cfg, errors.New("every size must be positive, and events at least alliances")
 	}
 	return cfg, nil
@@ -161,14 +169,18 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 			res.RawOCCPublishPerS, res.AppendPerS, err = benchSingleWriter(ctx, env, cfg)
 			return
 		}},
+		{"ledger appends with and without trees", func() (err error) {
+			res.LedgerAppendPerS, res.LedgerAppendBarePerS, err = benchTreeAppends(ctx, cfg)
+			return
+		}},
 		{"concurrent votes", func() (err error) { res.ConcurrentVotesPerS, err = benchConcurrentVotes(ctx, env, cfg); return }},
+		{"signed votes and their verification", func() error { return benchSigned(ctx, env, cfg, &res) }},
 		{"HTTP votes", func() (err error) { res.HTTPVotesPerS, err = benchHTTPVotes(ctx, env, cfg); return }},
 		{"live subscribers", func() (err error) { res.LiveP99Ms, err = benchLive(ctx, env, cfg); return }},
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
-		{"raw replay", func() (err error) { res.RawReplayPerS, err = benchRawReplay(ctx, env); return }},
-		{"projection rebuild and restart", func() error { return benchRebuild(ctx, env, &res) }},
+		{rebuildStep, func() error { return benchRebuild(ctx, env, &res) }},
 		{"transparency reads", func() (err error) {
-			res.CheckpointP99Ms, res.InclusionP99Ms, err = benchTransparency(ctx, env)
+			res.CheckpointP99Ms, res.InclusionP99Ms, err = benchTransparency(ctx, env, cfg.ProofEvents)
 			return
 		}},
 	}
@@ -196,10 +208,13 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 	return res, nil
 }
 
+// rebuildStep is the name of the step that reads the seeded ledger.
+const rebuildStep = "raw replay and rebuilds with and without trees, alternating; restart"
+
 // wants reports whether --only selects the step: any of its comma-separated
 // words in the step's name. Seeding always runs when a later step needs it.
 func (c benchConfig) wants(step string) bool {
-	if c.Only == "" || step == "seeding the ledger" && (c.wants("replay") || c.wants("rebuild")) {
+	if c.Only == "" || step == "seeding the ledger" && c.wants(rebuildStep) {
 		return true
 	}
 	for _, w := range strings.Split(c.Only, ",") {
@@ -235,17 +250,23 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 	}{
 		{"raw_occ_publish_per_s", rate(raw), "ceiling for one alliance"},
 		{"append_per_s", rate(r.AppendPerS), ratio(r.AppendPerS, raw, "raw", 0.7)},
+		{"ledger_append_per_s", rate(r.LedgerAppendPerS), ratio(r.LedgerAppendPerS, r.LedgerAppendBarePerS, "without trees", 0.95)},
+		{"ledger_append_no_trees_per_s", rate(r.LedgerAppendBarePerS), "one writer, read-your-writes, no Merkle trees"},
 		{"concurrent_votes_per_s", rate(r.ConcurrentVotesPerS), ratio(r.ConcurrentVotesPerS, raw, "raw", 1.0)},
-		{"raw_replay_per_s", rate(r.RawReplayPerS), fmt.Sprintf("%d events", r.Events)},
-		{"rebuild_per_s", rate(r.RebuildPerS), ratio(r.RebuildPerS, r.RawReplayPerS, "raw replay", 0.5)},
+		{"signed_votes_per_s", rate(r.SignedVotesPerS), ratio(r.SignedVotesPerS, r.UnsignedVotesPerS, "unsigned", 0.8)},
+		{"unsigned_votes_per_s", rate(r.UnsignedVotesPerS), fmt.Sprintf("%d writers through the ledger, read-your-writes", cfg.Writers)},
+		{"verify_signed_events_per_s", rate(r.VerifySignedPerS), fmt.Sprintf("every vote signed, %d CPUs; target ≥ 20,000", r.CPUs)},
+		{"verify_unsigned_events_per_s", rate(r.VerifyUnsignedPerS), "the unsigned votes' export"},
+		{"raw_replay_per_s", rate(r.RawReplayPerS), fmt.Sprintf("%d events seeded", r.Events)},
+		{"rebuild_per_s", rate(r.RebuildPerS), ratio(r.RebuildPerS, r.RawReplayPerS, "raw replay", 0.7)},
+		{"rebuild_no_trees_per_s", rate(r.RebuildNoTreesPerS), ratio(r.RebuildPerS, r.RebuildNoTreesPerS, "rebuild_per_s over it", 0)},
 		{"rebuild_bytes_per_event", strconv.FormatFloat(r.RebuildBytesPerEvent, 'f', 0, 64), fmt.Sprintf("heap in use / event, %d alliances", r.Alliances)},
 		{"http_votes_per_s", rate(r.HTTPVotesPerS), fmt.Sprintf("%d clients; target ≥ 5,000", cfg.Writers)},
 		{"live_p99_ms", strconv.FormatFloat(r.LiveP99Ms, 'f', 2, 64), fmt.Sprintf("%d subscribers; target < 50", cfg.Subscribers)},
 		{"restart_replay_s", strconv.FormatFloat(r.RestartReplayS, 'f', 2, 64), "read models from the whole log"},
 		{"restart_snapshot_s", strconv.FormatFloat(r.RestartSnapshotS, 'f', 2, 64), "read models from snapshots"},
-		{"rebuild_no_trees_per_s", rate(r.RebuildNoTreesPerS), ratio(r.RebuildPerS, r.RebuildNoTreesPerS, "without trees (rebuild_per_s over it)", 0.7)},
 		{"checkpoint_p99_ms", strconv.FormatFloat(r.CheckpointP99Ms, 'f', 3, 64), "head checkpoint over HTTP; target < 1"},
-		{"inclusion_proof_100k_p99_ms", strconv.FormatFloat(r.InclusionP99Ms, 'f', 3, 64), "receipt in an alliance of 100,000 events over HTTP; target < 5"},
+		{"inclusion_proof_100k_p99_ms", strconv.FormatFloat(r.InclusionP99Ms, 'f', 3, 64), fmt.Sprintf("receipt in an alliance of %d events over HTTP; target < 5", cfg.ProofEvents)},
 	}
 	fmt.Fprintf(tw, "figure\tvalue\t\tnote\t\n")
 	for _, row := range rows {
@@ -261,15 +282,20 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 
 func rate(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
 
+// ratio says v/base against name, and whether it meets target (none when
+// target is 0); nothing when base was not measured.
 func ratio(v, base float64, name string, target float64) string {
 	if base == 0 {
 		return ""
+	}
+	if target == 0 {
+		return fmt.Sprintf("%.2f × %s", v/base, name)
 	}
 	mark := "meets"
 	if v/base < target {
 		mark = "below"
 	}
-	return fmt.Sprintf("%.2f × %s (%s target %.1f×)", v/base, name, mark, target)
+	return fmt.Sprintf("%.2f × %s (%s target %s×)", v/base, name, mark, strconv.FormatFloat(target, 'f', -1, 64))
 }
 
 // elapsedRate returns n per second over the time since start.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,6 @@ import (
 	"accord/domain"
 	"accord/eventstore"
 	"accord/ledger"
-	"accord/projections"
 )
 
 // benchRounds splits the raw publishes and the single-writer appends into
@@ -238,9 +236,9 @@ func seedAlliance(ctx context.Context, store *eventstore.Store, n int) error {
 	return nil
 }
 
-// benchRawReplay measures an ordered consumer reading the whole stream with
-// no decoding: the ceiling for a rebuild.
-func benchRawReplay(ctx context.Context, env *benchEnv) (float64, error) {
+// benchRawReplay reads the whole stream with an ordered consumer and no
+// decoding, the ceiling for a rebuild, and returns how long it took.
+func benchRawReplay(ctx context.Context, env *benchEnv) (time.Duration, error) {
 	stream, err := env.js.Stream(ctx, eventstore.StreamName)
 	if err != nil {
 		return 0, err
@@ -255,68 +253,17 @@ func benchRawReplay(ctx context.Context, env *benchEnv) (float64, error) {
 	}
 	defer it.Stop()
 	start := time.Now()
-	n := 0
 	for {
 		msg, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {
 			return 0, err
 		}
-		n++
 		meta, err := msg.Metadata()
 		if err != nil {
 			return 0, err
 		}
 		if meta.NumPending == 0 {
-			return elapsedRate(n, start), nil
+			return time.Since(start), nil
 		}
 	}
-}
-
-// benchRebuild measures a projection rebuilt from the whole stream (decode,
-// chain check, fold), and the heap it holds: the heap in use with the
-// projection alive minus the heap once it is dropped, per event. It then
-// checkpoints that projection's snapshots and measures a restart from them.
-func benchRebuild(ctx context.Context, env *benchEnv, res *benchResult) error {
-	snaps, err := env.store.OpenSnapshots(ctx, 1)
-	if err != nil {
-		return err
-	}
-	runtime.GC()
-	p := projections.New(env.store)
-	p.UseSnapshots(snaps, 0, time.Hour)
-	start := time.Now()
-	if err := p.Start(ctx); err != nil {
-		return err
-	}
-	elapsed := time.Since(start)
-	n, _ := p.Applied()
-	var with, without runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&with)
-	p.Close() // writes the checkpoint
-	p = nil
-	runtime.GC()
-	runtime.ReadMemStats(&without)
-	res.RebuildPerS = float64(n) / elapsed.Seconds()
-	res.RebuildBytesPerEvent = (float64(with.HeapInuse) - float64(without.HeapInuse)) / float64(n)
-	res.RestartReplayS = elapsed.Seconds()
-
-	again := projections.New(env.store)
-	again.UseSnapshots(snaps, 0, time.Hour)
-	start = time.Now()
-	if err := again.Start(ctx); err != nil {
-		return err
-	}
-	res.RestartSnapshotS = time.Since(start).Seconds()
-	again.Close()
-
-	bare := projections.New(env.store)
-	bare.WithoutTrees()
-	start = time.Now()
-	if err := bare.Start(ctx); err != nil {
-		return err
-	}
-	res.RebuildNoTreesPerS = float64(n) / time.Since(start).Seconds()
-	bare.Close()
-	return nil
 }

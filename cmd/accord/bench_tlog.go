@@ -15,17 +15,14 @@ import (
 	"accord/eventstore"
 )
 
-// tlogEvents is the size of the alliance whose proofs are measured.
-const tlogEvents = 100_000
-
 // tlogReads is how many checkpoints and how many proofs are fetched.
 const tlogReads = 2000
 
-// benchTransparency seeds one alliance of tlogEvents events and measures,
-// over HTTP from one client, the head checkpoint and inclusion proofs of
-// random seqs in it: the p99 of each, in milliseconds.
-func benchTransparency(ctx context.Context, env *benchEnv) (checkpointP99, proofP99 float64, err error) {
-	aid, err := seedTlogAlliance(ctx, env.store, tlogEvents)
+// benchTransparency seeds one alliance of n events and measures, over HTTP
+// from one client, the head checkpoint and inclusion proofs of random seqs
+// in it: the p99 of each, in milliseconds.
+func benchTransparency(ctx context.Context, env *benchEnv, n int) (checkpointP99, proofP99 float64, err error) {
+	aid, err := seedTlogAlliance(ctx, env.store, n)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -40,7 +37,7 @@ func benchTransparency(ctx context.Context, env *benchEnv) (checkpointP99, proof
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	proofP99, err = b.p99(func(int) string {
-		return base + "/proofs/inclusion?seq=" + strconv.Itoa(1+rng.IntN(tlogEvents))
+		return base + "/proofs/inclusion?seq=" + strconv.Itoa(1+rng.IntN(n))
 	})
 	return checkpointP99, proofP99, err
 }
