@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -296,6 +297,17 @@ func ratio(v, base float64, name string, target float64) string {
 		mark = "below"
 	}
 	return fmt.Sprintf("%.2f × %s (%s target %s×)", v/base, name, mark, strconv.FormatFloat(target, 'f', -1, 64))
+}
+
+// median returns the median of ds (of an even count, the mean of the two
+// in the middle), which must not be empty; it sorts ds.
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	mid := len(ds) / 2
+	if len(ds)%2 == 0 {
+		return (ds[mid-1] + ds[mid]) / 2
+	}
+	return ds[mid]
 }
 
 // elapsedRate returns n per second over the time since start.

@@ -16,19 +16,20 @@ import (
 // before) favours none of them.
 const rebuildRounds = 3
 
-// rebuildTimes adds up how long each kind of reading of the stream took
-// over the rounds.
+// rebuildTimes is how long each kind of reading of the stream took, round
+// by round.
 type rebuildTimes struct {
-	raw, trees, bare time.Duration
+	raw, trees, bare []time.Duration
 	events           uint64 // events in the stream, as a rebuild counts them
 }
 
 // benchRebuild measures, in rotated rounds, an ordered consumer reading the
 // whole stream with no decoding, and the read models rebuilt from it
 // (decode, chain check, fold) with every alliance's Merkle tree and without
-// any. Each rate is the stream's events over the mean time of its rounds,
-// so that the ratios between them are ratios of times over the same
-// stream. The last rebuild with trees keeps snapshots: the heap it holds is
+// any. Each rate is the stream's events over the median time of its
+// rounds: the ratios between them are ratios of times over the same
+// stream, and a burst of other work during one round does not decide
+// them. The last rebuild with trees keeps snapshots: the heap it holds is
 // measured (the heap in use with it alive minus the heap once it is
 // dropped, per event), and then a restart from the snapshots written at its
 // close.
@@ -47,11 +48,11 @@ func benchRebuild(ctx context.Context, env *benchEnv, res *benchResult) error {
 			}
 		}
 	}
-	n := float64(t.events * rebuildRounds)
-	res.RawReplayPerS = n / t.raw.Seconds()
-	res.RebuildPerS = n / t.trees.Seconds()
-	res.RebuildNoTreesPerS = n / t.bare.Seconds()
-	res.RestartReplayS = t.trees.Seconds() / rebuildRounds
+	n := float64(t.events)
+	res.RawReplayPerS = n / median(t.raw).Seconds()
+	res.RebuildPerS = n / median(t.trees).Seconds()
+	res.RebuildNoTreesPerS = n / median(t.bare).Seconds()
+	res.RestartReplayS = median(t.trees).Seconds()
 
 	again := projections.New(env.store)
 	again.UseSnapshots(snaps, 0, time.Hour)
@@ -73,16 +74,16 @@ func (t *rebuildTimes) run(ctx context.Context, env *benchEnv, kind int, last bo
 	switch {
 	case kind == 0:
 		d, err = benchRawReplay(ctx, env)
-		t.raw += d
+		t.raw = append(t.raw, d)
 	case kind == 2:
 		d, _, err = rebuildOnce(ctx, env, false, nil, nil)
-		t.bare += d
+		t.bare = append(t.bare, d)
 	case last:
 		d, t.events, err = rebuildOnce(ctx, env, true, snaps, &res.RebuildBytesPerEvent)
-		t.trees += d
+		t.trees = append(t.trees, d)
 	default:
 		d, t.events, err = rebuildOnce(ctx, env, true, nil, nil)
-		t.trees += d
+		t.trees = append(t.trees, d)
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -43,4 +44,12 @@ func TestBenchRefusesEmptySizes(t *testing.T) {
 	for _, flag := range []string{"--proof-events", "--votes", "--writers"} {
 		require.Contains(t, e.fail(2, "bench", flag, "0"), "every size must be positive", flag)
 	}
+}
+
+// TestBenchMedian: the middle round of an odd count, the mean of the two in
+// the middle of an even one, whatever the order they ran in.
+func TestBenchMedian(t *testing.T) {
+	require.Equal(t, 2*time.Second, median([]time.Duration{9 * time.Second, time.Second, 2 * time.Second}))
+	require.Equal(t, 3*time.Second, median([]time.Duration{8 * time.Second, 4 * time.Second, time.Second, 2 * time.Second}))
+	require.Equal(t, time.Second, median([]time.Duration{time.Second}))
 }
