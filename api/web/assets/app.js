@@ -25,6 +25,7 @@ import { AUDIT_TAIL, addLatest, loadEarlier, resetAudit, lastSeq } from './js/pa
 import { showDetail, renderDetail, touched } from './js/panels/detail.js';
 import { proposeDialog } from './js/actions/proposal.js';
 import { renderKeyCard } from './js/panels/keycard.js';
+import { renderTransparency } from './js/panels/transparency.js';
 
 const refresh = { timer: 0, busy: false, again: false, tookMs: 0 };
 
@@ -185,6 +186,7 @@ function render(st, freshMember) {
   renderMembers(st);
   renderWorkgroups(st);
   renderKeyCard();
+  renderTransparency(st);
   renderLiveText();
 }
 
