@@ -336,6 +336,7 @@ func TestPageTransparencyFlagsTampering(t *testing.T) {
 	}
 	shots(t, ctx, "transparency-flagged")
 	saveScreenshot(t, ctx, "page-transparency-flagged-full.png", true)
+	axeWhereInstalled(t, ctx, "a flagged log")
 	clickLive(t, ctx, `#tlog-alarm [data-action=show-tlog]`)
 	until(t, ctx, "the card has the focus", `document.activeElement.id === 'tlog-h'`)
 

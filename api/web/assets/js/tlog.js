@@ -28,7 +28,7 @@ function store(key, value) {
 
 // remembered answers the checkpoint this browser last accepted for aid,
 // {size, root (bytes), rootB64, note}, or null when it holds none readable.
-export function remembered(aid) {
+function remembered(aid) {
   const r = load(seenKey(aid));
   const root = r && fromBase64(r.root);
   if (!r || !Number.isSafeInteger(r.size) || r.size < 1 || !root || root.length !== 32) return null;
@@ -46,15 +46,18 @@ function remember(aid, cp) {
 // survey checks the alliance's log as served now against what this browser
 // saw before, with witnesses the alliance's registered witnesses. It
 // answers a report {verdict, problems: [words], head, seen, proofHashes,
-// logKey: {vkey, pinned, changed}, cosigned: {cp, cosigners, extendedByHead}
-// or null}. It throws HTTPError when the server cannot answer.
+// logKey: {vkey (pinned), served, pinnedAt, changed, keyId}, cosigned:
+// {cp, cosigners, extendedByHead} or null}. It throws HTTPError when the
+// server cannot answer.
 export async function survey(aid, witnesses) {
-  const seen = remembered(aid); // read before the head is fetched, so an honest head is never older
-  const [headText, vkeyText, cosignedText] = await Promise.all([
-    getText(alliancePath(aid, 'checkpoint')),
+  // What was seen and what was cosigned are read before the head is
+  // fetched, so that an honest head is never older than either.
+  const seen = remembered(aid);
+  const [vkeyText, cosignedText] = await Promise.all([
     getText(alliancePath(aid, 'log-key')),
     witnesses.length ? getText(alliancePath(aid, 'checkpoint', 'cosigned')).catch(noneYet) : null,
   ]);
+  const headText = await getText(alliancePath(aid, 'checkpoint'));
   const report = { verdict: VERDICTS.first, problems: [], seen, head: null, proofHashes: 0, cosigned: null };
   const logKey = await pinnedLogKey(aid, vkeyText.trim(), report);
   report.head = await openCheckpoint(aid, headText, logKey, report, 'The head checkpoint');
@@ -79,7 +82,8 @@ function flagged(report) {
 // pinnedLogKey pins the served log key on first sight and answers the key
 // pinned (parsed), noting in report a key that changed or cannot be read.
 async function pinnedLogKey(aid, served, report) {
-  const pinned = load(pinKey(aid));
+  const stored = load(pinKey(aid));
+  const pinned = stored && typeof stored.vkey === 'string' ? stored : null;
   if (!pinned) store(pinKey(aid), { vkey: served, at: new Date().toISOString() });
   const vkey = pinned ? pinned.vkey : served;
   report.logKey = { vkey, served, pinnedAt: pinned ? pinned.at : new Date().toISOString(), changed: vkey !== served };
