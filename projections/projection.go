@@ -29,6 +29,10 @@ type Projection struct {
 	listeners map[int]func(eventstore.Record)
 	nextID    int
 
+	// successors indexes, by alliance id, the alliances formed as its
+	// successors (see successors.go); made on first use.
+	successors map[string][]Successor
+
 	stop   func()
 	cancel context.CancelFunc
 
@@ -37,9 +41,11 @@ type Projection struct {
 	snapInterval time.Duration
 }
 
-// allianceView is one alliance's read model.
+// allianceView is one alliance's read model: its state, and the vote
+// counts of its scorecard.
 type allianceView struct {
 	state  domain.Alliance
+	votes  voteModel
 	head   eventstore.Position
 	broken bool // a record did not chain; nothing after it is folded
 	dirty  bool // changed since the last snapshot
@@ -116,7 +122,7 @@ func (p *Projection) apply(rec eventstore.Record) {
 	p.mu.Lock()
 	v, ok := p.alliances[rec.Event.AllianceID]
 	if !ok {
-		v = &allianceView{}
+		v = &allianceView{votes: voteModel{}}
 		p.alliances[rec.Event.AllianceID] = v
 	}
 	if rec.Event.Seq <= v.head.Seq || v.broken {
@@ -131,6 +137,8 @@ func (p *Projection) apply(rec eventstore.Record) {
 	}
 	v.dirty = true
 	v.state = domain.Evolve(v.state, rec.Event)
+	v.votes.observe(v.state, rec.Event)
+	p.indexSuccessor(v.state, rec.Event)
 	v.head = rec.Position()
 	p.applied = rec.StreamSeq
 	p.count++

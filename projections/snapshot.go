@@ -18,7 +18,8 @@ import (
 // Schema 2: a fulfilled commitment holds its final value. Schema 3:
 // workgroups hold their status and progress; the state holds proxy grants,
 // its conclusion and its predecessor; stances name the proxy who cast them.
-const SnapshotSchema = 3
+// Schema 4: each alliance's snapshot holds its scorecard's vote counts.
+const SnapshotSchema = 4
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.
@@ -37,6 +38,7 @@ type allianceSnapshot struct {
 	Schema int                 `json:"schema"`
 	Head   eventstore.Position `json:"head"`
 	State  domain.Alliance     `json:"state"`
+	Votes  voteModel           `json:"votes"`
 }
 
 // UseSnapshots makes Start resume from the snapshots in snaps instead of
@@ -68,6 +70,7 @@ func (p *Projection) restore(ctx context.Context) (uint64, error) {
 	for aid, v := range views {
 		p.alliances[aid] = v
 		p.count += v.head.Seq
+		p.indexPredecessor(v.state)
 	}
 	p.applied = cp.StreamSeq
 	slog.Info("projections: resumed from snapshots", "stream_seq", cp.StreamSeq, "alliances", len(cp.Heads), "rebuilt", rebuilt)
@@ -133,7 +136,7 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 		return nil, false
 	}
 	var snap allianceSnapshot
-	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq {
+	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq || snap.Votes == nil {
 		return nil, false
 	}
 	recs, err := p.store.MessageAt(ctx, snap.Head.StreamSeq)
@@ -144,17 +147,17 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
 		return nil, false
 	}
-	return &allianceView{state: snap.State, head: snap.Head}, true
+	return &allianceView{state: snap.State, votes: snap.Votes, head: snap.Head}, true
 }
 
 // foldUpTo folds an alliance from the log up to its event seq.
 func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
-	state, pos, err := p.Fold(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, nil)
+	m, _, pos, err := p.foldMoment(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq })
 	if err != nil {
 		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
 	}
 	// dirty, so the next checkpoint replaces the snapshot that failed.
-	return &allianceView{state: state, head: pos, dirty: true}, nil
+	return &allianceView{state: m.State, votes: m.votes, head: pos, dirty: true}, nil
 }
 
 // Checkpoint writes a snapshot of every alliance changed since the last one,
@@ -195,7 +198,7 @@ func (p *Projection) collect() (checkpoint, map[string][]byte) {
 		if !v.dirty {
 			continue
 		}
-		raw, err := json.Marshal(allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state})
+		raw, err := json.Marshal(allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes})
 		if err != nil {
 			continue
 		}
