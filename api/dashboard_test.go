@@ -301,7 +301,12 @@ func TestDashboardInBrowser(t *testing.T) {
 	rec := env.must(200, "GET", "/v1/alliances/"+b.ID+"/proposals/"+pid+"/record", adminToken, nil)
 	want := rec["provisional"].(map[string]any)["result"].(string)
 	get(t, ctx, "turnout 4/7", chromedp.Poll[bool](fmt.Sprintf(`document.querySelector(%q).textContent === "4/7"`, card+" .vote-turnout .n"), chromedp.WithPollingTimeout(10*time.Second)))
-	require.Equal(t, want, get(t, ctx, "forecast", chromedp.Text(css(card+` .forecast b`))))
+	// Live updates redraw the card: wait for its forecast to say what the
+	// server says, and show what it said instead if it never does.
+	forecast := fmt.Sprintf(`document.querySelector(%q)?.textContent ?? ""`, card+" .forecast b")
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`%s === %q`, forecast, want), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		require.Equal(t, want, get(t, ctx, "forecast", chromedp.Evaluate[string](forecast)), "the forecast never agreed with the record: %v", err)
+	}
 
 	saveScreenshot(t, ctx, "dashboard-screen.png", false)
 

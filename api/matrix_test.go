@@ -18,7 +18,7 @@ import (
 	"accord/domain"
 )
 
-// matrix is the whole permission policy: for each route of DESIGN.md (and
+// matrix is the whole permission policy: for each route of docs/API.md (and
 // the token routes), the status each kind of caller gets. Callers, in the
 // order each row runs them (those that must be refused first, the owner of
 // the row's target last: it may withdraw itself or revoke its own token):

@@ -65,7 +65,7 @@ func (s *Server) castVote(w http.ResponseWriter, r *http.Request, caller ledger.
 		func(c *domain.CastVote, ids []string) { c.ProposalID = ids[0] }, "pid")
 }
 
-// closeVoting answers the VotingClosed data, as DESIGN.md says.
+// closeVoting answers the VotingClosed data, as docs/API.md says.
 func (s *Server) closeVoting(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
 	ids, cid, err := writeCommand(r, caller, &noBody{}, "pid")
 	if err != nil {

@@ -86,7 +86,10 @@ var recordTemplate = template.Must(template.New("record").Funcs(template.FuncMap
 
 // recordPage is the printable decision record: plain HTML with its own
 // print styles, no script and nothing loaded from elsewhere, so that what is
-// printed or saved is the whole record.
+// printed or saved is the whole record. It reads as a filed document: a
+// plain-language summary, then the record in full, then an appendix of the
+// events and rule it rests on; each printed page carries the alliance's
+// name and its page number (CSS @page margin boxes, which Chromium prints).
 //
 //go:embed record.html
 var recordPage string
@@ -95,14 +98,18 @@ var recordPage string
 // rendered in full before anything is written, so a template failure still
 // answers as an error. The page loads nothing and runs no script.
 func writeRecordPage(w http.ResponseWriter, rec projections.DecisionRecord) error {
+	view, err := newRecordView(rec)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := recordTemplate.Execute(&buf, rec); err != nil {
+	if err := recordTemplate.Execute(&buf, view); err != nil {
 		return domain.Errorf(domain.Internal, "render decision record: %v", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 

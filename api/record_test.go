@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -40,6 +41,13 @@ const hostileTitle = `Traceability <script>alert("x")</script> & more`
 
 func decide(t *testing.T, e *testEnv) decided {
 	t.Helper()
+	return decideWithBlock(t, e, "because block")
+}
+
+// decideWithBlock is decide with blockReason as the reason of Member B's
+// block at seq 12.
+func decideWithBlock(t *testing.T, e *testEnv, blockReason string) decided {
+	t.Helper()
 	d := decided{alliance: e.formAlliance(consensus, 3), states: map[int]map[string]any{}}
 	d.base = "/v1/alliances/" + d.ID
 	a, b, c := d.Members[0], d.Members[1], d.Members[2]
@@ -57,7 +65,7 @@ func decide(t *testing.T, e *testEnv) decided {
 		e.must(200, "PUT", prop+"/vote", p.Token, map[string]any{"stance": stance, "reason": "because " + stance})
 	}
 	vote(a, "agree")
-	vote(b, "block")
+	e.must(200, "PUT", prop+"/vote", b.Token, map[string]any{"stance": "block", "reason": blockReason})
 	snap()
 	vote(b, "agree")
 	vote(c, "disagree")
@@ -135,9 +143,46 @@ func TestRecordRoute(t *testing.T) {
 	e.must(403, "GET", d.base+"/proposals/"+d.pid+"/record", other.Observer.Token, nil)
 }
 
+// longBlockReason is a block reason in paragraphs, near the length limit,
+// whose numbered grounds let a test see that none of it was cut. It holds
+// nothing that HTML escapes, so the page carries it byte for byte.
+func longBlockReason(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("We block this resolution as amended.")
+	for i := 1; i <= 16; i++ {
+		fmt.Fprintf(&b, "\n\nGround %d: the waiver leaves dispensers in region %d without serialised units, so a recall cannot reach them.", i, i)
+	}
+	b.WriteString("\n\nEnd of the reasons of Member B.")
+	reason := b.String()
+	require.Greater(t, utf8.RuneCountInString(reason), 1500)
+	require.LessOrEqual(t, utf8.RuneCountInString(reason), domain.MaxTextRunes)
+	return reason
+}
+
+// submitAfterClose appends one more event to d's alliance after the close
+// (seq 18: another proposal), so that its head is past the decision.
+func submitAfterClose(t *testing.T, e *testEnv, d decided) {
+	t.Helper()
+	e.must(201, "POST", d.base+"/proposals", d.Members[0].Token, map[string]any{"kind": "position", "title": "Next business", "body": "Later."})
+	require.Equal(t, 18.0, e.head(d.ID))
+}
+
+// requireInOrder requires each of wants in s, each after the one before.
+func requireInOrder(t *testing.T, s string, wants ...string) {
+	t.Helper()
+	at := 0
+	for _, want := range wants {
+		i := strings.Index(s[at:], want)
+		require.GreaterOrEqual(t, i, 0, "%q is missing after byte %d (or comes before what it should follow)", want, at)
+		at += i + len(want)
+	}
+}
+
 func TestRecordPage(t *testing.T) {
 	e := newEnv(t)
-	d := decide(t, e)
+	reason := longBlockReason(t)
+	d := decideWithBlock(t, e, reason)
 	path := d.base + "/proposals/" + d.pid + "/record"
 	browser := e.do("GET", path, d.Observer.Token, nil, "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
 	require.Equal(t, 200, browser.Status, "%s", browser.Body)
@@ -148,15 +193,33 @@ func TestRecordPage(t *testing.T) {
 		"<!doctype html>", "@media print", "@page",
 		"Traceability &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more",
 		"Adopted under consensus", "Serialise every unit, with a waiver.", "Small pharmacies.",
-		"Member C", "Withdrew at seq 15", "dropped (withdrew)", "because block",
+		"Member C", "Withdrew at seq 15", "dropped (withdrew)", "because agree",
 		"Events this record rests on", "VotingClosed",
+		"Pharmaceutical Distribution Security Alliance", "As of seq 17, when voting closed",
+		`<span class="unsigned">Unsigned</span>`,
 	} {
 		require.Contains(t, page, want)
 	}
 	require.NotContains(t, page, "<script>")
+	require.Contains(t, page, `<div class="reason">`+reason+`</div>`, "the block reason, in full")
+
+	// A summary first (the result, who took part and how it was signed),
+	// then the record in full, then the appendix of hashes and the rule.
+	requireInOrder(t, page, `<section id="summary">`, "Adopted under consensus", "<h3>The rule</h3>",
+		"<h3>Who took part</h3>", "<h3>Signatures</h3>",
+		`<section id="detail">`, "<h3>Versions</h3>", "<h3>Amendments</h3>", "<h3>Stances</h3>", "<h3>Outcome</h3>",
+		`<section id="appendix">`, "Events this record rests on", "<h3>The rule as recorded</h3>",
+		`&#34;decision_rule&#34;: &#34;consensus&#34;`, "</section>\n</body>")
+	appendix := strings.Index(page, `<section id="appendix">`)
 	rec := e.must(200, "GET", path, d.Observer.Token, nil)
 	for _, ref := range rec["events"].([]any) {
-		require.Contains(t, page, ref.(map[string]any)["hash"].(string))
+		ref := ref.(map[string]any)
+		hash := ref["hash"].(string)
+		if ref["seq"] == 17.0 { // the close, which the header names as the point of the record
+			require.Contains(t, page, "its hash is <code>"+hash+"</code>")
+			hash = `<td class="hash">` + hash
+		}
+		require.Greater(t, strings.Index(page, hash), appendix, "the hash of seq %v is in the appendix", ref["seq"])
 	}
 
 	byQuery := e.do("GET", path+"?format=html", d.Observer.Token, nil)
@@ -170,6 +233,19 @@ func TestRecordPage(t *testing.T) {
 	require.Equal(t, 200, mid.Status)
 	require.Contains(t, string(mid.Body), "Voting is still open")
 	require.Contains(t, string(mid.Body), "blocked by 1 member")
+	require.Contains(t, string(mid.Body), "As of seq 12, the latest event this record reflects")
+
+	// Once the ledger moves on, the record still speaks as of its close,
+	// on the page and in each printed page's running header.
+	submitAfterClose(t, e, d)
+	later := string(e.do("GET", path+"?format=html", d.Observer.Token, nil).Body)
+	require.Contains(t, later, "As of seq 17, when voting closed")
+	require.Contains(t, later, `@top-left { content: "Pharmaceutical Distribution Security Alliance";`)
+	require.Contains(t, later, `@top-right { content: "Decision record, as of seq 17";`)
+	require.Contains(t, later, `counter(page) " of " counter(pages)`)
+	require.NotContains(t, later, "seq 18")
+	require.Equal(t, 18.0, e.must(200, "GET", path, d.Observer.Token, nil)["as_of"].(map[string]any)["seq"],
+		"the JSON record is as of the head it was read at")
 }
 
 func TestRecordTimeTravel(t *testing.T) {

@@ -396,6 +396,11 @@ func TestDecisionRecordShowsSignatures(t *testing.T) {
 	html := string(page.Body)
 	require.Contains(t, html, "Signed by <strong>Member A</strong> on "+signedAt.UTC().Format("2 Jan 2006, 15:04:05 UTC")+" — meaning: approval — key <code>"+keyIDOf(s.key)+"</code>")
 	require.Contains(t, html, `<span class="meta">Unsigned</span>`)
-	require.Contains(t, html, "<h2>Signatures</h2>")
-	require.Contains(t, html, "<td>propose</td><td><strong>Member A</strong></td>")
+	require.Contains(t, html, "<h3>Signatures</h3>")
+	require.Contains(t, html, "<tr><td><strong>Member A</strong></td><td>"+signedAt.UTC().Format("2 Jan 2006, 15:04:05 UTC")+"</td><td>approval</td><td>vote</td>",
+		"§11.50's order: printed name, time of signing, meaning")
+	require.Contains(t, html, "<td>authorship</td><td>propose</td>")
+	// The summary gives the stance that counts with its signature, or marks it unsigned.
+	require.Contains(t, html, "<strong>Member A</strong>, "+signedAt.UTC().Format("2 Jan 2006, 15:04:05 UTC")+", meaning approval, key <code>"+keyIDOf(s.key)+"</code>")
+	require.Contains(t, html, `<td><strong>disagree</strong></td>`+"\n"+`<td><span class="unsigned">Unsigned</span></td>`)
 }

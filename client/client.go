@@ -29,6 +29,7 @@ type Client struct {
 	backoff   time.Duration
 	timeout   time.Duration
 	onAnswer  func(body []byte)
+	signing   *signing // nil: member actions are sent unsigned
 }
 
 // An Option sets up a Client; New returns the error of one that is invalid.

@@ -23,6 +23,20 @@
 // times with the same key, so it is recorded once however often it is
 // sent.
 //
+// Signing: a member may hold an Ed25519 key and sign its own actions, so
+// that the record shows who decided in a way the server cannot make up.
+// GenerateKey, WriteKeyFile and ReadKeyFile keep the key in a file of mode
+// 0600 (one line: "accord-member-key/v1 <base64 seed>", see KeyFileVersion);
+// RegisterKey registers its public half with its proof. A client made with
+// WithSigner signs every member action it sends (vote, propose, amend,
+// accept or reject an amendment, commit, report progress, fulfil): it picks
+// the command id once, builds the statement of what it sends with the
+// domain's builders (domain.VoteStatement…), sets signed-at from its clock,
+// and sends the signature with the command id as the Idempotency-Key. A
+// vote's statement names the version voted on, which the client reads from
+// the proposal first; if that changed before the vote arrived, it signs
+// again once. Example_signing has it whole.
+//
 // Streams: Export reads an alliance's NDJSON export and checks it against
 // the head the server announced, and a Follower follows its live events,
 // reconnecting after a drop and resuming after the last event it returned,

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"accord/domain"
@@ -20,20 +21,30 @@ type ProposedAmendment struct {
 }
 
 // RecordedVote answers a vote: the stance as recorded, with the seq and
-// hash of its VoteCast event.
+// hash of its VoteCast event, and the signature it stores when signed.
 type RecordedVote struct {
-	ProposalID string    `json:"proposal_id"`
-	MemberID   string    `json:"member_id"`
-	Stance     string    `json:"stance"`
-	Reason     string    `json:"reason"`
-	Seq        uint64    `json:"seq"`
-	At         time.Time `json:"at"`
-	Hash       string    `json:"hash"`
+	ProposalID string            `json:"proposal_id"`
+	MemberID   string            `json:"member_id"`
+	Stance     string            `json:"stance"`
+	Reason     string            `json:"reason"`
+	Seq        uint64            `json:"seq"`
+	At         time.Time         `json:"at"`
+	Hash       string            `json:"hash"`
+	Signature  *domain.Signature `json:"signature,omitempty"`
 }
 
 // SubmitProposal submits a proposal (a member) and returns it, at version 1
-// and open.
+// and open. The title is sent trimmed of surrounding spaces, as the ledger
+// records it; a signing client signs the proposal's authorship.
 func (c *Client) SubmitProposal(ctx context.Context, aid string, cmd domain.SubmitProposal) (domain.Proposal, error) {
+	cmd.Title = strings.TrimSpace(cmd.Title)
+	ctx, sig, err := c.signAction(ctx, aid, cmd.Signature, func(h domain.StatementHeader) domain.Statement {
+		return domain.ProposeStatement(h, cmd.Kind, cmd.Title, cmd.Body)
+	})
+	if err != nil {
+		return domain.Proposal{}, err
+	}
+	cmd.Signature = sig
 	return c.proposalCall(ctx, http.MethodPost, cmd, aid, "proposals")
 }
 
@@ -54,23 +65,49 @@ func (c *Client) Proposal(ctx context.Context, aid, pid string, asOf AsOf) (doma
 	return p, err
 }
 
-// ProposeAmendment proposes new text for an open proposal (a member).
+// ProposeAmendment proposes new text for an open proposal (a member); a
+// signing client signs its authorship.
 func (c *Client) ProposeAmendment(ctx context.Context, aid, pid string, cmd domain.ProposeAmendment) (ProposedAmendment, error) {
+	ctx, sig, err := c.signAction(ctx, aid, cmd.Signature, func(h domain.StatementHeader) domain.Statement {
+		return domain.AmendStatement(h, strings.ToLower(pid), cmd.Body, cmd.Rationale)
+	})
+	if err != nil {
+		return ProposedAmendment{}, err
+	}
+	cmd.Signature = sig
 	var am ProposedAmendment
-	err := c.do(ctx, call{method: http.MethodPost, path: alliancePath(aid, "proposals", pid, "amendments"), body: cmd}, &am)
+	err = c.do(ctx, call{method: http.MethodPost, path: alliancePath(aid, "proposals", pid, "amendments"), body: cmd}, &am)
 	return am, err
 }
 
 // AcceptAmendment accepts an amendment to the caller's proposal, which
-// makes its next version, and returns the proposal.
+// makes its next version, and returns the proposal; a signing client signs
+// the acceptance.
 func (c *Client) AcceptAmendment(ctx context.Context, aid, pid, amid string) (domain.Proposal, error) {
-	return c.proposalCall(ctx, http.MethodPost, nil, aid, "proposals", pid, "amendments", amid, "accept")
+	return c.settleAmendment(ctx, aid, pid, amid, "accept", domain.AcceptAmendmentStatement)
 }
 
 // RejectAmendment rejects an amendment to the caller's proposal and returns
-// the proposal.
+// the proposal; a signing client signs the rejection.
 func (c *Client) RejectAmendment(ctx context.Context, aid, pid, amid string) (domain.Proposal, error) {
-	return c.proposalCall(ctx, http.MethodPost, nil, aid, "proposals", pid, "amendments", amid, "reject")
+	return c.settleAmendment(ctx, aid, pid, amid, "reject", domain.RejectAmendmentStatement)
+}
+
+// settleAmendment accepts or rejects (verb) an amendment: with no body, or
+// with {signature} when the client signs, the statement made by statement.
+func (c *Client) settleAmendment(ctx context.Context, aid, pid, amid, verb string,
+	statement func(domain.StatementHeader, string, string) domain.Statement) (domain.Proposal, error) {
+	ctx, sig, err := c.signAction(ctx, aid, nil, func(h domain.StatementHeader) domain.Statement {
+		return statement(h, strings.ToLower(pid), strings.ToLower(amid))
+	})
+	if err != nil {
+		return domain.Proposal{}, err
+	}
+	var body any
+	if sig != nil {
+		body = domain.Signing{Signature: sig}
+	}
+	return c.proposalCall(ctx, http.MethodPost, body, aid, "proposals", pid, "amendments", amid, verb)
 }
 
 // WithdrawProposal withdraws the caller's proposal before its vote closes.
@@ -85,8 +122,17 @@ func (c *Client) OpenVoting(ctx context.Context, aid, pid string, closesAt *time
 }
 
 // CastVote casts or changes the caller's stance: agree, disagree, abstain
-// or block. The server answers Invalid for another stance.
+// or block. The server answers Invalid for another stance. A signing
+// client signs the vote (see signVote for the version it names).
 func (c *Client) CastVote(ctx context.Context, aid, pid string, cmd domain.CastVote) (RecordedVote, error) {
+	if c.signing != nil && cmd.Signature == nil {
+		return c.castSignedVote(ctx, aid, pid, cmd)
+	}
+	return c.castVote(ctx, aid, pid, cmd)
+}
+
+// castVote sends a vote as it is.
+func (c *Client) castVote(ctx context.Context, aid, pid string, cmd domain.CastVote) (RecordedVote, error) {
 	var v RecordedVote
 	err := c.do(ctx, call{method: http.MethodPut, path: alliancePath(aid, "proposals", pid, "vote"), body: cmd}, &v)
 	return v, err

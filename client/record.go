@@ -11,7 +11,8 @@ import (
 // DecisionRecord is how a decision was reached, as GET …/record answers it:
 // the proposal's versions and amendments, the rule and eligible members
 // frozen when voting opened, every stance with its history, the outcome,
-// and the seq and hash of every event it rests on.
+// every member's signature on the events it rests on, and the seq and hash
+// of each of those events.
 type DecisionRecord struct {
 	Alliance       Party                `json:"alliance"`
 	AsOf           Point                `json:"as_of"`
@@ -24,7 +25,25 @@ type DecisionRecord struct {
 	Outcome        *RecordedOutcome     `json:"outcome"`
 	Provisional    *domain.VotingClosed `json:"provisional,omitempty"`
 	CharterAmended *CharterChange       `json:"charter_amended,omitempty"`
+	Signatures     []RecordedSignature  `json:"signatures"`
 	Events         []EventRef           `json:"events"`
+}
+
+// RecordedSignature is a member's signature on an event a decision record
+// rests on, as §11.50 of 21 CFR Part 11 asks it shown: the signer's printed
+// name, when it signed (the statement's signed-at), what the signature
+// means, and the id of the key it was made with; with the statement and
+// signature as stored, to check against the member's key.
+type RecordedSignature struct {
+	Seq       uint64         `json:"seq"`
+	Type      string         `json:"type"`
+	Signer    Party          `json:"signer"`
+	SignedAt  time.Time      `json:"signed_at"`
+	Meaning   domain.Meaning `json:"meaning"`
+	Action    domain.Action  `json:"action"`
+	KeyID     string         `json:"key_id"`
+	Statement string         `json:"statement"`
+	Sig       string         `json:"sig"`
 }
 
 // Point is a place in an alliance's ledger: an event's seq, hash and time.
@@ -116,12 +135,16 @@ type StanceHistory struct {
 	Dropped  bool           `json:"dropped"`
 }
 
-// StanceChange is one vote cast.
+// StanceChange is one vote cast: CastBy is the proxy that cast it ("" when
+// the member did), and Signature the signature of whoever cast it, nil when
+// the vote was not signed.
 type StanceChange struct {
-	Stance string    `json:"stance"`
-	Reason string    `json:"reason"`
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
+	Stance    string             `json:"stance"`
+	Reason    string             `json:"reason"`
+	CastBy    string             `json:"cast_by,omitempty"`
+	Seq       uint64             `json:"seq"`
+	At        time.Time          `json:"at"`
+	Signature *RecordedSignature `json:"signature"`
 }
 
 // RecordedOutcome is the outcome and who closed the vote, when.

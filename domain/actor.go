@@ -36,7 +36,7 @@ func partyOf(s Alliance, a Actor) (party, error) {
 }
 
 // convener reports whether the party is an active convener of the alliance.
-// The admin is not: DESIGN.md gives it admissions, not the running of votes.
+// The admin is not: docs/RULES.md gives it admissions, not the running of votes.
 func (p party) convener() bool {
 	return p.isMember && p.member.Role == RoleConvener
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // Alliance is the current state of one alliance: every fact of its ledger up
-// to Seq, folded by Evolve. It is a value; its JSON is DESIGN's state shape.
+// to Seq, folded by Evolve. It is a value; its JSON is the state shape of docs/API.md.
 // Arrays keep ledger order; the unexported indexes make lookups O(1) and are
 // rebuilt by UnmarshalJSON, so a snapshot decodes into a usable state.
 // Proxies are the grants in force. Predecessor is the head of the alliance
@@ -113,7 +113,7 @@ func (a Alliance) ActiveMembers() []string {
 // does not recurse.
 type allianceJSON Alliance
 
-// MarshalJSON returns the state shape of DESIGN.md, with empty arrays as [].
+// MarshalJSON returns the state shape of docs/API.md, with empty arrays as [].
 func (a Alliance) MarshalJSON() ([]byte, error) {
 	out := allianceJSON(a)
 	out.Members = nonNil(out.Members)

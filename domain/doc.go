@@ -6,7 +6,7 @@
 //     returns the events that record it, or an *Error whose Kind says why not.
 //   - Evolve(state, event) applies one recorded fact; it never fails.
 //   - DeriveOutcome re-derives a vote's VotingClosed from the state with the
-//     decision rules of DESIGN.md, in integer arithmetic, so anyone holding
+//     decision rules of docs/RULES.md, in integer arithmetic, so anyone holding
 //     the events can check a recorded outcome.
 //
 // The package does no I/O and reads no clock; ids, times and the actor

@@ -41,7 +41,7 @@ type EventData interface {
 }
 
 // Event is the envelope of one immutable fact in an alliance's ledger. Its
-// field names and order are the stored format; see DESIGN.md.
+// field names and order are the stored format; see docs/EVENTS.md.
 type Event struct {
 	ID         string    `json:"id"`
 	AllianceID string    `json:"alliance_id"`

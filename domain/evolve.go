@@ -58,7 +58,7 @@ func (a *Alliance) admit(e Event, d MemberAdmitted) {
 	})
 }
 
-// withdraw marks the member withdrawn and, per DESIGN's Eligible rule,
+// withdraw marks the member withdrawn and, per the eligibility rule of docs/RULES.md,
 // removes them from every vote still open, dropping their stance. Their
 // workgroups and commitments stay as history.
 func (a *Alliance) withdraw(d MemberWithdrew) {

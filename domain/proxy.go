@@ -145,7 +145,7 @@ func grantName(proposalID string) string {
 
 // CheckProxyVote returns why the proxy may not cast the grantor's stance on
 // the proposal, given s, the state just before the vote; nil when the rule
-// of DESIGN.md allows it: the rule voting opened under has max_proxies ≥ 1;
+// of docs/RULES.md allows it: the rule voting opened under has max_proxies ≥ 1;
 // a grant from the grantor to the proxy, for this proposal or standing, is
 // in force (recorded and not revoked since); both are eligible; and the
 // proxy has cast for at most max_proxies distinct grantors on it, this one

@@ -44,7 +44,7 @@ func TestDecisionRules(t *testing.T) {
 	unanimity := Charter{DecisionRule: RuleUnanimity, Quorum: "1/2", Threshold: "1/1"}
 	cases := []judgement{
 		// consensus
-		{"consensus: the DESIGN example", consensus, 12, Tally{7, 1, 1, 0}, ResultAdopted, 6, true, "7/8 ≥ 3/4 and no block."},
+		{"consensus: the worked example", consensus, 12, Tally{7, 1, 1, 0}, ResultAdopted, 6, true, "7/8 ≥ 3/4 and no block."},
 		{"consensus: equality passes the threshold", consensus, 8, Tally{3, 1, 0, 0}, ResultAdopted, 4, true, "3/4 ≥ 3/4 and no block."},
 		{"consensus: just under the threshold", consensus, 8, Tally{5, 2, 0, 0}, ResultRejected, 4, true, "5/7 < 3/4."},
 		{"consensus: one block vetoes", consensus, 10, Tally{9, 0, 0, 1}, ResultRejected, 5, true, "blocked by 1 member."},

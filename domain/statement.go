@@ -75,7 +75,7 @@ type StatementHeader struct {
 }
 
 // Statement is an action statement: its header, action and meaning, then the
-// action's fields in the order DESIGN.md fixes for it. String is the text a
+// action's fields in the order docs/VERIFYING.md §9 fixes for it. String is the text a
 // member signs.
 type Statement struct {
 	StatementHeader

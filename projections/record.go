@@ -9,7 +9,7 @@ import (
 	"accord/eventstore"
 )
 
-// DecisionRecord is how a proposal was decided, as DESIGN.md lists it: its
+// DecisionRecord is how a proposal was decided, as docs/API.md lists it: its
 // versions and amendments with who and when, the rule and eligible members
 // frozen when voting opened, every stance with each change, the outcome and
 // its explanation, and the seq and hash of every event it rests on, so a

@@ -43,7 +43,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 func clientCommands() []command {
 	var all []command
 	for _, group := range [][]command{
-		tokenCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
+		tokenCommands(), keyCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
 		commitmentCommands(), commitmentReadCommands(), auditCommands(), watchCommands(), completionCommands(),
 	} {
 		all = append(all, group...)
@@ -184,7 +184,7 @@ func runCommand(cmd command, g *globals, args []string, stdin io.Reader, stdout 
 	defer stop()
 	c, err := newCLI(ctx, g, stdin, stdout, rep.w)
 	if err == nil {
-		err = act(c, pos)
+		err = c.keyHint(act(c, pos))
 	}
 	if err != nil && c != nil && !c.api.HasToken() && domain.KindOf(err) == domain.Unauthorized {
 		err = fmt.Errorf("%w (no token given: use --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE)", err)

@@ -33,14 +33,15 @@ export ACCORD_ALLIANCE=$(accord alliance create --name "Dual Eligible Coalition"
 	}
 }
 
-// charterFlags declares --rule, --quorum and --threshold; empty ones take
+// charterFlags declares --rule, --quorum, --threshold and --signatures; empty ones take
 // the server's defaults.
 func charterFlags(fs *flag.FlagSet, rule string) func() domain.Charter {
 	r := fs.String("rule", rule, "decision `RULE`: consensus, unanimity, supermajority or majority")
 	q := fs.String("quorum", "", "the least share of eligible members who must take part, as a `FRACTION` such as 1/2 (default 1/2)")
 	t := fs.String("threshold", "", "the share of agree needed, as a `FRACTION` (default 3/4 for consensus, 2/3 for supermajority)")
+	s := fs.String("signatures", "", "`POLICY`: optional (the default) or required, when every member action must be signed with the member's key")
 	return func() domain.Charter {
-		return domain.Charter{DecisionRule: domain.DecisionRule(*r), Quorum: *q, Threshold: *t}
+		return domain.Charter{DecisionRule: domain.DecisionRule(*r), Quorum: *q, Threshold: *t, Signatures: domain.SignaturePolicy(*s)}
 	}
 }
 
@@ -109,8 +110,11 @@ func charterText(ch domain.Charter) string {
 	if ch.Threshold != "" && ch.DecisionRule != domain.RuleMajority && ch.DecisionRule != domain.RuleUnanimity {
 		rule += " " + ch.Threshold
 	}
-	if ch.Quorum == "" {
-		return rule
+	if ch.Quorum != "" {
+		rule += ", quorum " + ch.Quorum
 	}
-	return rule + ", quorum " + ch.Quorum
+	if ch.SignaturesRequired() {
+		rule += ", signatures required"
+	}
+	return rule
 }

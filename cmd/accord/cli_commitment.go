@@ -27,14 +27,19 @@ func commitmentCommands() []command {
 					}
 					body := domain.ReportProgress{Value: *value, Note: *note}
 					return commitmentAction(c, args[0], func(aid, cid string) (domain.Commitment, error) {
-						return c.api.ReportProgress(c.ctx, aid, cid, body)
+						api, err := c.member()
+						if err != nil {
+							return domain.Commitment{}, err
+						}
+						return api.ReportProgress(c.ctx, aid, cid, body)
 					}, func(cm domain.Commitment) string {
 						return "Progress on " + quoted(cm.Description) + ": " + progressText(cm)
 					})
 				}
 			},
 		},
-		commitmentEnd("fulfil", "Fulfilled", `accord commitment fulfil $CID --note "Every unit serialised"`),
+		commitmentEnd("fulfil", "Fulfilled", `accord commitment fulfil $CID --note "Every unit serialised"
+accord commitment fulfil $CID --value 100 --note "Every unit serialised"`),
 		commitmentEnd("withdraw", "Withdrew", `accord commitment withdraw $CID --note "Plant sold"`),
 	}
 }
@@ -54,8 +59,12 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		api, err := c.member()
+		if err != nil {
+			return err
+		}
 		body := domain.MakeCommitment{ProposalID: proposal, Description: *desc, Metric: *metric, Target: *target, Due: *due}
-		cm, err := c.api.MakeCommitment(c.ctx, aid, body)
+		cm, err := api.MakeCommitment(c.ctx, aid, body)
 		if done, err := c.answered(err); done {
 			return err
 		}
@@ -63,8 +72,8 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 			c.out.linef("%s", cm.ID)
 			return nil
 		}
-		c.out.linef("Committed to %s (%s by %s) on %s: %s", quoted(cm.Description), progressText(cm), cm.Due,
-			c.proposalName(aid, cm.ProposalID), c.out.paint(bold, cm.ID))
+		c.out.linef("Committed to %s (%s by %s) on %s: %s%s", quoted(cm.Description), progressText(cm), cm.Due,
+			c.proposalName(aid, cm.ProposalID), c.out.paint(bold, cm.ID), c.signedNote())
 		return nil
 	}
 }
@@ -77,12 +86,24 @@ func commitmentEnd(verb, past, example string) command {
 		example: example,
 		setup: func(fs *flag.FlagSet) action {
 			note := fs.String("note", "", "a `NOTE` for the record")
+			var value *float64
+			if verb == "fulfil" {
+				value = fs.Float64("value", 0, "the final measured `VALUE` (default: the last one reported, or 0)")
+			}
 			return func(c *cli, args []string) error {
 				end := func(aid, cid string) (domain.Commitment, error) {
 					if verb == "withdraw" {
 						return c.api.WithdrawCommitment(c.ctx, aid, cid, domain.WithdrawCommitment{Note: *note})
 					}
-					return c.api.FulfilCommitment(c.ctx, aid, cid, domain.FulfilCommitment{Note: *note})
+					api, err := c.member()
+					if err != nil {
+						return domain.Commitment{}, err
+					}
+					cmd := domain.FulfilCommitment{Note: *note}
+					if isSet(fs, "value") {
+						cmd.Value = value
+					}
+					return api.FulfilCommitment(c.ctx, aid, cid, cmd)
 				}
 				return commitmentAction(c, args[0], end, func(cm domain.Commitment) string {
 					return past + " the commitment " + quoted(cm.Description) + because(*note)
@@ -103,7 +124,7 @@ func commitmentAction(c *cli, arg string, act func(aid, cid string) (domain.Comm
 	if done, err := c.answered(err); done {
 		return err
 	}
-	c.out.linef("%s", say(cm))
+	c.out.linef("%s%s", say(cm), c.signedNote())
 	return nil
 }
 

@@ -21,6 +21,11 @@ type cli struct {
 	out    *printer
 	raw    []byte           // the body of the latest answer, which --json prints
 	state  *domain.Alliance // the alliance now, once read (for names and short ids)
+
+	server, token string          // what c.api was made with, for a client that signs
+	opts          []client.Option // likewise
+	identity      *client.Identity
+	keyID         string // the key a member action was signed with, once it was
 }
 
 func newCLI(ctx context.Context, g *globals, stdin io.Reader, stdout, stderr io.Writer) (*cli, error) {
@@ -29,9 +34,9 @@ func newCLI(ctx context.Context, g *globals, stdin io.Reader, stdout, stderr io.
 		return nil, err
 	}
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, g: g, out: newPrinter(stdout, !g.noColor)}
-	server := firstOf(g.server, os.Getenv("ACCORD_SERVER"), defaultServer)
-	c.api, err = client.New(server, token, client.WithUserAgent("accord-cli"),
-		client.WithAnswerHook(func(body []byte) { c.raw = body }))
+	c.server, c.token = firstOf(g.server, os.Getenv("ACCORD_SERVER"), defaultServer), token
+	c.opts = []client.Option{client.WithUserAgent("accord-cli"), client.WithAnswerHook(func(body []byte) { c.raw = body })}
+	c.api, err = client.New(c.server, c.token, c.opts...)
 	if err != nil {
 		return nil, usagef("%v (give --server or ACCORD_SERVER as http://HOST:PORT)", err)
 	}

@@ -25,6 +25,8 @@ type globals struct {
 	idemKey   string
 	json      bool
 	noColor   bool
+	keyFile   string
+	noSign    bool
 }
 
 // register declares the global flags on fs; values already parsed (before
@@ -38,12 +40,14 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.idemKey, "idempotency-key", g.idemKey, "send this `KEY` with a write, so that running the same command again records it once")
 	fs.BoolVar(&g.json, "json", g.json, "print the server's JSON answer instead of text, for scripts")
 	fs.BoolVar(&g.noColor, "no-color", g.noColor, "never colour the output (also NO_COLOR)")
+	fs.StringVar(&g.keyFile, "key-file", g.keyFile, "sign member actions with the key in `FILE` (env ACCORD_KEY_FILE; default: your key under the config directory, when there is one)")
+	fs.BoolVar(&g.noSign, "no-sign", g.noSign, "send member actions unsigned, even with a key")
 }
 
 // isGlobal reports whether a flag is one of the globals.
 func isGlobal(name string) bool {
 	switch name {
-	case "server", "token", "token-file", "alliance", "a", "idempotency-key", "json", "no-color":
+	case "server", "token", "token-file", "alliance", "a", "idempotency-key", "json", "no-color", "key-file", "no-sign":
 		return true
 	}
 	return false

@@ -26,7 +26,7 @@ func TestCLIHelp(t *testing.T) {
 			require.Contains(t, out, f[0], cmd.path)
 		}
 	}
-	for _, g := range []string{"alliance", "member", "observer", "proposal", "amendment", "voting", "commitment", "audit"} {
+	for _, g := range []string{"alliance", "member", "observer", "key", "proposal", "amendment", "voting", "commitment", "audit"} {
 		out := e.ok(g, "--help")
 		require.Contains(t, out, "Usage: accord "+g+" COMMAND", g)
 	}

@@ -103,7 +103,11 @@ func setupProposalSubmit(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		p, err := c.api.SubmitProposal(c.ctx, aid, cmd)
+		api, err := c.member()
+		if err != nil {
+			return err
+		}
+		p, err := api.SubmitProposal(c.ctx, aid, cmd)
 		if done, err := c.answered(err); done {
 			return err
 		}
@@ -111,7 +115,7 @@ func setupProposalSubmit(fs *flag.FlagSet) action {
 			c.out.linef("%s", p.ID)
 			return nil
 		}
-		c.out.linef("Submitted proposal '%s' (%s, version %d): %s", p.Title, p.Kind, p.Version, c.out.paint(bold, p.ID))
+		c.out.linef("Submitted proposal '%s' (%s, version %d): %s%s", p.Title, p.Kind, p.Version, c.out.paint(bold, p.ID), c.signedNote())
 		return nil
 	}
 }
@@ -127,7 +131,7 @@ func proposalAction(c *cli, arg string, act func(aid, pid string) (domain.Propos
 	if done, err := c.answered(err); done {
 		return err
 	}
-	c.out.linef("%s", say(p))
+	c.out.linef("%s%s", say(p), c.signedNote())
 	return nil
 }
 
@@ -152,8 +156,12 @@ AMID=$(accord amend $PID --body-file v2.md --rationale "Clearer" -q)`,
 				if err != nil {
 					return err
 				}
+				api, err := c.member()
+				if err != nil {
+					return err
+				}
 				cmd := domain.ProposeAmendment{Body: text, Rationale: *rationale}
-				am, err := c.api.ProposeAmendment(c.ctx, aid, pid, cmd)
+				am, err := api.ProposeAmendment(c.ctx, aid, pid, cmd)
 				if done, err := c.answered(err); done {
 					return err
 				}
@@ -161,7 +169,7 @@ AMID=$(accord amend $PID --body-file v2.md --rationale "Clearer" -q)`,
 					c.out.linef("%s", am.ID)
 					return nil
 				}
-				c.out.linef("Proposed amendment %s to %s", c.out.paint(bold, am.ID), c.proposalName(aid, pid))
+				c.out.linef("Proposed amendment %s to %s%s", c.out.paint(bold, am.ID), c.proposalName(aid, pid), c.signedNote())
 				return nil
 			}
 		},
@@ -181,10 +189,14 @@ func amendmentCommand(verb string) command {
 					if err != nil {
 						return domain.Proposal{}, err
 					}
-					if verb == "accept" {
-						return c.api.AcceptAmendment(c.ctx, aid, pid, amid)
+					api, err := c.member()
+					if err != nil {
+						return domain.Proposal{}, err
 					}
-					return c.api.RejectAmendment(c.ctx, aid, pid, amid)
+					if verb == "accept" {
+						return api.AcceptAmendment(c.ctx, aid, pid, amid)
+					}
+					return api.RejectAmendment(c.ctx, aid, pid, amid)
 				}, func(p domain.Proposal) string {
 					if verb == "accept" {
 						return fmt.Sprintf("Accepted the amendment to '%s': now version %d", p.Title, p.Version)

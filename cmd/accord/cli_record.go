@@ -13,7 +13,8 @@ func recordCommand() command {
 	return command{
 		path: "record", params: []string{"PROPOSAL"},
 		summary: "show how a decision was reached: versions, amendments, rule, every stance, outcome",
-		about: "The record names the seq and hash of every event it rests on, to check against the chain.\n" +
+		about: "The record names the seq and hash of every event it rests on, to check against the chain, and\n" +
+			"every member's signature on them (signer, time of signing, meaning, key); unsigned stances say so.\n" +
 			"With --at-seq or --at it is the record as it stood then; --html prints a printable page.",
 		example: "accord record $PID\naccord record $PID --at-seq 12\naccord record $PID --html > decision.html",
 		setup: func(fs *flag.FlagSet) action {
@@ -61,6 +62,7 @@ func printRecord(p *printer, r client.DecisionRecord) {
 		printRecordVoting(p, r)
 	}
 	printRecordOutcome(p, r)
+	printSignatures(p, r.Signatures)
 	p.section("Rests on")
 	t := &table{header: []string{"SEQ", "TYPE", "HASH"}, indent: "  "}
 	for _, e := range r.Events {
@@ -146,8 +148,9 @@ func printObjections(p *printer, stances []client.StanceHistory) {
 	}
 }
 
-// stanceHistory reads `block #10 "not yet" → agree #12 "waiver"`, each
-// reason on one line and clipped: objections follow the table in full.
+// stanceHistory reads `block #10 "not yet" (unsigned) → agree #12
+// "waiver" (signed)`, each reason on one line and clipped: objections
+// follow the table in full, and signatures have a section of their own.
 func stanceHistory(s client.StanceHistory) string {
 	parts := make([]string, len(s.History))
 	for i, h := range s.History {
@@ -155,6 +158,7 @@ func stanceHistory(s client.StanceHistory) string {
 		if h.Reason != "" {
 			parts[i] += ` "` + clip(h.Reason, 30) + `"`
 		}
+		parts[i] += signedMark(h.Signature)
 	}
 	return strings.Join(parts, " → ")
 }

@@ -24,7 +24,9 @@ type cliEnv struct {
 }
 
 // newCLIEnv starts the server and sets ACCORD_SERVER and ACCORD_TOKEN (the
-// admin's) for the commands the test runs; ACCORD_ALLIANCE is cleared.
+// admin's) for the commands the test runs; ACCORD_ALLIANCE and
+// ACCORD_KEY_FILE are cleared, and the config directory, where member keys
+// go by default, is one of the test's own (XDG_CONFIG_HOME).
 func newCLIEnv(t *testing.T) *cliEnv {
 	t.Helper()
 	m := NewMain()
@@ -34,9 +36,10 @@ func newCLIEnv(t *testing.T) *cliEnv {
 	m.AdminToken = cliAdminToken
 	require.NoError(t, m.Run(context.Background()))
 	t.Cleanup(func() { _ = m.Close() })
-	for _, name := range []string{"ACCORD_TOKEN_FILE", "ACCORD_ALLIANCE", "NO_COLOR"} {
+	for _, name := range []string{"ACCORD_TOKEN_FILE", "ACCORD_ALLIANCE", "ACCORD_KEY_FILE", "NO_COLOR"} {
 		t.Setenv(name, "")
 	}
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("ACCORD_SERVER", m.URL())
 	t.Setenv("ACCORD_TOKEN", cliAdminToken)
 	return &cliEnv{t: t, m: m, dir: dir}

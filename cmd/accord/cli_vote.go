@@ -23,7 +23,8 @@ func votingCommands() []command {
 		{
 			path: "vote", params: []string{"PROPOSAL", "STANCE"},
 			summary: "cast or change your stance: agree, disagree, abstain or block (eligible member)",
-			about:   "Your latest stance before the close is the one that counts.",
+			about: "Your latest stance before the close is the one that counts. With a key (accord key generate),\n" +
+				"the vote is signed: its statement names the version being voted on, read from the proposal first.",
 			example: `accord vote $PID agree --reason "Patients first."
 accord --token-file m2.token vote $PID block --reason "Not before the waiver"`,
 			setup: setupVote,
@@ -82,11 +83,15 @@ func setupVote(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		v, err := c.api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: domain.Stance(args[1]), Reason: *reason})
+		api, err := c.member()
+		if err != nil {
+			return err
+		}
+		v, err := api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: domain.Stance(args[1]), Reason: *reason})
 		if done, err := c.answered(err); done {
 			return err
 		}
-		c.out.linef("Recorded %s on %s (seq %d)", c.out.stance(v.Stance), c.proposalName(aid, pid), v.Seq)
+		c.out.linef("Recorded %s on %s (seq %d)%s", c.out.stance(v.Stance), c.proposalName(aid, pid), v.Seq, c.signedNote())
 		return nil
 	}
 }

@@ -34,6 +34,7 @@ token from --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE; alliance fr
   member add|withdraw         admit and withdraw members
   observer add                add a read-only observer
   token revoke|issue          revoke a party's token, or issue it a new one
+  key generate|register|show  your signing key: with one, your member actions are signed
   workgroup form|list|show    form and follow workgroups
   proposal submit|list|show|withdraw
   amend PROPOSAL              propose an amendment

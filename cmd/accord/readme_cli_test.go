@@ -80,9 +80,9 @@ func TestReadmeCLIWalkthrough(t *testing.T) {
 		"Accepted the amendment to 'Unit-level traceability': now version 2",
 		"Proposal 'Unit-level traceability' adopted: 3 agree, 0 disagree, 0 abstain, 0 block (consensus 3/4, quorum 1/2)",
 		"Decision record: 'Unit-level traceability' — adopted",
-		"Verified: 12 events, 1 decision re-derived",
-		"Exported 12 events",
-		"OK: 12 events in 1 alliance",
+		"Verified: 13 events, 1 decision re-derived",
+		"Exported 13 events",
+		"OK: 13 events in 1 alliance; 1 decision re-derived; 3 signed statements verified",
 	} {
 		require.Contains(t, string(out), want)
 	}
@@ -91,5 +91,8 @@ func TestReadmeCLIWalkthrough(t *testing.T) {
 	require.Len(t, entries, 1, "nothing but the server's data is written where the walk-through runs")
 	require.Equal(t, "accord-data", entries[0].Name())
 	require.Equal(t, 3, strings.Count(string(out), "Token saved to "), "each token is saved, not shown")
+	require.Regexp(t, `Accepted the amendment to 'Unit-level traceability': now version 2 — signed with key [0-9a-f]{16}\n`, string(out),
+		"the member with a key signs without asking")
+	require.Equal(t, 2, strings.Count(string(out), "— signed with key "), "its acceptance and its vote (its proposal is submitted with -q)")
 	require.NotContains(t, string(out), "shown once")
 }

@@ -24,6 +24,7 @@ import { renderWorkgroups } from './js/panels/workgroups.js';
 import { AUDIT_TAIL, addLatest, loadEarlier, resetAudit, lastSeq } from './js/panels/audit.js';
 import { showDetail, renderDetail, touched } from './js/panels/detail.js';
 import { proposeDialog } from './js/actions/proposal.js';
+import { renderKeyCard } from './js/panels/keycard.js';
 
 const refresh = { timer: 0, busy: false, again: false, tookMs: 0 };
 
@@ -183,6 +184,7 @@ function render(st, freshMember) {
   }
   renderMembers(st);
   renderWorkgroups(st);
+  renderKeyCard();
   renderLiveText();
 }
 

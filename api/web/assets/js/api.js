@@ -40,6 +40,24 @@ export function keep(token, me) {
   } catch { /* storage refused: the page works until it is reloaded */ }
 }
 
+// clock.offset is how far the server's clock runs ahead of this
+// computer's, from the Date of its answers, when that is more than the
+// half minute a Date header (whole seconds) and the way there blur.
+const clock = { offset: 0 };
+
+function noteClock(res) {
+  const server = Date.parse(res.headers.get('Date') || '');
+  if (Number.isNaN(server)) return;
+  const off = server - Date.now();
+  clock.offset = Math.abs(off) > 30000 ? off : 0;
+}
+
+// serverNow is the time by the server's clock, as near as this page knows
+// it: a signed statement's signed-at must lie within minutes of it.
+export function serverNow() {
+  return new Date(Date.now() + clock.offset);
+}
+
 async function send(path, init) {
   let res;
   try {
@@ -47,6 +65,7 @@ async function send(path, init) {
   } catch (err) {
     throw new HTTPError(0, 'unreachable', 'accord cannot be reached: ' + (err.message || 'network error'));
   }
+  noteClock(res);
   const text = await res.text();
   let body = null;
   try { body = text ? JSON.parse(text) : null; } catch { body = null; }

@@ -1,4 +1,4 @@
-// rules.js: the decision rules as DESIGN's contract states them, used only
+// rules.js: the decision rules as docs/RULES.md states them, used only
 // to say what closing a vote now would give; the server's VotingClosed is
 // what counts.
 

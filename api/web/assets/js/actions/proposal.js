@@ -11,9 +11,13 @@ import { KINDS } from '../rules.js';
 import { changed, announce } from '../bus.js';
 import { go, proposalHref } from '../nav.js';
 import { charterEditor } from './charter.js';
+import { sendSigned, signNote, signaturesRequired } from '../signing.js';
+import { proposeStatement, amendStatement, acceptAmendmentStatement, rejectAmendmentStatement, trimSpace } from '../statement.js';
 
-// proposeDialog asks for a new proposal and opens it once recorded.
+// proposeDialog asks for a new proposal and opens it once recorded. The
+// title goes as the ledger records it, trimmed, so that a signature holds.
 export function proposeDialog() {
+  const required = signaturesRequired(null);
   openDialog('New proposal', (close) => {
     const editor = charterEditor(app.st.charter || { decision_rule: 'consensus' });
     const kind = field({ label: 'Kind', name: 'kind', kind: 'select', value: 'resolution', options: Object.entries(KINDS) });
@@ -30,11 +34,17 @@ export function proposeDialog() {
         field({ label: 'Title', name: 'title', required: true, attrs: { maxlength: 200, autofocus: true } }),
         field({ label: 'Text', name: 'body', kind: 'textarea', required: true, attrs: { rows: 8 } }),
         editor.el,
+        signNote(required),
       ],
       submit: 'Submit proposal',
-      run: (v, key) => write('POST', alliancePath(app.aid, 'proposals'), {
-        kind: v.kind, title: v.title, body: v.body, ...(v.kind === 'charter' ? { charter: editor.read() } : {}),
-      }, key),
+      run: (v, key) => {
+        const title = trimSpace(v.title);
+        return sendSigned({
+          method: 'POST', path: alliancePath(app.aid, 'proposals'), key, required,
+          body: { kind: v.kind, title, body: v.body, ...(v.kind === 'charter' ? { charter: editor.read() } : {}) },
+          build: (hd) => proposeStatement(hd, v.kind, title, v.body),
+        });
+      },
       done: (p) => {
         close();
         announce('Proposal submitted.');
@@ -47,21 +57,31 @@ export function proposeDialog() {
 
 // amendDialog asks for the new text of proposal p and why.
 export function amendDialog(p) {
+  const required = signaturesRequired(null);
   openDialog('Propose an amendment', (close) => actionForm({
     fields: [
       h('p', { class: 'muted', text: `An amendment gives the whole new text of “${p.title}”. If the author accepts it, it becomes version ${p.version + 1}.` }),
       field({ label: 'New text', name: 'body', kind: 'textarea', value: p.body, required: true, attrs: { rows: 10 } }),
       field({ label: 'Rationale', name: 'rationale', kind: 'textarea', required: true, hint: 'Why the text should change.' }),
+      signNote(required),
     ],
     submit: 'Propose amendment',
-    run: (v, key) => write('POST', alliancePath(app.aid, 'proposals', p.id, 'amendments'), { body: v.body, rationale: v.rationale }, key),
+    run: (v, key) => sendSigned({
+      method: 'POST', path: alliancePath(app.aid, 'proposals', p.id, 'amendments'), body: { body: v.body, rationale: v.rationale }, key, required,
+      build: (hd) => amendStatement(hd, p.id, v.body, v.rationale),
+    }),
     done: () => { close(); announce('Amendment proposed.'); changed(); },
   }), { wide: true });
 }
 
-// settleButtons are the author's Accept and Reject of amendment a on p.
+// settleButtons are the author's Accept and Reject of amendment a on p,
+// each signed when the author has its key in this browser.
 export function settleButtons(p, a) {
-  const run = (verb) => (key) => write('POST', alliancePath(app.aid, 'proposals', p.id, 'amendments', a.id, verb), {}, key);
+  const statements = { accept: acceptAmendmentStatement, reject: rejectAmendmentStatement };
+  const run = (verb) => (key) => sendSigned({
+    method: 'POST', path: alliancePath(app.aid, 'proposals', p.id, 'amendments', a.id, verb), body: {}, key,
+    required: signaturesRequired(null), build: (hd) => statements[verb](hd, p.id, a.id),
+  });
   const done = (msg) => () => { announce(msg); changed(); };
   return h('div', { class: 'settle' },
     actionButton({ label: 'Accept amendment', run: run('accept'), done: done('Amendment accepted.'), cls: 'accept' }),

@@ -8,12 +8,16 @@ import { openDialog } from '../dialog.js';
 import { actionForm, field } from '../form.js';
 import { charterText, forecast, tallyOf } from '../rules.js';
 import { changed, announce } from '../bus.js';
+import { sendSigned, signNote, signaturesRequired } from '../signing.js';
+import { voteStatement } from '../statement.js';
 
 const STANCE_LABELS = [['agree', 'Agree'], ['disagree', 'Disagree'], ['abstain', 'Abstain'], ['block', 'Block']];
 
 // voteForm is the signed-in member's ballot on proposal p, showing its
-// current stance (mine) if it has one.
+// current stance (mine) if it has one; the vote is signed when the member
+// has its key in this browser.
 export function voteForm(p, mine) {
+  const required = signaturesRequired(p);
   const now = mine
     ? h('p', { class: 'my-stance' }, 'You voted ', h('b', { class: 'stance-word ' + mine.stance, text: mine.stance }), ` at ${fmtTime(mine.at)} (#${mine.seq})`,
       mine.reason ? [': ', h('q', { text: mine.reason })] : '', '. You may change your vote until voting closes.')
@@ -26,9 +30,13 @@ export function voteForm(p, mine) {
         hint: p.voting.rule.decision_rule === 'consensus' || p.voting.rule.decision_rule === 'unanimity'
           ? 'Under this rule one block vetoes the proposal: give your reason in full.' : null }),
       field({ label: 'Reason', name: 'reason', kind: 'textarea', value: mine ? mine.reason : '', attrs: { rows: 3 } }),
+      signNote(required),
     ],
     submit: mine ? 'Change vote' : 'Cast vote',
-    run: (v, key) => write('PUT', alliancePath(app.aid, 'proposals', p.id, 'vote'), { stance: v.stance, reason: v.reason }, key),
+    run: (v, key) => sendSigned({
+      method: 'PUT', path: alliancePath(app.aid, 'proposals', p.id, 'vote'), body: { stance: v.stance, reason: v.reason }, key, required,
+      build: (hd) => voteStatement(hd, p.id, p.voting.version, v.stance, v.reason, ''),
+    }),
     done: (out) => { announce(`Your vote, ${out && out.stance ? out.stance : 'cast'}, is recorded.`); changed(); },
   });
 }

@@ -6,6 +6,7 @@ import { $, h, plural, fmtTime, fmtNum } from '../dom.js';
 import { app, memberName, proposalTitle, commitmentText, workgroupName, actorName } from '../store.js';
 import { charterText } from '../rules.js';
 import { get, alliancePath } from '../api.js';
+import { SIGNABLE, signatureMark, fromEvent } from '../signatures.js';
 
 export const AUDIT_TAIL = 40;
 
@@ -71,7 +72,8 @@ function entry(ev, hash, fresh) {
   const say = SUMMARIES[ev.type];
   return h('li', { class: fresh ? 'fresh' : null, 'data-seq': String(ev.seq), 'data-type': ev.type },
     h('span', { class: 'seq', text: '#' + ev.seq }),
-    h('div', { class: 'what' }, h('div', { class: 'type ' + ev.type, text: LABELS[ev.type] || ev.type }), say ? say(ev.data || {}) : ev.type),
+    h('div', { class: 'what' }, h('div', { class: 'type ' + ev.type, text: LABELS[ev.type] || ev.type }), say ? say(ev.data || {}) : ev.type,
+      SIGNABLE.has(ev.type) ? h('div', { class: 'audit-sig' }, signatureMark(fromEvent(ev))) : null),
     h('div', { class: 'foot' },
       h('span', { text: `${actorName(ev.actor)} · ${fmtTime(ev.at)}` }),
       h('span', { class: 'hash', title: 'sha256 ' + hash, text: String(hash).slice(0, 12) })));

@@ -8,6 +8,7 @@ import { KINDS, charterText, vetoed } from '../rules.js';
 import { get, alliancePath } from '../api.js';
 import { proposalHref, link } from '../nav.js';
 import { tallyBar } from './voting.js';
+import { signatureMark, fromRecord } from '../signatures.js';
 
 const PAGE = 10;
 const view = { shown: PAGE, open: new Set(), records: new Map() };
@@ -96,7 +97,8 @@ function recordPanel(p) {
 }
 
 // recordParts renders a decision record's versions, rule, stances with
-// every change and their reasons, outcome and the events it rests on.
+// every change and their reasons (each signed or not), the signatures,
+// outcome and the events it rests on.
 export function recordParts(rec) {
   const parts = [];
   if (rec.versions && rec.versions.length) {
@@ -114,9 +116,13 @@ export function recordParts(rec) {
     parts.push(h('h4', { text: 'Stances, with every change' }), h('ul', null, rec.stances.map((s) => h('li', null,
       h('b', { text: s.name }), ' — ',
       (s.history || []).length
-        ? (s.history || []).map((c) => `${c.stance} (#${c.seq})${c.reason ? ': “' + c.reason + '”' : ''}`).join(' → ')
+        ? (s.history || []).map((c) => `${c.stance} (#${c.seq}, ${c.signature ? 'signed' : 'unsigned'})${c.reason ? ': “' + c.reason + '”' : ''}`).join(' → ')
         : 'did not vote',
       s.dropped ? ' — dropped: withdrew before the close' : ''))));
+  }
+  if (rec.signatures && rec.signatures.length) {
+    parts.push(h('h4', { text: `Signatures (${rec.signatures.length})` }), h('ul', { class: 'record-sigs' }, rec.signatures.map((rs) =>
+      h('li', { 'data-seq': String(rs.seq) }, `#${rs.seq} ${rs.action}: `, signatureMark(fromRecord(rs))))));
   }
   const o = rec.outcome;
   if (o) parts.push(h('h4', { text: 'Outcome' }), h('p', null, h('b', { text: o.result }), ` — closed by ${act(o.closed)}. ${o.explanation}`));

@@ -18,6 +18,7 @@ import { commitment, contentKey } from './commitments.js';
 import { voteForm, openVotingDialog, closeVotingDialog } from '../actions/vote.js';
 import { amendDialog, settleButtons, withdrawDialog } from '../actions/proposal.js';
 import { commitDialog } from '../actions/commitment.js';
+import { signatureMark, fromRecord } from '../signatures.js';
 
 const detail = { pid: null, rec: null, timer: 0, asked: 0 };
 
@@ -163,6 +164,13 @@ function text(p) {
   ];
 }
 
+// stanceSignature marks stance s as signed or unsigned, from the record's
+// entry for the VoteCast that recorded it; null until the record has it.
+function stanceSignature(s, history) {
+  const change = s && (history || []).find((c) => c.seq === s.seq);
+  return change ? h('div', { class: 'vote-sig' }, signatureMark(fromRecord(change.signature))) : null;
+}
+
 function votes(p, rec) {
   if (!p.voting) return [h('p', { class: 'empty', text: p.status === 'withdrawn' ? 'It was withdrawn before any vote.' : 'Voting has not opened yet.' })];
   const hist = new Map(((rec && rec.stances) || []).map((s) => [s.member_id, s.history || []]));
@@ -173,7 +181,8 @@ function votes(p, rec) {
       h('span', { class: 'who', text: memberName(id) }),
       h('span', { class: 'stance-word ' + (s ? s.stance : 'pending'), text: s ? s.stance : 'not yet' }),
       s ? h('span', { class: 'when', text: `${fmtTime(s.at)} (#${s.seq})${changes > 1 ? ` · changed ${plural(changes - 1, 'time')}` : ''}` }) : null,
-      s && s.reason ? h('q', { class: 'reason', text: s.reason }) : null);
+      s && s.reason ? h('q', { class: 'reason', text: s.reason }) : null,
+      stanceSignature(s, hist.get(id)));
   });
   return [h('p', { class: 'muted', text: `${plural((p.voting.eligible || []).length, 'eligible member')} · ${charterText(p.voting.rule)}` }), h('ul', { class: 'vote-rows' }, rows)];
 }
