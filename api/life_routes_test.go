@@ -216,6 +216,15 @@ func TestProxyRoutes(t *testing.T) {
 	require.Equal(t, m0.ID, u["grantor"].(map[string]any)["id"])
 	require.Equal(t, true, u["counted"])
 	require.Equal(t, g["seq"], u["grant"].(map[string]any)["seq"])
+
+	// The printable record shows them too.
+	page := e.do("GET", base+"/proposals/"+pid+"/record?format=html", a.Observer.Token, nil)
+	require.Equal(t, 200, page.Status)
+	html := string(page.Body)
+	require.Contains(t, html, "<h3>Proxies used</h3>")
+	require.Contains(t, html, "<tr><td>Member B</td><td>Member A</td><td>agree")
+	require.Contains(t, html, "for this proposal")
+	require.Contains(t, html, ", cast by Member B as proxy")
 }
 
 func TestSuccessionRoutes(t *testing.T) {
