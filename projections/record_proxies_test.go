@@ -26,7 +26,7 @@ func TestDecisionRecordListsProxiesUsed(t *testing.T) {
 	run(conv, domain.CloseVoting{ProposalID: p4})
 	run(m1, domain.SubmitProposal{ProposalID: p5, Kind: domain.KindPosition, Title: "Statement", Body: "We state."})
 	run(m2, domain.GrantProxy{ProxyID: s.M1, ProposalID: p5}) // seq 42
-	run(m3, domain.GrantProxy{ProxyID: s.Conv})                // seq 43, standing
+	run(m3, domain.GrantProxy{ProxyID: s.Conv})               // seq 43, standing
 	run(conv, domain.OpenVoting{ProposalID: p5})
 	run(m1, domain.CastVote{ProposalID: p5, Stance: domain.StanceAgree, OnBehalfOf: s.M2})
 	run(conv, domain.CastVote{ProposalID: p5, Stance: domain.StanceBlock, OnBehalfOf: s.M3})
