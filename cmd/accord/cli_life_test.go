@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -173,4 +174,21 @@ func TestCLISuccession(t *testing.T) {
 	status, out, errOut := e.run("verify", succFile, "--predecessor", succFile)
 	require.Equal(t, 1, status)
 	require.Contains(t, out+errOut, "predecessor")
+}
+
+// The shells complete the new commands and their flags.
+func TestCompletionOfAllianceLife(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash here")
+	}
+	script := (&cliEnv{t: t}).ok("completion", "bash")
+	require.ElementsMatch(t, []string{"grant", "revoke"}, complete(t, script, "accord", "proxy", ""))
+	require.ElementsMatch(t, []string{"progress"}, complete(t, script, "accord", "workgroup", "p"))
+	require.ElementsMatch(t, []string{"conclude", "create"}, complete(t, script, "accord", "alliance", "c"))
+	require.Contains(t, complete(t, script, "accord", "s"), "scorecard")
+	require.Contains(t, complete(t, script, "accord", "vote", "P", "agree", "--f"), "--for")
+	require.Contains(t, complete(t, script, "accord", "alliance", "create", "--p"), "--predecessor")
+	require.Contains(t, complete(t, script, "accord", "scorecard", "--a"), "--at-seq")
+	zsh := (&cliEnv{t: t}).ok("completion", "zsh")
+	require.Contains(t, zsh, `("proxy grant") items=(`)
 }
