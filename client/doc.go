@@ -42,6 +42,12 @@
 // reconnecting after a drop and resuming after the last event it returned,
 // with no gap and no repeat.
 //
+// Transparency: Checkpoint, CosignedCheckpoint, LogKey and InclusionProof
+// return the server's signed notes, verifier key and receipts as bytes,
+// unopened, for the caller to check with package transparency;
+// ConsistencyProof decodes its hashes; PostCosignature and RegisterWitness
+// are a witness's writes (accord witness uses them).
+//
 // An example, from forming an alliance to following its events (Example
 // in example_test.go has it whole):
 //

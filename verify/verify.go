@@ -36,6 +36,15 @@ type Options struct {
 	// with that hash: e.g. the head a successor's AllianceFormed names as
 	// its predecessor, checked against the predecessor's export.
 	Expect []domain.AllianceHead
+	// Checkpoint, when set, is a checkpoint (see OpenCheckpoint) the input
+	// must match: the Merkle root of its alliance's first Size lines must
+	// be the checkpoint's root. The input must then hold that alliance from
+	// seq 1.
+	Checkpoint *Checkpoint
+	// Resume continues chains from where an earlier Verifier left them
+	// (Verifier.Chain): each alliance's next line is then the seq after
+	// its Head, checked against the state folded so far.
+	Resume []ChainState
 }
 
 // Verification is the summary of a ledger that holds.
@@ -44,6 +53,9 @@ type Verification struct {
 	Decisions  int         `json:"decisions"`  // VotingClosed events re-derived
 	Signatures int         `json:"signatures"` // signed statements verified
 	Alliances  []ChainHead `json:"alliances"`  // in order of first appearance
+	// Checkpoint is the checkpoint of Options.Checkpoint, which the input
+	// matched; nil when none was given.
+	Checkpoint *Checkpoint `json:"checkpoint,omitempty"`
 }
 
 // ChainHead is where one alliance's chain ends in the verified input.
@@ -99,7 +111,8 @@ func (e *ChainError) FailedSeq() uint64 { return e.Seq }
 // before it (see Verifier.Check). Several alliances may be interleaved.
 //
 // It returns the summary when everything holds; a *ChainError naming the
-// first line that fails; or the read error of r.
+// first line that fails; a *ProofError when the input does not hold to
+// Options.Checkpoint; or the read error of r.
 func Verify(r io.Reader, opts Options) (Verification, error) {
 	v := NewVerifier(opts)
 	br := bufio.NewReaderSize(&countingReader{r: r, progress: opts.Progress}, 64<<10)
@@ -175,6 +188,7 @@ type Verifier struct {
 	decisions int
 	failed    error
 	sigs      signatureBatch
+	held      *heldTo // the checkpoint the input is held to, if any
 }
 
 // chain is one alliance's verification so far.
@@ -194,6 +208,12 @@ func NewVerifier(opts Options) *Verifier {
 	v := &Verifier{anchors: map[string]bool{}, chains: map[string]*chain{}, expect: expectationsOf(opts.Expect)}
 	for _, h := range opts.Anchors {
 		v.anchors[h] = false
+	}
+	if opts.Checkpoint != nil {
+		v.held = &heldTo{cp: *opts.Checkpoint}
+	}
+	for _, st := range opts.Resume {
+		v.resume(st)
 	}
 	return v
 }
@@ -241,12 +261,14 @@ func (v *Verifier) Check(line []byte) error {
 	if _, ok := v.anchors[hash]; ok {
 		v.anchors[hash] = true
 	}
+	v.held.add(ev.AllianceID, ev.Seq, line)
 	return nil
 }
 
 // Finish ends the input: it returns the summary, or a *ChainError when the
 // input was empty, a charter change is missing at the end of a chain, or an
-// anchor never appeared.
+// anchor never appeared, or a *ProofError when the lines of the alliance of
+// Options.Checkpoint are fewer than its size or do not hash to its root.
 func (v *Verifier) Finish() (Verification, error) {
 	if err := v.sigs.flush(); err != nil && v.failed == nil {
 		v.failed = err
@@ -274,6 +296,13 @@ func (v *Verifier) Finish() (Verification, error) {
 	}
 	if err := v.expect.unmet(); err != nil {
 		return Verification{}, err
+	}
+	if err := v.held.check(); err != nil {
+		return Verification{}, err
+	}
+	if v.held != nil {
+		cp := v.held.cp
+		out.Checkpoint = &cp
 	}
 	return out, nil
 }

@@ -35,11 +35,12 @@ func completionCommands() []command {
 }
 
 // topLevel returns the first words of every command with a summary: the
-// client's groups and commands, and serve, verify and help.
+// client's groups and commands, and serve, verify, witness and help.
 func topLevel() [][2]string {
 	out := [][2]string{
 		{"serve", "run the ledger (embedded NATS + HTTP API)"},
 		{"verify", "check an exported ledger offline"},
+		{"witness", "cosign alliances' checkpoints after checking their logs"},
 		{"version", "show this binary's version and commit"},
 		{"help", "show help"},
 	}

@@ -43,7 +43,7 @@ func TestBashCompletion(t *testing.T) {
 	require.Contains(t, complete(t, script, "accord", "audit", "export", "-"), "--output")
 	require.ElementsMatch(t, []string{"bash"}, complete(t, script, "accord", "completion", "b"))
 	require.ElementsMatch(t, []string{"fish"}, complete(t, script, "accord", "completion", "f"))
-	require.ElementsMatch(t, []string{"whoami", "workgroup", "watch"}, complete(t, script, "accord", "w"))
+	require.ElementsMatch(t, []string{"whoami", "witness", "workgroup", "watch"}, complete(t, script, "accord", "w"))
 	require.ElementsMatch(t, []string{"revoke", "issue"}, complete(t, script, "accord", "token", ""))
 }
 

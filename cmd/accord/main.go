@@ -22,7 +22,8 @@ const usage = `accord — an event-sourced consensus ledger for alliances.
 
 Usage:
   accord serve [flags]        run the ledger (embedded NATS + HTTP API)
-  accord verify FILE|-        check an exported ledger offline
+  accord verify FILE|-        check an exported ledger offline (and a checkpoint, a receipt)
+  accord witness              cosign alliances' checkpoints after checking their logs
   accord version              show this binary's version and commit
   accord help [command]       show help
 
@@ -71,9 +72,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return serve(args[1:], stderr) })
 	case "verify":
+		if len(args) > 1 && args[1] == "receipt" {
+			return withDoubleDashHelp(args[2:], stderr, func(stderr io.Writer) int {
+				return receiptCommand(flagsFirst(args[2:]), stdout, stderr)
+			})
+		}
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int {
 			return verifyCommand(flagsFirst(args[1:]), stdin, stdout, stderr)
 		})
+	case "witness":
+		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return witnessCommand(args[1:], stdout, stderr) })
 	case "bench":
 		return withDoubleDashHelp(args[1:], stderr, func(stderr io.Writer) int { return bench(args[1:], stdout, stderr) })
 	case "version", "--version":
@@ -152,7 +160,8 @@ func asksHelp(args []string) bool {
 // flagsFirst moves the flags of verify's arguments before the others, each
 // with its value, so that "accord verify FILE --head H" reads as "accord
 // verify --head H FILE". Every flag of verify takes a value, except help;
-// after "--" everything stays as it is.
+// a flag given again (--witness A --witness B) stays, in order, for the
+// flag to collect; after "--" everything stays as it is.
 func flagsFirst(args []string) []string {
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {

@@ -10,10 +10,13 @@ import (
 	"strings"
 	"time"
 
+	"accord/transparency"
 	"accord/verify"
 )
 
-const verifyAbout = `Usage: accord verify [--head HASH]... [--predecessor PFILE] FILE|-
+const verifyAbout = `Usage: accord verify [--head HASH]... [--predecessor PFILE]
+                    [--checkpoint CP [--log-key VKEY] [--witness VKEY]... [--quorum K]] FILE|-
+       accord verify receipt FILE.tlog-proof --event LINE-FILE --log-key VKEY [--witness VKEY]... [--quorum K]
 
 Checks an export (GET /v1/alliances/{aid}/audit/export, or several
 concatenated) offline, with no server: each line decodes as an event, each
@@ -29,23 +32,71 @@ The chain cannot tell a file cut short after any line from a complete one:
 give the head hash taken from GET …/audit/head (or the export's
 Accord-Head-Hash header) with --head, and the file must contain that event.
 
+Nor can it tell a history rewritten and re-chained by whoever ran the server:
+hold the file to a checkpoint (GET …/checkpoint, a signed note) with
+--checkpoint CP. The Merkle root of the alliance's first N lines (N the
+checkpoint's size) must be the checkpoint's, the log's signature must verify
+with --log-key (the text of GET …/log-key; without it the signature is not
+checked), and at least K of the witnesses given by --witness (each a witness's
+verifier key text) must have cosigned it (--quorum K; default: all of them).
+
 An alliance that succeeds another records, in its first event, the head of
 its predecessor (alliance, seq, hash). With --predecessor PFILE, the
 predecessor's export, that export is verified too and must hold that event
 at that seq with that hash.
+
+"accord verify receipt" checks one event's receipt (GET …/proofs/inclusion):
+that the event line in LINE-FILE is in the tree of the checkpoint the
+receipt carries, which the log signed and the witnesses cosigned.
 
 The format is specified in docs/VERIFYING.md, for independent verifiers.
 
 Flags:
 `
 
+// verifyFlags are the flags of accord verify.
+type verifyFlags struct {
+	heads       verifyHeads
+	predecessor string
+	proof       proofFlags
+	checkpoint  string
+}
+
+// proofFlags are the keys a checkpoint is checked with, shared by accord
+// verify and accord verify receipt.
+type proofFlags struct {
+	logKey    string
+	witnesses verifyWitnesses
+	quorum    int
+}
+
+func (p *proofFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.logKey, "log-key", "", "`VKEY`, the log's verifier key of the alliance (the text GET …/log-key answers)")
+	fs.Var(&p.witnesses, "witness", "`VKEY` of a witness that must have cosigned the checkpoint (repeatable)")
+	fs.IntVar(&p.quorum, "quorum", 0, "how many of the given witnesses must have cosigned, `K` (default: all)")
+}
+
+// check refuses a quorum no set of the witnesses given could meet, and an
+// explicit --quorum 0 (which would ask nothing of them).
+func (p *proofFlags) check(fs *flag.FlagSet) error {
+	p.logKey = strings.TrimSpace(p.logKey)
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "quorum" })
+	if p.quorum < 0 || p.quorum > len(p.witnesses) || (given && p.quorum == 0) {
+		return fmt.Errorf("--quorum %d: give a number from 1 to the number of --witness keys (%d)", p.quorum, len(p.witnesses))
+	}
+	return nil
+}
+
 // verifyCommand is `accord verify`. It returns the exit status.
 func verifyCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("accord verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var heads verifyHeads
-	fs.Var(&heads, "head", "`HASH` of an event the file must contain, e.g. the head when the export was made (repeatable)")
-	pfile := fs.String("predecessor", "", "`PFILE`, the export of the alliance FILE succeeds: it must hold the event FILE's first event names as its predecessor")
+	var f verifyFlags
+	fs.Var(&f.heads, "head", "`HASH` of an event the file must contain, e.g. the head when the export was made (repeatable)")
+	fs.StringVar(&f.predecessor, "predecessor", "", "`PFILE`, the export of the alliance FILE succeeds: it must hold the event FILE's first event names as its predecessor")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "`CP`, a file holding a signed checkpoint of the alliance the file must match")
+	f.proof.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), verifyAbout)
 		fs.PrintDefaults()
@@ -56,12 +107,55 @@ func verifyCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 		}
 		return 2
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "accord verify: give one FILE, or - for standard input")
+	if err := f.check(fs); err != nil {
+		fmt.Fprintln(stderr, "accord verify:", err)
 		fs.Usage()
 		return 2
 	}
-	in, size, err := openVerifyInput(fs.Arg(0), stdin)
+	cp, code := openCheckpointFlag(stdout, stderr, f)
+	if code >= 0 {
+		return code
+	}
+	return verifyFile(stdin, stdout, stderr, fs.Arg(0), f, cp)
+}
+
+// check refuses a call without one FILE, or with checkpoint keys but no
+// checkpoint.
+func (f *verifyFlags) check(fs *flag.FlagSet) error {
+	if fs.NArg() != 1 {
+		return errors.New("give one FILE, or - for standard input")
+	}
+	keys := f.proof.logKey != "" || len(f.proof.witnesses) > 0 || f.proof.quorum != 0
+	if f.checkpoint == "" && keys {
+		return errors.New("--log-key, --witness and --quorum check a checkpoint: give it with --checkpoint CP")
+	}
+	return f.proof.check(fs)
+}
+
+// openCheckpointFlag reads and opens the checkpoint of --checkpoint, if
+// any. It returns the exit status to end with (1 when the checkpoint's
+// signatures do not hold, 2 when it cannot be read), or -1 to go on.
+func openCheckpointFlag(stdout, stderr io.Writer, f verifyFlags) (*verify.Checkpoint, int) {
+	if f.checkpoint == "" {
+		return nil, -1
+	}
+	note, err := os.ReadFile(f.checkpoint)
+	if err != nil {
+		fmt.Fprintln(stderr, "accord verify: checkpoint:", err)
+		return nil, 2
+	}
+	cp, err := verify.OpenCheckpoint(note, f.proof.logKey, f.proof.witnesses, f.proof.quorum)
+	if err != nil {
+		fmt.Fprintf(stdout, "FAIL: checkpoint %s: %s\n", f.checkpoint, err)
+		return nil, 1
+	}
+	return &cp, -1
+}
+
+// verifyFile verifies the export name and reports it. It returns the exit
+// status.
+func verifyFile(stdin io.Reader, stdout, stderr io.Writer, name string, f verifyFlags, cp *verify.Checkpoint) int {
+	in, size, err := openVerifyInput(name, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "accord verify:", err)
 		return 2
@@ -71,26 +165,31 @@ func verifyCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if charDevice(stderr) {
 		bar = newVerifyBar(stderr, size, time.Now)
 	}
-	sum, err := verify.Verify(in, verify.Options{Progress: bar.update, Anchors: heads})
+	sum, err := verify.Verify(in, verify.Options{Progress: bar.update, Anchors: f.heads, Checkpoint: cp})
 	bar.clear()
-	if err != nil || *pfile == "" {
-		return reportVerification(stdout, stderr, fs.Arg(0), sum, err)
+	if err != nil || f.predecessor == "" {
+		return reportVerification(stdout, stderr, name, f.checkpoint, sum, err)
 	}
-	link, code := checkPredecessor(stdout, stderr, *pfile, sum)
+	link, code := checkPredecessor(stdout, stderr, f.predecessor, sum)
 	if code != 0 {
 		return code
 	}
-	code = reportVerification(stdout, stderr, fs.Arg(0), sum, nil)
+	code = reportVerification(stdout, stderr, name, f.checkpoint, sum, nil)
 	fmt.Fprintln(stdout, link)
 	return code
 }
 
-// reportVerification prints the verdict on stdout and returns the exit status.
-func reportVerification(stdout, stderr io.Writer, name string, sum verify.Verification, err error) int {
+// reportVerification prints the verdict on stdout and returns the exit
+// status; cpName is the checkpoint's file ("" for none).
+func reportVerification(stdout, stderr io.Writer, name, cpName string, sum verify.Verification, err error) int {
 	var ce *verify.ChainError
+	var pe *verify.ProofError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(stdout, "FAIL: %s\n", ce)
+		return 1
+	case errors.As(err, &pe):
+		fmt.Fprintf(stdout, "FAIL: checkpoint %s: %s\n", cpName, pe)
 		return 1
 	case err != nil:
 		fmt.Fprintf(stderr, "accord verify: reading %s: %v\n", name, err)
@@ -103,7 +202,24 @@ func reportVerification(stdout, stderr io.Writer, name string, sum verify.Verifi
 		fmt.Fprintf(stdout, "alliance %s %q: %s, %s, head seq %d hash %s\n",
 			a.AllianceID, a.Name, count(a.Events, "event"), count(a.Decisions, "decision"), a.Seq, a.Hash)
 	}
+	if sum.Checkpoint != nil {
+		fmt.Fprintln(stdout, checkpointLine(*sum.Checkpoint))
+	}
 	return 0
+}
+
+// checkpointLine says what a checkpoint that held established.
+func checkpointLine(cp verify.Checkpoint) string {
+	signed := "the log's signature verifies"
+	if !cp.LogSigned {
+		signed = "the log's signature was not checked (no --log-key)"
+	}
+	cosigned := "no witness asked for"
+	if cp.Witnesses > 0 {
+		cosigned = fmt.Sprintf("cosigned by %d of %d witnesses (%s)", len(cp.Cosigners), cp.Witnesses, strings.Join(cp.Cosigners, ", "))
+	}
+	return fmt.Sprintf("checkpoint: seqs 1…%d of alliance %s have its root %s; %s; %s",
+		cp.Size, cp.AllianceID, cp.RootBase64(), signed, cosigned)
 }
 
 func count(n int, noun string) string {
@@ -161,6 +277,21 @@ func (h *verifyHeads) Set(v string) error {
 		return fmt.Errorf("a hash is 64 hex digits, not %q", v)
 	}
 	*h = append(*h, v)
+	return nil
+}
+
+// verifyWitnesses is the repeatable --witness flag: witness verifier keys,
+// name+id+key, each as given.
+type verifyWitnesses []string
+
+func (w *verifyWitnesses) String() string { return strings.Join(*w, ",") }
+
+func (w *verifyWitnesses) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if _, err := transparency.ParseWitnessKey(v); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "transparency: "))
+	}
+	*w = append(*w, v)
 	return nil
 }
 
