@@ -323,3 +323,26 @@ func TestOpenAPIMatchesLifeAnswers(t *testing.T) {
 		require.NoError(t, validate(doc, schema, ans.body, ans.route), "%s: %v", ans.route, ans.body)
 	}
 }
+
+// The scorecard refuses a bad point of time, and answers as of an instant
+// with the day of that instant.
+func TestScorecardRoute(t *testing.T) {
+	e := newEnv(t)
+	a := e.formAlliance(consensus, 1)
+	base := "/v1/alliances/" + a.ID + "/scorecard"
+	before := time.Now().UTC().Format(time.DateOnly)
+	now := e.must(200, "GET", base, a.Observer.Token, nil)
+	after := time.Now().UTC().Format(time.DateOnly)
+	require.Len(t, now["members"], 2)
+	require.Contains(t, []any{before, after}, now["today"], "judged on the ledger's clock")
+	errorAnswer(t, e.do("GET", base+"?at_seq=0", a.Observer.Token, nil), 400, "invalid", "at_seq")
+	errorAnswer(t, e.do("GET", base+"?at_seq=999", a.Observer.Token, nil), 400, "invalid", "outside")
+	errorAnswer(t, e.do("GET", base+"?at=yesterday", a.Observer.Token, nil), 400, "invalid", "RFC 3339")
+	errorAnswer(t, e.do("GET", base+"?at=2001-01-01T00:00:00Z", a.Observer.Token, nil), 404, "not_found", "did not exist yet")
+	errorAnswer(t, e.do("GET", "/v1/alliances/0190c0de-0000-7000-8000-000000000000/scorecard", adminToken, nil), 404, "not_found")
+	at := e.must(200, "GET", base+"?at=2999-01-01T00:00:00Z", a.Observer.Token, nil)
+	require.Equal(t, "2999-01-01", at["today"])
+	require.Equal(t, now["seq"], at["seq"])
+	first := e.must(200, "GET", base+"?at_seq=1", a.Observer.Token, nil)
+	require.Empty(t, first["members"], "as formed, before any admission")
+}
