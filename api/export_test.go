@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"accord/eventstore"
 	"accord/ledger"
 	"accord/projections"
+	"accord/transparency"
 	"accord/verify"
 )
 
@@ -28,13 +30,28 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	tb.Cleanup(proj.Close)
 	creds, err := store.OpenCredentials(ctx, 1)
 	require.NoError(tb, err)
+	cosigs, err := store.OpenCosignatures(ctx, 1)
+	require.NoError(tb, err)
 	l, err := ledger.New(ctx, ledger.Config{
 		Store: store, Projection: proj, Credentials: creds, AdminToken: adminToken, TokenSecret: []byte(testTokenSecret),
 		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log, Now: testClock,
+		LogKey: SharedLogKey(tb), Cosignatures: cosigs,
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(l.Close)
 	return New(Config{Ledger: l, Log: log}), store, proj, l
+}
+
+// SharedLogKey is the log key the test instances sign checkpoints with;
+// instances over one nc share it, as instances on a cluster share their
+// log key file.
+func SharedLogKey(tb testing.TB) transparency.LogKey {
+	tb.Helper()
+	file, err := transparency.GenerateLogKey(bytes.NewReader(bytes.Repeat([]byte{0x42}, 32)))
+	require.NoError(tb, err)
+	key, err := transparency.ParseLogKey(file)
+	require.NoError(tb, err)
+	return key
 }
 
 // testTokenSecret is the secret the test instances derive member tokens

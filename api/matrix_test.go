@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/transparency"
 )
 
 // matrix is the whole permission policy: for each route of docs/API.md (and
@@ -76,6 +77,13 @@ GET    /v1/alliances/{aid}/audit                                     401  401  4
 GET    /v1/alliances/{aid}/audit/export                              401  401  401  401  403  200  200  200  200  200  200
 GET    /v1/alliances/{aid}/audit/head                                401  401  401  401  403  200  200  200  200  200  200
 GET    /v1/alliances/{aid}/audit/verify                              401  401  401  401  403  200  200  200  200  200  200
+GET    /v1/alliances/{aid}/checkpoint                                401  401  401  401  403  200  200  200  200  200  200
+GET    /v1/alliances/{aid}/checkpoint/cosigned                       401  401  401  401  403  200  200  200  200  200  200
+POST   /v1/alliances/{aid}/checkpoint/cosignatures                   401  401  401  401  403  403  403  403  403  403  201
+GET    /v1/alliances/{aid}/log-key                                   401  401  401  401  403  200  200  200  200  200  200
+GET    /v1/alliances/{aid}/proofs/inclusion                          401  401  401  401  403  200  200  200  200  200  200
+GET    /v1/alliances/{aid}/proofs/consistency                        401  401  401  401  403  200  200  200  200  200  200
+POST   /v1/alliances/{aid}/witnesses                                 401  401  401  401  403  201  403  201  403  201  201
 GET    /v1/alliances/{aid}/events                                    401  401  401  401  403  200  200  200  200  200  200
 GET    /v1/events                                                    401  401  401  401  403  403  403  403  200  403  403
 POST   /v1/session                                                   401  401  401  401  200  200  200  200  200  200  200
@@ -239,14 +247,28 @@ func rules() map[string]rule {
 		"GET /v1/alliances/{aid}/audit/export": {req: in("/audit/export")},
 		"GET /v1/alliances/{aid}/audit/head":   {req: in("/audit/head")},
 		"GET /v1/alliances/{aid}/audit/verify": {req: in("/audit/verify")},
-		"GET /v1/alliances/{aid}/events":       {stream: true, req: in("/events")},
-		"GET /v1/events":                       {stream: true, req: fixed("/v1/events")},
-		"POST /v1/session":                     {req: fixed("/v1/session")},
-		"DELETE /v1/session":                   {req: fixed("/v1/session")},
-		"GET /":                                {req: fixed("/")},
-		"GET /v1/openapi.json":                 {req: fixed("/v1/openapi.json")},
-		"GET /healthz":                         {req: fixed("/healthz")},
-		"GET /metrics":                         {req: fixed("/metrics")},
+		"GET /v1/alliances/{aid}/checkpoint":   {req: in("/checkpoint")},
+		"GET /v1/alliances/{aid}/checkpoint/cosigned": {req: func(f *fixture, c int) call {
+			f.cosigned()
+			return call{path: A(f, "/checkpoint/cosigned")}
+		}},
+		"POST /v1/alliances/{aid}/checkpoint/cosignatures": {req: func(f *fixture, c int) call {
+			return call{A(f, "/checkpoint/cosignatures"), f.cosignatureBody(), nil}
+		}},
+		"GET /v1/alliances/{aid}/log-key":            {req: in("/log-key")},
+		"GET /v1/alliances/{aid}/proofs/inclusion":   {req: in("/proofs/inclusion?seq=1")},
+		"GET /v1/alliances/{aid}/proofs/consistency": {req: in("/proofs/consistency?from=1&to=2")},
+		"POST /v1/alliances/{aid}/witnesses": {writes: true, req: func(f *fixture, c int) call {
+			return call{A(f, "/witnesses"), f.witnessBody(c), nil}
+		}},
+		"GET /v1/alliances/{aid}/events": {stream: true, req: in("/events")},
+		"GET /v1/events":                 {stream: true, req: fixed("/v1/events")},
+		"POST /v1/session":               {req: fixed("/v1/session")},
+		"DELETE /v1/session":             {req: fixed("/v1/session")},
+		"GET /":                          {req: fixed("/")},
+		"GET /v1/openapi.json":           {req: fixed("/v1/openapi.json")},
+		"GET /healthz":                   {req: fixed("/healthz")},
+		"GET /metrics":                   {req: fixed("/metrics")},
 	}
 	maps.Copy(rows, lifeRules(A))
 	return rows
@@ -366,6 +388,8 @@ type fixture struct {
 	observer party
 
 	proposal, voting, adopted, cmt string
+	witness                        *transparency.WitnessSigner
+	hasCosigned                    bool
 
 	wg      string // the row's open workgroup
 	granted bool   // whether the owner's proxy to the peer is granted

@@ -56,6 +56,14 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit/head", a(s.auditHead))
 	s.mux.HandleFunc("GET /v1/alliances/{aid}/audit/verify", a(s.auditVerify))
 
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/checkpoint", a(s.getCheckpoint))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/checkpoint/cosigned", a(s.getCosignedCheckpoint))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/checkpoint/cosignatures", a(s.postCosignature))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/log-key", a(s.getLogKey))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/proofs/inclusion", a(s.getInclusionProof))
+	s.mux.HandleFunc("GET /v1/alliances/{aid}/proofs/consistency", a(s.getConsistencyProof))
+	s.mux.HandleFunc("POST /v1/alliances/{aid}/witnesses", a(s.addWitness))
+
 	s.mux.HandleFunc("GET /v1/alliances/{aid}/events", a(s.allianceEvents))
 	s.mux.HandleFunc("GET /v1/events", a(s.allEvents))
 	s.mux.HandleFunc("POST /v1/session", a(s.createSession))

@@ -27,6 +27,18 @@ type DecisionRecord struct {
 	CharterAmended *CharterChange       `json:"charter_amended,omitempty"`
 	Signatures     []RecordedSignature  `json:"signatures"`
 	Events         []EventRef           `json:"events"`
+	Checkpoint     *RecordCheckpoint    `json:"checkpoint,omitempty"`
+}
+
+// RecordCheckpoint is the checkpoint of the alliance's transparency log
+// that covers a decision record's events: the latest cosigned one that
+// does, else the head's, with where to fetch it.
+type RecordCheckpoint struct {
+	Size     uint64 `json:"size"`
+	Root     string `json:"root"`
+	Cosigned bool   `json:"cosigned"`
+	Note     string `json:"note"`
+	URL      string `json:"url"`
 }
 
 // RecordedSignature is a member's signature on an event a decision record

@@ -25,6 +25,7 @@ type Alliance struct {
 	Proposals   []Proposal    `json:"proposals"`
 	Commitments []Commitment  `json:"commitments"`
 	Proxies     []ProxyGrant  `json:"proxies"`
+	Witnesses   []Witness     `json:"witnesses"`
 	Concluded   bool          `json:"concluded"`
 	Conclusion  *Conclusion   `json:"conclusion,omitempty"`
 	Predecessor *AllianceHead `json:"predecessor"`
@@ -122,6 +123,7 @@ func (a Alliance) MarshalJSON() ([]byte, error) {
 	out.Proposals = nonNil(out.Proposals)
 	out.Commitments = nonNil(out.Commitments)
 	out.Proxies = nonNil(out.Proxies)
+	out.Witnesses = nonNil(out.Witnesses)
 	return json.Marshal(out)
 }
 

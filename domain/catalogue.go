@@ -62,6 +62,7 @@ var catalogue = map[string]func([]byte) (EventData, error){
 	TypeWorkgroupClosed:           decodeAs[WorkgroupClosed],
 	TypeProxyGranted:              decodeAs[ProxyGranted],
 	TypeProxyRevoked:              decodeAs[ProxyRevoked],
+	TypeWitnessAdded:              decodeAs[WitnessAdded],
 }
 
 // EventTypes returns every type string of the catalogue.

@@ -15,6 +15,7 @@ func (a Alliance) Clone() Alliance {
 	c.Proposals = cloneEach(a.Proposals, Proposal.clone)
 	c.Commitments = cloneEach(a.Commitments, Commitment.clone)
 	c.Proxies = slices.Clone(a.Proxies)
+	c.Witnesses = slices.Clone(a.Witnesses)
 	c.Predecessor = copyHead(a.Predecessor)
 	if a.Conclusion != nil {
 		concl := *a.Conclusion

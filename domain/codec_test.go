@@ -38,6 +38,7 @@ func oneOfEach() []EventData {
 		WorkgroupClosed{WorkgroupID: wg, Outcome: WorkgroupMet, Note: "12 of 12"},
 		ProxyGranted{GrantorID: m1, ProxyID: m2, ProposalID: prop},
 		ProxyRevoked{GrantorID: m1, ProxyID: m2, ProposalID: ""},
+		WitnessAdded{WitnessID: id(41), PartyID: obs, Name: "regulator-witness", VKey: "regulator-witness+5a0c1d2e+BAEjRWeJq83vASNFZ4mrze8BI0VniavN7wEjRWeJq83v"},
 	}
 }
 

@@ -27,6 +27,9 @@ func Decide(s Alliance, m Meta, c Command) ([]Event, error) {
 	if err := s.stillRunning(); err != nil {
 		return nil, err
 	}
+	if w, ok := c.(AddWitness); ok {
+		return decideWitness(s, m, w)
+	}
 	by, err := partyOf(s, m.Actor)
 	if err != nil {
 		return nil, err

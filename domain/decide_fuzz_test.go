@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/transparency"
 	"accord/verify"
 )
 
@@ -73,6 +74,8 @@ func decideSeeds() [][]byte {
 			[]byte{actConvener, 1, 3, 10, 10, 0},                 // admit the late member
 			[]byte{actLate, 2, 3, 10},                            // who withdraws
 			[]byte{actMember1, 18, 0, 7, 0},                      // member 1 registers a key
+			[]byte{actMember1, 27, 0, 0, 0, 0},                   // member 1 registers a witness
+			[]byte{actObserver, 27, 1, 1, 0, 0},                  // so does the observer
 		),
 		cmds(
 			[]byte{actMember1, 5, 1, 1, 0, 10, 1, 4, 1, 0},                   // charter proposal 1: majority, quorum 1/2
@@ -206,7 +209,7 @@ func fuzzCommand(in *[]byte) domain.Command {
 		return ids
 	}
 	workgroup := func() string { return pick(fuzzID(8, 0), fuzzID(8, 1), "wg") }
-	switch kind % 27 {
+	switch kind % 28 {
 	case 0:
 		return domain.FormAlliance{Name: fuzzText(in), Purpose: fuzzText(in), Charter: fuzzCharter(in)}
 	case 1:
@@ -287,9 +290,27 @@ func fuzzCommand(in *[]byte) domain.Command {
 		return domain.RevokeProxy{ProxyID: member(), ProposalID: pick("", fuzzID(5, 0), fuzzID(5, 1), "p")}
 	case 26:
 		return domain.CastVote{ProposalID: proposal(), Stance: domain.Stance(pick("agree", "disagree", "abstain", "block", "yes", "")), Reason: fuzzText(in), OnBehalfOf: member()}
+	case 27:
+		w := fuzzWitnesses[int(next(in))%len(fuzzWitnesses)]
+		return domain.AddWitness{WitnessID: pick(fuzzID(9, 0), fuzzID(9, 1), "w"), Name: pick(w.name, "other", "a b", ""), VKey: pick(w.vkey, w.vkey+"\n", "")}
 	}
 	return fuzzTick{hours: int(next(in))}
 }
+
+// fuzzWitnesses are witness keys to register: real verifier keys of type
+// 0x04, so that whatever the domain accepts the verifier accepts too (the
+// ledger checks that a key parses before it decides).
+var fuzzWitnesses = func() []struct{ name, vkey string } {
+	var out []struct{ name, vkey string }
+	for i, name := range []string{"member-witness", "regulator.example/witness"} {
+		_, vkey, err := transparency.GenerateWitnessKey(name, bytes.NewReader(bytes.Repeat([]byte{byte(i + 1)}, 32)))
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, struct{ name, vkey string }{name, vkey})
+	}
+	return out
+}()
 
 // fuzzTick is not a command: it moves the clock on, so deadlines pass.
 type fuzzTick struct{ hours int }

@@ -25,6 +25,8 @@ func Evolve(s Alliance, e Event) Alliance {
 		s.registerKey(e, d)
 	case ObserverAdded:
 		s.addObserver(d)
+	case WitnessAdded:
+		s.addWitness(e, d)
 	case WorkgroupFormed:
 		s.formWorkgroup(d)
 	case CharterAmended:

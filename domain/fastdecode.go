@@ -38,6 +38,9 @@ func decodeFast(line []byte) (Event, bool) {
 // data decodes the data of the most frequent event, a vote, signed or not,
 // cast by a proxy or not.
 func (s *scanner) data(typ string, dst *EventData) bool {
+	if typ == TypeWitnessAdded {
+		return s.witnessAdded(dst)
+	}
 	if typ != TypeVoteCast {
 		return false
 	}
@@ -48,6 +51,18 @@ func (s *scanner) data(typ string, dst *EventData) bool {
 		s.lit(`,"reason":`) && s.str(&d.Reason) &&
 		(!s.lit(`,"cast_by":`) || s.str(&d.CastBy)) &&
 		(s.lit(`}`) || (s.lit(`,"signature":`) && s.signature(&d.Signature) && s.lit(`}`)))
+	*dst = d
+	return ok
+}
+
+// witnessAdded decodes the data of a WitnessAdded.
+func (s *scanner) witnessAdded(dst *EventData) bool {
+	var d WitnessAdded
+	ok := s.lit(`{"witness_id":`) && s.str(&d.WitnessID) &&
+		s.lit(`,"party_id":`) && s.str(&d.PartyID) &&
+		s.lit(`,"name":`) && s.str(&d.Name) &&
+		s.lit(`,"vkey":`) && s.str(&d.VKey) &&
+		s.lit(`}`)
 	*dst = d
 	return ok
 }

@@ -78,6 +78,9 @@ func encodeData(b []byte, d EventData) ([]byte, error) {
 		}
 		return append(b, '}'), nil
 	}
+	if w, ok := d.(WitnessAdded); ok {
+		return appendWitnessAdded(b, w), nil
+	}
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
@@ -150,4 +153,17 @@ func appendEscapedByte(b []byte, c byte) []byte {
 		return append(b, '\\', 'f')
 	}
 	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// appendWitnessAdded appends a WitnessAdded as encoding/json writes it.
+func appendWitnessAdded(b []byte, w WitnessAdded) []byte {
+	b = append(b, `{"witness_id":`...)
+	b = appendString(b, w.WitnessID)
+	b = append(b, `,"party_id":`...)
+	b = appendString(b, w.PartyID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, w.Name)
+	b = append(b, `,"vkey":`...)
+	b = appendString(b, w.VKey)
+	return append(b, '}')
 }

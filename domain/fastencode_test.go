@@ -18,6 +18,7 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 		submitted(prop, KindCharter, &consensusCharter),
 		castFor(m2, m1, StanceBlock),
 		VoteCast{ProposalID: prop, MemberID: m2, Stance: "agree", Reason: awkward, CastBy: awkward},
+		WitnessAdded{WitnessID: awkward, PartyID: awkward, Name: awkward, VKey: awkward},
 	}
 	samples = append(append(samples, oneOfEach()...), variants()...)
 	for _, d := range samples {

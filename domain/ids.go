@@ -16,6 +16,7 @@ const (
 	CreatesAmendment  Creation = "amendment"
 	CreatesWorkgroup  Creation = "workgroup"
 	CreatesCommitment Creation = "commitment"
+	CreatesWitness    Creation = "witness"
 )
 
 // idNamespace is the fixed namespace of accord's derived ids.

@@ -111,6 +111,9 @@ func fillForReader(t *testing.T, accord *nats.Conn) (*eventstore.Store, jetstrea
 	snaps, err := store.OpenSnapshots(ctx, 1)
 	require.NoError(t, err)
 	require.NoError(t, snaps.Put(ctx, "checkpoint", []byte(`{"stream_seq":2}`)))
+	cosigs, err := store.OpenCosignatures(ctx, 1)
+	require.NoError(t, err)
+	require.NoError(t, cosigs.Put(ctx, eventstore.StoredCosignature{AllianceID: "alliance-r1", Size: 2, WitnessID: "w", Line: []byte("— w c2ln")}))
 	return store, tokens
 }
 
@@ -203,6 +206,9 @@ var readerRefusedPublishes = map[string]string{
 	eventstore.Subject("alliance-r1"):                         `{"forged":true}`,
 	"$KV.accord_tokens.k":                                     `{"id":"forged","role":"convener"}`,
 	"$KV.accord_snapshots.checkpoint":                         `{}`,
+	"$KV.accord_cosignatures.a.1.w":                           `— forged`,
+	"$JS.API.STREAM.PURGE.KV_accord_cosignatures":             ``,
+	"$JS.API.STREAM.MSG.GET.KV_accord_cosignatures":           `{"last_by_subj":"$KV.accord_cosignatures.a.1.w"}`,
 	"$JS.API.STREAM.CREATE.FORGED":                            `{"name":"FORGED","subjects":["forged.>"]}`,
 	"$JS.API.STREAM.UPDATE." + eventstore.StreamName:          `{"name":"ACCORD","subjects":["accord.events.*","forged.>"]}`,
 	"$JS.API.STREAM.DELETE." + eventstore.StreamName:          ``,
@@ -226,7 +232,7 @@ func checkReaderRefused(t *testing.T, reader *watchedConn) {
 		require.NoError(t, reader.nc.PublishRequest(subject, reader.nc.NewRespInbox(), []byte(body)))
 		reader.refused(t, `Publish to "`+subject+`"`)
 	}
-	for _, subject := range []string{"accord.events.>", "$KV.accord_tokens.>", eventstore.InboxPrefix + ".>"} {
+	for _, subject := range []string{"accord.events.>", "$KV.accord_tokens.>", "$KV.accord_cosignatures.>", eventstore.InboxPrefix + ".>"} {
 		_, err := reader.nc.SubscribeSync(subject)
 		require.NoError(t, err)
 		reader.refused(t, `Subscription to "`+subject+`"`)

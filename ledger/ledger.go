@@ -9,6 +9,7 @@ import (
 
 	"accord/eventstore"
 	"accord/projections"
+	"accord/transparency"
 )
 
 // Record and Position are the log's, as the ledger's answers carry them.
@@ -35,6 +36,12 @@ type Config struct {
 	Log        *slog.Logger
 	// Now is the clock events are stamped with; time.Now when nil.
 	Now func() time.Time
+	// LogKey signs every alliance's checkpoints; without one (the zero
+	// LogKey) checkpoints and proofs answer Unavailable.
+	LogKey transparency.LogKey
+	// Cosignatures is the bucket of witness cosignatures, watched from
+	// New on; without it none is stored or served.
+	Cosignatures *eventstore.Cosignatures
 }
 
 // Ledger is the application. It is safe for concurrent use.
@@ -48,11 +55,16 @@ type Ledger struct {
 	now       func() time.Time
 	observe   atomic.Pointer[func(time.Duration, error)]
 	deadlines *DeadlineCloser
+
+	logKey      transparency.LogKey
+	signed      signedCache
+	cosigs      *cosignatures
+	cosignStore *eventstore.Cosignatures
 }
 
 // New returns a Ledger over cfg, mirroring the credential bucket. It returns
-// an error when cfg lacks a part, the token secret is too short, or the
-// bucket cannot be watched before ctx ends.
+// an error when cfg lacks a part, the token secret is too short, or a
+// bucket (credentials, cosignatures) cannot be watched before ctx ends.
 func New(ctx context.Context, cfg Config) (*Ledger, error) {
 	if cfg.Store == nil || cfg.Projection == nil || cfg.Credentials == nil || cfg.NewChecker == nil {
 		return nil, errors.New("ledger: a store, read models, credentials and a chain checker are required")
@@ -64,6 +76,13 @@ func New(ctx context.Context, cfg Config) (*Ledger, error) {
 	l := &Ledger{
 		store: cfg.Store, proj: cfg.Projection, runner: NewRunner(cfg.Store), tokens: tokens,
 		checker: cfg.NewChecker, log: cfg.Log, now: cfg.Now,
+		logKey: cfg.LogKey, cosigs: newCosignatures(), cosignStore: cfg.Cosignatures,
+	}
+	if cfg.Cosignatures != nil {
+		if l.cosigs.stop, err = cfg.Cosignatures.Watch(ctx, l.cosigs.add); err != nil {
+			tokens.close()
+			return nil, err
+		}
 	}
 	if l.log == nil {
 		l.log = slog.Default()
@@ -85,6 +104,7 @@ func (l *Ledger) CloseDeadlines() {
 func (l *Ledger) Close() {
 	l.deadlines.Stop()
 	l.tokens.close()
+	l.cosigs.close()
 }
 
 // ObserveCommands has fn told how long each command took to decide and

@@ -105,11 +105,18 @@ func (l *Ledger) Record(ctx context.Context, caller Identity, aid, pid string, q
 	if err := Readable(caller, aid); err != nil {
 		return projections.DecisionRecord{}, err
 	}
+	var rec projections.DecisionRecord
+	var err error
 	switch {
 	case q.Seq != 0:
-		return l.proj.RecordAt(ctx, aid, pid, q.Seq)
+		rec, err = l.proj.RecordAt(ctx, aid, pid, q.Seq)
 	case q.At != nil:
-		return l.proj.RecordAtTime(ctx, aid, pid, *q.At)
+		rec, err = l.proj.RecordAtTime(ctx, aid, pid, *q.At)
+	default:
+		rec, err = l.proj.Record(ctx, aid, pid)
 	}
-	return l.proj.Record(ctx, aid, pid)
+	if err == nil {
+		rec.Checkpoint = l.recordCheckpoint(aid, rec)
+	}
+	return rec, err
 }

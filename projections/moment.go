@@ -39,7 +39,7 @@ func (p *Projection) ReadAt(ctx context.Context, allianceID string, seq uint64, 
 		}
 		keep = func(e domain.Event) bool { return e.Seq <= seq }
 	}
-	m, at, _, err := p.foldMoment(ctx, allianceID, keep)
+	m, at, _, err := p.foldMoment(ctx, allianceID, keep, nil)
 	if domain.KindOf(err) == domain.NotFound && t != nil {
 		return domain.Errorf(domain.NotFound, "alliance %s did not exist yet at %s", allianceID, t.Format(time.RFC3339Nano))
 	}
@@ -68,9 +68,9 @@ func (p *Projection) readNow(allianceID string, now time.Time, fn func(Moment)) 
 
 // foldMoment folds the alliance's events from the log while keep accepts
 // them, into its state and vote counts, and returns them with the time of
-// the last event folded and its position. It returns NotFound when keep
-// accepts no event.
-func (p *Projection) foldMoment(ctx context.Context, allianceID string, keep func(domain.Event) bool) (Moment, time.Time, eventstore.Position, error) {
+// the last event folded and its position; each, if not nil, sees every
+// record folded. It returns NotFound when keep accepts no event.
+func (p *Projection) foldMoment(ctx context.Context, allianceID string, keep func(domain.Event) bool, each func(eventstore.Record)) (Moment, time.Time, eventstore.Position, error) {
 	m := Moment{votes: voteModel{}}
 	var at time.Time
 	var pos eventstore.Position
@@ -80,6 +80,9 @@ func (p *Projection) foldMoment(ctx context.Context, allianceID string, keep fun
 		}
 		if !keep(rec.Event) {
 			break
+		}
+		if each != nil {
+			each(rec)
 		}
 		m.State = domain.Evolve(m.State, rec.Event)
 		m.votes.observe(m.State, rec.Event)

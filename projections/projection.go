@@ -14,6 +14,7 @@ import (
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/transparency"
 )
 
 // Projection keeps the read model of every alliance current.
@@ -39,6 +40,8 @@ type Projection struct {
 	snaps        *eventstore.Snapshots
 	snapEvery    uint64
 	snapInterval time.Duration
+
+	noTrees bool // WithoutTrees: no Merkle trees are kept
 }
 
 // allianceView is one alliance's read model: its state, and the vote
@@ -49,6 +52,11 @@ type allianceView struct {
 	head   eventstore.Position
 	broken bool // a record did not chain; nothing after it is folded
 	dirty  bool // changed since the last snapshot
+	// tree is the alliance's Merkle tree, one leaf per event up to head
+	// (nil when trees are off); treeChunks counts the full chunks of its
+	// leaves already in the snapshot bucket.
+	tree       *transparency.Tree
+	treeChunks int
 }
 
 // New returns a projection over store; Start fills it.
@@ -122,7 +130,8 @@ func (p *Projection) apply(rec eventstore.Record) {
 	p.mu.Lock()
 	v, ok := p.alliances[rec.Event.AllianceID]
 	if !ok {
-		v = &allianceView{votes: voteModel{}}
+		v = p.newView()
+		v.votes = voteModel{}
 		p.alliances[rec.Event.AllianceID] = v
 	}
 	if rec.Event.Seq <= v.head.Seq || v.broken {
@@ -136,6 +145,9 @@ func (p *Projection) apply(rec eventstore.Record) {
 		return
 	}
 	v.dirty = true
+	if v.tree != nil {
+		v.tree.Append(rec.Raw)
+	}
 	v.state = domain.Evolve(v.state, rec.Event)
 	v.votes.observe(v.state, rec.Event)
 	p.indexSuccessor(v.state, rec.Event)

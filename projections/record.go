@@ -33,6 +33,10 @@ type DecisionRecord struct {
 	Signatures     []RecordedSignature  `json:"signatures"`
 	Proxies        []ProxyUse           `json:"proxies"`
 	Events         []EventRef           `json:"events"`
+	// Checkpoint is the checkpoint that covers Events, when the ledger
+	// keeps a transparency log: the latest cosigned one that does, else
+	// the head's. The read model leaves it for the ledger to fill in.
+	Checkpoint *RecordCheckpoint `json:"checkpoint,omitempty"`
 }
 
 // Point is a place in an alliance's ledger: an event's seq, hash and time.

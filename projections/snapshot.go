@@ -18,8 +18,10 @@ import (
 // Schema 2: a fulfilled commitment holds its final value. Schema 3:
 // workgroups hold their status and progress; the state holds proxy grants,
 // its conclusion and its predecessor; stances name the proxy who cast them.
-// Schema 4: each alliance's snapshot holds its scorecard's vote counts.
-const SnapshotSchema = 4
+// Schema 4: the state holds witnesses, and each alliance snapshot the root
+// of its Merkle tree, whose leaves are stored beside it (snapshot_tree.go).
+// Schema 5: each alliance's snapshot holds its scorecard's vote counts.
+const SnapshotSchema = 5
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.
@@ -35,10 +37,11 @@ type checkpoint struct {
 
 // allianceSnapshot is one alliance's state and the position it reflects.
 type allianceSnapshot struct {
-	Schema int                 `json:"schema"`
-	Head   eventstore.Position `json:"head"`
-	State  domain.Alliance     `json:"state"`
-	Votes  voteModel           `json:"votes"`
+	Schema   int                 `json:"schema"`
+	Head     eventstore.Position `json:"head"`
+	State    domain.Alliance     `json:"state"`
+	TreeRoot []byte              `json:"tree_root,omitempty"` // the root of the tree of Head.Seq leaves
+	Votes    voteModel           `json:"votes"`
 }
 
 // UseSnapshots makes Start resume from the snapshots in snaps instead of
@@ -147,17 +150,30 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
 		return nil, false
 	}
-	return &allianceView{state: snap.State, votes: snap.Votes, head: snap.Head}, true
+	v := &allianceView{state: snap.State, votes: snap.Votes, head: snap.Head}
+	if !p.noTrees {
+		var ok bool
+		if v.tree, v.treeChunks, ok = p.loadTree(ctx, aid, seq, snap.TreeRoot); !ok {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // foldUpTo folds an alliance from the log up to its event seq.
 func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
-	m, _, pos, err := p.foldMoment(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq })
+	v := p.newView()
+	var each func(eventstore.Record)
+	if v.tree != nil {
+		each = func(rec eventstore.Record) { v.tree.Append(rec.Raw) }
+	}
+	m, _, pos, err := p.foldMoment(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, each)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
 	}
 	// dirty, so the next checkpoint replaces the snapshot that failed.
-	return &allianceView{state: m.State, votes: m.votes, head: pos, dirty: true}, nil
+	v.state, v.votes, v.head, v.dirty = m.State, m.votes, pos, true
+	return v, nil
 }
 
 // Checkpoint writes a snapshot of every alliance changed since the last one,
@@ -167,7 +183,12 @@ func (p *Projection) Checkpoint(ctx context.Context) error {
 	if p.snaps == nil {
 		return nil
 	}
-	cp, snaps := p.collect()
+	cp, snaps, trees := p.collect()
+	for _, w := range trees {
+		if err := p.putTree(ctx, w); err != nil {
+			return err
+		}
+	}
 	for aid, raw := range snaps {
 		if err := p.snaps.Put(ctx, "alliance."+aid, raw); err != nil {
 			return err
@@ -180,9 +201,10 @@ func (p *Projection) Checkpoint(ctx context.Context) error {
 	return p.snaps.Put(ctx, checkpointKey, raw)
 }
 
-// collect renders, under the read lock, the checkpoint and the snapshots of
-// the alliances changed since the last checkpoint, and clears their marks.
-func (p *Projection) collect() (checkpoint, map[string][]byte) {
+// collect renders, under the lock, the checkpoint and the snapshots of the
+// alliances changed since the last checkpoint with their trees' new
+// chunks, and clears their marks.
+func (p *Projection) collect() (checkpoint, map[string][]byte, []treeWrite) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// The follower applies a message record by record, so the last message
@@ -190,6 +212,7 @@ func (p *Projection) collect() (checkpoint, map[string][]byte) {
 	// a restart replays that message, skipping the records already in.
 	cp := checkpoint{Schema: SnapshotSchema, StreamSeq: max(p.applied, 1) - 1, Heads: make(map[string]uint64, len(p.alliances))}
 	snaps := map[string][]byte{}
+	var trees []treeWrite
 	for aid, v := range p.alliances {
 		if v.broken || v.head.Seq == 0 {
 			continue
@@ -198,14 +221,20 @@ func (p *Projection) collect() (checkpoint, map[string][]byte) {
 		if !v.dirty {
 			continue
 		}
-		raw, err := json.Marshal(allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes})
+		snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes}
+		if v.tree != nil {
+			var w treeWrite
+			w, snap.TreeRoot = treeChunksToWrite(aid, v)
+			trees = append(trees, w)
+		}
+		raw, err := json.Marshal(snap)
 		if err != nil {
 			continue
 		}
 		snaps[aid] = raw
 		v.dirty = false
 	}
-	return cp, snaps
+	return cp, snaps, trees
 }
 
 // keepSnapshots checkpoints whenever `every` events have been applied since

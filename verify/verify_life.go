@@ -36,6 +36,8 @@ func (c *chain) checkLife(ev domain.Event, fail failf) error {
 		return checkGrantor(ev.Actor, d.GrantorID, d.ProxyID, "granted", fail)
 	case domain.ProxyRevoked:
 		return checkGrantor(ev.Actor, d.GrantorID, d.ProxyID, "revoked", fail)
+	case domain.WitnessAdded:
+		return checkWitness(ev.Actor, d, fail)
 	case domain.AllianceFormed:
 		if p := d.Predecessor; p != nil && p.AllianceID == ev.AllianceID {
 			return fail("AllianceFormed names the alliance itself as its predecessor")

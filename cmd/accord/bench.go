@@ -48,6 +48,9 @@ type benchResult struct {
 	LiveP99Ms            float64 `json:"live_p99_ms"`
 	RestartReplayS       float64 `json:"restart_replay_s"`
 	RestartSnapshotS     float64 `json:"restart_snapshot_s"`
+	RebuildNoTreesPerS   float64 `json:"rebuild_no_trees_per_s"`
+	CheckpointP99Ms      float64 `json:"checkpoint_p99_ms"`
+	InclusionP99Ms       float64 `json:"inclusion_proof_100k_p99_ms"`
 	Events               int     `json:"events"`
 	Alliances            int     `json:"alliances"`
 	CPUs                 int     `json:"cpus"`
@@ -164,6 +167,10 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
 		{"raw replay", func() (err error) { res.RawReplayPerS, err = benchRawReplay(ctx, env); return }},
 		{"projection rebuild and restart", func() error { return benchRebuild(ctx, env, &res) }},
+		{"transparency reads", func() (err error) {
+			res.CheckpointP99Ms, res.InclusionP99Ms, err = benchTransparency(ctx, env)
+			return
+		}},
 	}
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
@@ -236,6 +243,9 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		{"live_p99_ms", strconv.FormatFloat(r.LiveP99Ms, 'f', 2, 64), fmt.Sprintf("%d subscribers; target < 50", cfg.Subscribers)},
 		{"restart_replay_s", strconv.FormatFloat(r.RestartReplayS, 'f', 2, 64), "read models from the whole log"},
 		{"restart_snapshot_s", strconv.FormatFloat(r.RestartSnapshotS, 'f', 2, 64), "read models from snapshots"},
+		{"rebuild_no_trees_per_s", rate(r.RebuildNoTreesPerS), ratio(r.RebuildPerS, r.RebuildNoTreesPerS, "without trees (rebuild_per_s over it)", 0.7)},
+		{"checkpoint_p99_ms", strconv.FormatFloat(r.CheckpointP99Ms, 'f', 3, 64), "head checkpoint over HTTP; target < 1"},
+		{"inclusion_proof_100k_p99_ms", strconv.FormatFloat(r.InclusionP99Ms, 'f', 3, 64), "receipt in an alliance of 100,000 events over HTTP; target < 5"},
 	}
 	fmt.Fprintf(tw, "figure\tvalue\t\tnote\t\n")
 	for _, row := range rows {

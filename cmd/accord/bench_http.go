@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"accord/api"
 	"accord/ledger"
 	"accord/projections"
+	"accord/transparency"
 )
 
 const benchAdminToken = "bench-admin-token"
@@ -62,9 +64,17 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 }
 
 // newBenchLedger builds the ledger of a bench API over proj, with a secret
-// of its own.
+// and a log key of its own.
 func newBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projection) (*ledger.Ledger, error) {
 	secret, err := randomBytes(32)
+	if err != nil {
+		return nil, err
+	}
+	keyFile, err := transparency.GenerateLogKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	logKey, err := transparency.ParseLogKey(keyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +82,12 @@ func newBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projec
 	if err != nil {
 		return nil, err
 	}
+	cosigs, err := env.store.OpenCosignatures(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return ledger.New(ctx, ledgerConfig(env.store, proj, creds, benchAdminToken, secret, quiet))
+	return ledger.New(ctx, ledgerConfig(env.store, proj, creds, cosigs, ledgerSecrets{benchAdminToken, secret, logKey}, quiet))
 }
 
 func (b *benchAPI) close() {

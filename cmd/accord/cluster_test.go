@@ -34,6 +34,7 @@ type natsCluster struct {
 	opts    []*server.Options
 	servers []*server.Server
 	secret  string // the token secret file every accord instance shares
+	logKey  string // the log key file every accord instance shares
 }
 
 // startNATSCluster starts three clustered JetStream servers, each with its
@@ -44,7 +45,7 @@ type natsCluster struct {
 // into its options, so that a node can be restarted as itself.
 func startNATSCluster(t *testing.T) *natsCluster {
 	t.Helper()
-	c := &natsCluster{t: t, secret: filepath.Join(t.TempDir(), "token.secret")}
+	c := &natsCluster{t: t, secret: filepath.Join(t.TempDir(), "token.secret"), logKey: filepath.Join(t.TempDir(), "log.key")}
 	var routes []string
 	for i := range 3 {
 		c.opts = append(c.opts, &server.Options{
@@ -164,7 +165,7 @@ func startClusterMain(t *testing.T, c *natsCluster) *Main {
 	t.Setenv("ACCORD_ADMIN_TOKEN", clusterAdminToken)
 	m := NewMain()
 	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats-url", c.urls(), "--token-secret-file", c.secret, "--replicas", "3", "--nats-listen", "none"}, io.Discard))
+	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats-url", c.urls(), "--token-secret-file", c.secret, "--log-key-file", c.logKey, "--replicas", "3", "--nats-listen", "none"}, io.Discard))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	require.NoError(t, m.Run(ctx))

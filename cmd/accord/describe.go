@@ -70,6 +70,8 @@ func (d *describer) summary(e domain.Event) string {
 		return n.member(x.MemberID) + " withdrew" + because(x.Reason)
 	case domain.ObserverAdded:
 		return x.Name + " added as observer"
+	case domain.WitnessAdded:
+		return n.member(x.PartyID) + " registered witness key " + x.Name
 	case domain.WorkgroupFormed:
 		return fmt.Sprintf("workgroup '%s' formed: %s", x.Name, x.Aim)
 	case domain.ProposalSubmitted:

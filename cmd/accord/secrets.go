@@ -12,6 +12,7 @@ import (
 
 	"accord/eventstore"
 	"accord/ledger"
+	"accord/transparency"
 )
 
 // The files accord keeps its secrets in, all mode 0600: the secret member
@@ -21,6 +22,7 @@ const (
 	tokenSecretFile    = "token.secret"
 	accordPasswordFile = "nats-accord.password"
 	readerPasswordFile = "nats-reader.password"
+	logKeyFile         = "log.key"
 )
 
 // errSecretMismatch is returned when the token secret file and the bucket an
@@ -83,6 +85,22 @@ func loadTokenSecret(path string, legacy []byte) ([]byte, error) {
 		return nil, fmt.Errorf("token secret %s holds %d bytes; it needs at least %d", path, len(secret), ledger.MinSecretLen)
 	}
 	return secret, nil
+}
+
+// loadLogKey returns the key that signs every alliance's checkpoints, kept
+// in the file at path and generated there on first start. It returns an
+// error when the file cannot be read or written, or does not hold a log key
+// (transparency.ParseLogKey's format).
+func loadLogKey(path string) (transparency.LogKey, error) {
+	raw, err := readOrCreate(path, func() ([]byte, error) { return transparency.GenerateLogKey(rand.Reader) })
+	if err != nil {
+		return transparency.LogKey{}, fmt.Errorf("log key %s: %w", path, err)
+	}
+	key, err := transparency.ParseLogKey(raw)
+	if err != nil {
+		return transparency.LogKey{}, fmt.Errorf("log key %s: %w", path, err)
+	}
+	return key, nil
 }
 
 // loadPassword returns the password in the file at path, generating it on

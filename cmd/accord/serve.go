@@ -23,6 +23,7 @@ import (
 	"accord/eventstore"
 	"accord/ledger"
 	"accord/projections"
+	"accord/transparency"
 )
 
 // Read models checkpoint their snapshots when this many events came in since
@@ -44,6 +45,7 @@ type Main struct {
 	Replicas        int
 	Sync            string
 	TokenSecretFile string
+	LogKeyFile      string
 	AdminToken      string
 	Log             *slog.Logger
 
@@ -52,7 +54,9 @@ type Main struct {
 	store      *eventstore.Store
 	snaps      *eventstore.Snapshots
 	creds      *eventstore.Credentials
+	cosigs     *eventstore.Cosignatures
 	secret     []byte
+	logKey     transparency.LogKey
 	proj       *projections.Projection
 	ledger     *ledger.Ledger
 	api        *api.Server
@@ -86,6 +90,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&replicas, "replicas", replicas, "stream replicas `N` (default 1 embedded, 3 with --nats-url) (env ACCORD_REPLICAS)")
 	fs.StringVar(&m.Sync, "sync", env("ACCORD_SYNC", m.Sync), "embedded JetStream fsync: default (every 2 minutes, and at clean shutdown) or always (before every acknowledgement) (env ACCORD_SYNC)")
 	fs.StringVar(&m.TokenSecretFile, "token-secret-file", env("ACCORD_TOKEN_SECRET_FILE", m.TokenSecretFile), "`file` of the secret member tokens derive from, created with 32 random bytes if missing (default <data-dir>/token.secret; required with --nats-url, shared by every instance) (env ACCORD_TOKEN_SECRET_FILE)")
+	fs.StringVar(&m.LogKeyFile, "log-key-file", env("ACCORD_LOG_KEY_FILE", m.LogKeyFile), "`file` of the key that signs checkpoints, generated if missing (default <data-dir>/log.key; required with --nats-url, shared by every instance) (env ACCORD_LOG_KEY_FILE)")
 	wait := env("ACCORD_NATS_WAIT", m.NatsWait.String())
 	fs.StringVar(&wait, "nats-wait", wait, "with --nats-url, how long to keep trying to reach NATS and open the stream at start, e.g. while the cluster elects its leader (env ACCORD_NATS_WAIT)")
 	fs.Usage = func() {
@@ -105,7 +110,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 }
 
 // parseNATS checks the flags about NATS: --nats-wait is a duration, and
-// --nats-url comes with --token-secret-file.
+// --nats-url comes with --token-secret-file and --log-key-file.
 func (m *Main) parseNATS(wait string) error {
 	d, err := time.ParseDuration(wait)
 	if err != nil || d < 0 {
@@ -114,6 +119,9 @@ func (m *Main) parseNATS(wait string) error {
 	m.NatsWait = d
 	if m.NatsURL != "" && m.TokenSecretFile == "" {
 		return errors.New("--nats-url needs --token-secret-file (or ACCORD_TOKEN_SECRET_FILE): every instance on the cluster must derive member tokens from the same secret")
+	}
+	if m.NatsURL != "" && m.LogKeyFile == "" {
+		return errors.New("--nats-url needs --log-key-file (or ACCORD_LOG_KEY_FILE): every instance on the cluster must sign checkpoints with the same log key")
 	}
 	return nil
 }
@@ -156,6 +164,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.logKey, err = loadLogKey(m.logKeyPath()); err != nil {
+		return err
+	}
+	m.Log.Info("log key", "path", m.logKeyPath())
 	if err := m.startEmbedded(); err != nil {
 		return err
 	}
@@ -172,7 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("build read models: %w", err)
 	}
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
-	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, admin, m.secret, m.Log)); err != nil {
+	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, m.cosigs, ledgerSecrets{admin, m.secret, m.logKey}, m.Log)); err != nil {
 		return err
 	}
 	m.ledger.CloseDeadlines()

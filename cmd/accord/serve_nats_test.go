@@ -54,7 +54,7 @@ func newExternalMain(t *testing.T, natsURL string, logs io.Writer, extra ...stri
 	m := NewMain()
 	m.Log = slog.New(slog.NewTextHandler(logs, nil))
 	args := append([]string{"--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--nats-url", natsURL,
-		"--token-secret-file", filepath.Join(t.TempDir(), "token.secret"), "--replicas", "1"}, extra...)
+		"--token-secret-file", filepath.Join(t.TempDir(), "token.secret"), "--log-key-file", filepath.Join(t.TempDir(), "log.key"), "--replicas", "1"}, extra...)
 	require.NoError(t, m.ParseFlags(args, io.Discard))
 	return m
 }

@@ -67,7 +67,7 @@ func retryable(err error) bool {
 }
 
 // openLog connects to NATS and opens the stream, the snapshot bucket, the
-// token secret and the token bucket. On an external NATS it tries again,
+// token secret, the token bucket and the cosignature bucket. On an external NATS it tries again,
 // with a growing pause and a log line each time, while they cannot be
 // reached (as while a cluster elects its JetStream leader), for up to
 // NatsWait; the embedded server is tried once. It returns the last error
@@ -121,7 +121,11 @@ func (m *Main) tryOpenLog(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.store, m.snaps, m.creds, m.secret = store, snaps, creds, secret
+	cosigs, err := store.OpenCosignatures(ctx, m.Replicas)
+	if err != nil {
+		return err
+	}
+	m.store, m.snaps, m.creds, m.cosigs, m.secret = store, snaps, creds, cosigs, secret
 	return nil
 }
 
@@ -131,6 +135,14 @@ func (m *Main) tokenSecretPath() string {
 		return m.TokenSecretFile
 	}
 	return filepath.Join(m.DataDir, tokenSecretFile)
+}
+
+// logKeyPath is --log-key-file, or log.key in the data dir.
+func (m *Main) logKeyPath() string {
+	if m.LogKeyFile != "" {
+		return m.LogKeyFile
+	}
+	return filepath.Join(m.DataDir, logKeyFile)
 }
 
 // tokenSecret returns the secret member tokens derive from, from its file.

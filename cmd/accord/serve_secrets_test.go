@@ -178,3 +178,37 @@ func TestTokenSecretFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "a temporary file was left behind")
 }
+
+// TestLogKeyFile checks the log key file's rules: generated on first start,
+// mode 0600, read back as the same key, and refused when it holds anything
+// but a log key; a first start writes it in the data dir.
+func TestLogKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keys", "log.key")
+	a, err := loadLogKey(path)
+	require.NoError(t, err)
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	b, err := loadLogKey(path)
+	require.NoError(t, err)
+	require.Equal(t, a.PublicKey(), b.PublicKey())
+
+	bad := filepath.Join(dir, "bad.key")
+	require.NoError(t, os.WriteFile(bad, []byte("not a key\n"), 0o600))
+	_, err = loadLogKey(bad)
+	require.ErrorContains(t, err, bad)
+
+	data := t.TempDir()
+	m := NewMain()
+	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	require.NoError(t, m.ParseFlags([]string{"--http", "127.0.0.1:0", "--data-dir", data, "--nats-listen", "none"}, io.Discard))
+	require.NoError(t, m.Run(t.Context()))
+	require.NoError(t, m.Close())
+	raw, err := os.ReadFile(filepath.Join(data, "log.key"))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(raw), "accord-log-key/v1 "))
+	onDisk, err := loadLogKey(filepath.Join(data, "log.key"))
+	require.NoError(t, err)
+	require.Equal(t, onDisk.PublicKey(), m.logKey.PublicKey())
+}

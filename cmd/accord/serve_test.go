@@ -91,15 +91,19 @@ func TestServeFlags(t *testing.T) {
 	require.Equal(t, 1, m.Replicas)
 	require.Equal(t, time.Minute, m.NatsWait)
 	m = NewMain()
-	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222,nats://b:4222", "--token-secret-file", "/etc/accord/token.secret", "--nats-wait", "90s"}, io.Discard))
+	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222,nats://b:4222", "--token-secret-file", "/etc/accord/token.secret", "--log-key-file", "/etc/accord/log.key", "--nats-wait", "90s"}, io.Discard))
 	require.Equal(t, 3, m.Replicas)
 	require.Equal(t, 90*time.Second, m.NatsWait)
 	t.Setenv("ACCORD_TOKEN_SECRET_FILE", "/etc/accord/token.secret")
+	t.Setenv("ACCORD_LOG_KEY_FILE", "/etc/accord/log.key")
 	t.Setenv("ACCORD_NATS_WAIT", "2m")
 	m = NewMain()
 	require.NoError(t, m.ParseFlags([]string{"--nats-url", "nats://a:4222"}, io.Discard))
 	require.Equal(t, "/etc/accord/token.secret", m.TokenSecretFile)
+	require.Equal(t, "/etc/accord/log.key", m.LogKeyFile)
 	require.Equal(t, 2*time.Minute, m.NatsWait)
+	t.Setenv("ACCORD_LOG_KEY_FILE", "")
+	require.ErrorContains(t, NewMain().ParseFlags([]string{"--nats-url", "nats://a:4222"}, io.Discard), "--log-key-file")
 	t.Setenv("ACCORD_TOKEN_SECRET_FILE", "")
 	require.ErrorContains(t, NewMain().ParseFlags([]string{"--nats-url", "nats://a:4222"}, io.Discard), "--token-secret-file")
 	require.Error(t, NewMain().ParseFlags([]string{"--replicas", "0"}, io.Discard))
@@ -107,7 +111,7 @@ func TestServeFlags(t *testing.T) {
 	require.ErrorContains(t, NewMain().ParseFlags([]string{"--nats-wait", "soon"}, io.Discard), "--nats-wait")
 	var help bytes.Buffer
 	require.Equal(t, 0, run([]string{"serve", "--help"}, nil, io.Discard, &help))
-	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-nats-wait", "-replicas", "-sync", "-token-secret-file"} {
+	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-nats-wait", "-replicas", "-sync", "-token-secret-file", "-log-key-file"} {
 		require.Contains(t, help.String(), flag)
 	}
 }

@@ -1,0 +1,10 @@
+package projections
+
+// SetTreeChunkLeaves makes trees snapshot in chunks of n leaves, so that a
+// test spans several chunks with few events; the returned function restores
+// the size.
+func SetTreeChunkLeaves(n int) (restore func()) {
+	old := treeChunkLeaves
+	treeChunkLeaves = n
+	return func() { treeChunkLeaves = old }
+}
