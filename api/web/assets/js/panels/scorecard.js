@@ -45,7 +45,9 @@ function draw() {
 function members(list) {
   if (!list.length) return h('p', { class: 'empty', text: 'No member yet.' });
   const head = ['Member', 'Commitments', 'Votes taken part in', 'Blocks', 'Proxies'];
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'scorecard' },
+  // On a phone the table scrolls sideways inside its box: the box takes the
+  // focus so a keyboard can scroll it too.
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Scorecard by member' }, h('table', { class: 'scorecard' },
     h('thead', null, h('tr', null, head.map((t) => h('th', { scope: 'col', text: t })))),
     h('tbody', null, list.map(member))));
 }
