@@ -7,9 +7,19 @@ import (
 	"accord/ledger"
 )
 
+// allianceForm is the body of POST /v1/alliances: domain.FormAlliance's
+// fields (not embedded, so that errors name fields as the body does), and
+// the id of the alliance it succeeds, if any, whose head the ledger reads.
+type allianceForm struct {
+	Name        string         `json:"name"`
+	Purpose     string         `json:"purpose"`
+	Charter     domain.Charter `json:"charter"`
+	Predecessor string         `json:"predecessor,omitempty"`
+}
+
 func (s *Server) formAlliance(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
-	var cmd domain.FormAlliance
-	if err := decodeBody(r, &cmd); err != nil {
+	var body allianceForm
+	if err := decodeBody(r, &body); err != nil {
 		return err
 	}
 	if err := ledger.MayFormAlliances(caller); err != nil {
@@ -18,6 +28,11 @@ func (s *Server) formAlliance(w http.ResponseWriter, r *http.Request, caller led
 	cid, err := commandID(r)
 	if err != nil {
 		return err
+	}
+	cmd := domain.FormAlliance{Name: body.Name, Purpose: body.Purpose, Charter: body.Charter}
+	if body.Predecessor != "" {
+		formed, err := s.ledger.FormSuccessor(r.Context(), caller, cid, body.Predecessor, cmd)
+		return answer(w, http.StatusCreated, formed, err)
 	}
 	formed, err := s.ledger.FormAlliance(r.Context(), caller, cid, cmd)
 	return answer(w, http.StatusCreated, formed, err)

@@ -34,7 +34,7 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	require.NoError(tb, err)
 	l, err := ledger.New(ctx, ledger.Config{
 		Store: store, Projection: proj, Credentials: creds, AdminToken: adminToken, TokenSecret: []byte(testTokenSecret),
-		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log,
+		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log, Now: testClock,
 		LogKey: SharedLogKey(tb), Cosignatures: cosigs,
 	})
 	require.NoError(tb, err)

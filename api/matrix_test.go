@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"strconv"
@@ -46,6 +47,15 @@ DELETE /v1/alliances/{aid}/members/{mid}                             401  401  4
 PUT    /v1/alliances/{aid}/members/{mid}/key                         401  401  401  401  403  403  403  403  403  403  200
 POST   /v1/alliances/{aid}/observers                                 401  401  401  401  403  403  403  403  201  201  403
 POST   /v1/alliances/{aid}/workgroups                                401  401  401  401  403  403  403  403  403  201  403
+GET    /v1/alliances/{aid}/workgroups                                401  401  401  401  403  200  200  200  200  200  200
+GET    /v1/alliances/{aid}/workgroups/{wid}                          401  401  401  401  403  200  200  200  200  200  200
+POST   /v1/alliances/{aid}/workgroups/{wid}/members                  401  401  401  401  403  403  403  403  403  200  403
+POST   /v1/alliances/{aid}/workgroups/{wid}/progress                 401  401  401  401  403  403  403  403  403  200  200
+POST   /v1/alliances/{aid}/workgroups/{wid}/close                    401  401  401  401  403  403  403  403  403  200  403
+POST   /v1/alliances/{aid}/conclude                                  401  401  401  401  403  403  403  403  403  200  403
+POST   /v1/alliances/{aid}/proxies                                   401  401  401  401  403  403  403  201  403  201  201
+POST   /v1/alliances/{aid}/proxies/revoke                            401  401  401  401  403  403  403  404  403  404  200
+GET    /v1/alliances/{aid}/scorecard                                 401  401  401  401  403  200  200  200  200  200  200
 DELETE /v1/alliances/{aid}/tokens/{party_id}                         401  401  401  401  403  403  403  403  200  200  200
 POST   /v1/alliances/{aid}/tokens/{party_id}                         401  401  401  401  403  403  403  403  201  201  201
 POST   /v1/alliances/{aid}/proposals                                 401  401  401  401  403  403  403  201  403  201  201
@@ -163,7 +173,7 @@ func rules() map[string]rule {
 	proposal := map[string]any{"kind": "resolution", "title": "Shared recall notices", "body": "Notify every member within 24 hours."}
 	reason := map[string]any{"reason": "matrix"}
 	note := map[string]any{"note": "matrix"}
-	return map[string]rule{
+	rows := map[string]rule{
 		"POST /v1/alliances": {writes: true, req: func(f *fixture, c int) call {
 			return call{"/v1/alliances", map[string]any{"name": "Matrix", "purpose": "p", "charter": consensus}, nil}
 		}},
@@ -260,6 +270,8 @@ func rules() map[string]rule {
 		"GET /healthz":                   {req: fixed("/healthz")},
 		"GET /metrics":                   {req: fixed("/metrics")},
 	}
+	maps.Copy(rows, lifeRules(A))
+	return rows
 }
 
 // TestPermissionMatrix runs every route of the matrix as every kind of
@@ -378,6 +390,10 @@ type fixture struct {
 	proposal, voting, adopted, cmt string
 	witness                        *transparency.WitnessSigner
 	hasCosigned                    bool
+
+	wg      string // the row's open workgroup
+	granted bool   // whether the owner's proxy to the peer is granted
+	as      string // a token the next call is sent with instead of its caller's
 }
 
 func newFixture(e *guardEnv, other alliance) *fixture {
@@ -402,10 +418,14 @@ func (f *fixture) send(method string, cl call, c int, stream bool) answer {
 	if c == callMalformed {
 		headers = []string{"Authorization", "Basic YWRtaW46YWRtaW4="}
 	}
-	if stream {
-		return f.streamStatus(cl.path, f.tokens[c], headers...)
+	token := f.tokens[c]
+	if f.as != "" { // the caller's counterpart in a fresh alliance (see concludeCall)
+		token, f.as = f.as, ""
 	}
-	return f.e.do(method, cl.path, f.tokens[c], cl.body, headers...)
+	if stream {
+		return f.streamStatus(cl.path, token, headers...)
+	}
+	return f.e.do(method, cl.path, token, cl.body, headers...)
 }
 
 // streamStatus opens a live stream, reads its status (and an error's

@@ -110,3 +110,21 @@ func participants(rec projections.DecisionRecord) []participant {
 	}
 	return out
 }
+
+// NameOf returns the name of a member of the record (an eligible member or
+// a proxy), or its id when the record does not name it.
+func (v recordView) NameOf(memberID string) string {
+	for _, u := range v.Proxies {
+		if u.Proxy.ID == memberID {
+			return u.Proxy.Name
+		}
+	}
+	if v.Voting != nil {
+		for _, m := range v.Voting.Eligible {
+			if m.ID == memberID {
+				return m.Name
+			}
+		}
+	}
+	return memberID
+}

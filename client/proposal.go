@@ -20,13 +20,15 @@ type ProposedAmendment struct {
 	Seq        uint64 `json:"seq"`
 }
 
-// RecordedVote answers a vote: the stance as recorded, with the seq and
+// RecordedVote answers a vote: the stance as recorded (MemberID's; CastBy
+// is the proxy who cast it, empty when the member did), with the seq and
 // hash of its VoteCast event, and the signature it stores when signed.
 type RecordedVote struct {
 	ProposalID string            `json:"proposal_id"`
 	MemberID   string            `json:"member_id"`
 	Stance     string            `json:"stance"`
 	Reason     string            `json:"reason"`
+	CastBy     string            `json:"cast_by,omitempty"`
 	Seq        uint64            `json:"seq"`
 	At         time.Time         `json:"at"`
 	Hash       string            `json:"hash"`

@@ -4,27 +4,28 @@ import (
 	"context"
 
 	"accord/domain"
+	"accord/projections"
 )
 
 // FormAlliance forms an alliance: the admin only. Its id is derived from
 // the command id, so a retry lands on the alliance the first try formed,
 // and answers the alliance as its formation left it, whatever happened
-// since. It returns a Forbidden error for anybody but the admin, and the
-// domain's or the log's error.
-func (l *Ledger) FormAlliance(ctx context.Context, caller Identity, commandID string, cmd domain.FormAlliance) (domain.Alliance, error) {
+// since (no successor yet). It returns a Forbidden error for anybody but
+// the admin, and the domain's or the log's error.
+func (l *Ledger) FormAlliance(ctx context.Context, caller Identity, commandID string, cmd domain.FormAlliance) (projections.AllianceState, error) {
 	if err := MayFormAlliances(caller); err != nil {
-		return domain.Alliance{}, err
+		return projections.AllianceState{}, err
 	}
 	commandID = newCommandID(commandID)
 	aid := domain.CreatedID("", commandID, domain.CreatesAlliance)
 	res, _, err := l.execute(ctx, caller, aid, commandID, cmd, nil)
 	if err != nil {
-		return domain.Alliance{}, err
+		return projections.AllianceState{}, err
 	}
 	if _, err := dataOf[domain.AllianceFormed](res); err != nil {
-		return domain.Alliance{}, err
+		return projections.AllianceState{}, err
 	}
-	return domain.Evolve(domain.Alliance{}, res.Records[0].Event), nil
+	return projections.AllianceState{Alliance: domain.Evolve(domain.Alliance{}, res.Records[0].Event)}, nil
 }
 
 // Credential is the answer to admitting a member or adding an observer: the

@@ -94,9 +94,12 @@ type Vote struct {
 	MemberID   string        `json:"member_id"`
 	Stance     domain.Stance `json:"stance"`
 	Reason     string        `json:"reason"`
-	Seq        uint64        `json:"seq"`
-	At         time.Time     `json:"at"`
-	Hash       string        `json:"hash"`
+	// CastBy is the proxy who cast the stance for MemberID, absent when
+	// the member cast its own.
+	CastBy string    `json:"cast_by,omitempty"`
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	Hash   string    `json:"hash"`
 	// Signature is the member's own signature of the vote, when it sent one.
 	Signature *domain.Signature `json:"signature,omitempty"`
 }
@@ -111,7 +114,7 @@ func (l *Ledger) CastVote(ctx context.Context, caller Identity, aid, commandID s
 	}
 	rec := res.Records[0]
 	return Vote{
-		ProposalID: data.ProposalID, MemberID: data.MemberID, Stance: data.Stance, Reason: data.Reason,
+		ProposalID: data.ProposalID, MemberID: data.MemberID, Stance: data.Stance, Reason: data.Reason, CastBy: data.CastBy,
 		Seq: rec.Event.Seq, At: rec.Event.At, Hash: rec.Hash, Signature: data.Signature,
 	}, nil
 }

@@ -23,12 +23,17 @@ func (l *Ledger) Alliances(caller Identity) []projections.Summary {
 	return l.proj.List(caller.CanRead)
 }
 
-// Alliance returns the alliance's state as of q. It returns a Forbidden
-// error for a caller who may not read it, NotFound for an unknown alliance
-// (or one not formed yet at q.At), and Invalid for a seq outside its
-// ledger.
-func (l *Ledger) Alliance(ctx context.Context, caller Identity, aid string, q AsOf) (domain.Alliance, error) {
-	return readState(ctx, l, caller, aid, q, domain.Alliance.Clone)
+// Alliance returns the alliance's state as of q, with the alliances that
+// succeed it as a reader then could know them (projections.Successors). It
+// returns a Forbidden error for a caller who may not read it, NotFound for
+// an unknown alliance (or one not formed yet at q.At), and Invalid for a
+// seq outside its ledger.
+func (l *Ledger) Alliance(ctx context.Context, caller Identity, aid string, q AsOf) (projections.AllianceState, error) {
+	st, err := readState(ctx, l, caller, aid, q, domain.Alliance.Clone)
+	if err != nil {
+		return projections.AllianceState{}, err
+	}
+	return projections.AllianceState{Alliance: st, Successors: l.proj.Successors(st, q.At)}, nil
 }
 
 // Proposals is an alliance's proposals as of a point, and that point's seq.

@@ -30,6 +30,10 @@ type Projection struct {
 	listeners map[int]func(eventstore.Record)
 	nextID    int
 
+	// successors indexes, by alliance id, the alliances formed as its
+	// successors (see successors.go); made on first use.
+	successors map[string][]Successor
+
 	stop   func()
 	cancel context.CancelFunc
 
@@ -40,9 +44,11 @@ type Projection struct {
 	noTrees bool // WithoutTrees: no Merkle trees are kept
 }
 
-// allianceView is one alliance's read model.
+// allianceView is one alliance's read model: its state, and the vote
+// counts of its scorecard.
 type allianceView struct {
 	state  domain.Alliance
+	votes  voteModel
 	head   eventstore.Position
 	broken bool // a record did not chain; nothing after it is folded
 	dirty  bool // changed since the last snapshot
@@ -125,6 +131,7 @@ func (p *Projection) apply(rec eventstore.Record) {
 	v, ok := p.alliances[rec.Event.AllianceID]
 	if !ok {
 		v = p.newView()
+		v.votes = voteModel{}
 		p.alliances[rec.Event.AllianceID] = v
 	}
 	if rec.Event.Seq <= v.head.Seq || v.broken {
@@ -142,6 +149,8 @@ func (p *Projection) apply(rec eventstore.Record) {
 		v.tree.Append(rec.Raw)
 	}
 	v.state = domain.Evolve(v.state, rec.Event)
+	v.votes.observe(v.state, rec.Event)
+	p.indexSuccessor(v.state, rec.Event)
 	v.head = rec.Position()
 	p.applied = rec.StreamSeq
 	p.count++

@@ -31,6 +31,7 @@ type DecisionRecord struct {
 	Provisional    *domain.VotingClosed `json:"provisional,omitempty"`
 	CharterAmended *CharterChange       `json:"charter_amended,omitempty"`
 	Signatures     []RecordedSignature  `json:"signatures"`
+	Proxies        []ProxyUse           `json:"proxies"`
 	Events         []EventRef           `json:"events"`
 	// Checkpoint is the checkpoint that covers Events, when the ledger
 	// keeps a transparency log: the latest cosigned one that does, else
@@ -227,15 +228,18 @@ type recordBuilder struct {
 	stances    map[string]int // member id → index in rec.Stances
 	eligible   map[string]int // member id → index in rec.Voting.Eligible
 	lastAt     time.Time
+	// grants holds, by seq, the hash of every ProxyGranted so far.
+	grants map[uint64]string
 }
 
 func newRecordBuilder(proposalID string) *recordBuilder {
 	return &recordBuilder{
 		pid:        proposalID,
-		rec:        DecisionRecord{Versions: []Version{}, Amendments: []AmendmentHistory{}, Stances: []StanceHistory{}, Signatures: []RecordedSignature{}, Events: []EventRef{}},
+		rec:        DecisionRecord{Versions: []Version{}, Amendments: []AmendmentHistory{}, Stances: []StanceHistory{}, Signatures: []RecordedSignature{}, Proxies: []ProxyUse{}, Events: []EventRef{}},
 		amendments: map[string]int{},
 		stances:    map[string]int{},
 		eligible:   map[string]int{},
+		grants:     map[uint64]string{},
 	}
 }
 
@@ -269,6 +273,8 @@ func (b *recordBuilder) observe(s domain.Alliance, r eventstore.Record) {
 		if relevant {
 			b.rec.Withdrawal = &Withdrawal{Act: act, Reason: d.Reason}
 		}
+	case domain.ProxyGranted:
+		b.noteGrant(r)
 	default:
 		relevant = b.observeVoting(s, r.Event, act)
 	}
@@ -312,6 +318,7 @@ func (b *recordBuilder) observeVoting(s domain.Alliance, e domain.Event, act Act
 		}
 		st := &b.rec.Stances[i]
 		st.History = append(st.History, StanceChange{Stance: d.Stance, Reason: d.Reason, CastBy: d.CastBy, Seq: e.Seq, At: e.At, Signature: b.sign(s, e)})
+		b.proxyUse(s, e, d)
 	case domain.MemberWithdrew:
 		p, ok := s.Proposal(b.pid)
 		i, known := b.eligible[d.MemberID]
@@ -378,6 +385,7 @@ func (b *recordBuilder) finish(s domain.Alliance, at Point) (DecisionRecord, err
 			st.Final = &final
 		}
 	}
+	b.finishProxies(&rec)
 	if p.Status == domain.StatusVoting {
 		if out, err := domain.DeriveOutcome(s, p.ID); err == nil {
 			rec.Provisional = &out

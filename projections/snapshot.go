@@ -20,7 +20,8 @@ import (
 // its conclusion and its predecessor; stances name the proxy who cast them.
 // Schema 4: the state holds witnesses, and each alliance snapshot the root
 // of its Merkle tree, whose leaves are stored beside it (snapshot_tree.go).
-const SnapshotSchema = 4
+// Schema 5: each alliance's snapshot holds its scorecard's vote counts.
+const SnapshotSchema = 5
 
 // checkpointKey names the record that ties a set of alliance snapshots to
 // the stream seq they reflect.
@@ -40,6 +41,7 @@ type allianceSnapshot struct {
 	Head     eventstore.Position `json:"head"`
 	State    domain.Alliance     `json:"state"`
 	TreeRoot []byte              `json:"tree_root,omitempty"` // the root of the tree of Head.Seq leaves
+	Votes    voteModel           `json:"votes"`
 }
 
 // UseSnapshots makes Start resume from the snapshots in snaps instead of
@@ -71,6 +73,7 @@ func (p *Projection) restore(ctx context.Context) (uint64, error) {
 	for aid, v := range views {
 		p.alliances[aid] = v
 		p.count += v.head.Seq
+		p.indexPredecessor(v.state)
 	}
 	p.applied = cp.StreamSeq
 	slog.Info("projections: resumed from snapshots", "stream_seq", cp.StreamSeq, "alliances", len(cp.Heads), "rebuilt", rebuilt)
@@ -136,7 +139,7 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 		return nil, false
 	}
 	var snap allianceSnapshot
-	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq {
+	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq || snap.Votes == nil {
 		return nil, false
 	}
 	recs, err := p.store.MessageAt(ctx, snap.Head.StreamSeq)
@@ -147,7 +150,7 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
 		return nil, false
 	}
-	v := &allianceView{state: snap.State, head: snap.Head}
+	v := &allianceView{state: snap.State, votes: snap.Votes, head: snap.Head}
 	if !p.noTrees {
 		var ok bool
 		if v.tree, v.treeChunks, ok = p.loadTree(ctx, aid, seq, snap.TreeRoot); !ok {
@@ -160,16 +163,16 @@ func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (
 // foldUpTo folds an alliance from the log up to its event seq.
 func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
 	v := p.newView()
-	var each func(domain.Alliance, eventstore.Record)
+	var each func(eventstore.Record)
 	if v.tree != nil {
-		each = func(_ domain.Alliance, rec eventstore.Record) { v.tree.Append(rec.Raw) }
+		each = func(rec eventstore.Record) { v.tree.Append(rec.Raw) }
 	}
-	state, pos, err := p.Fold(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, each)
+	m, _, pos, err := p.foldMoment(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, each)
 	if err != nil {
 		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
 	}
 	// dirty, so the next checkpoint replaces the snapshot that failed.
-	v.state, v.head, v.dirty = state, pos, true
+	v.state, v.votes, v.head, v.dirty = m.State, m.votes, pos, true
 	return v, nil
 }
 
@@ -218,7 +221,7 @@ func (p *Projection) collect() (checkpoint, map[string][]byte, []treeWrite) {
 		if !v.dirty {
 			continue
 		}
-		snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state}
+		snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes}
 		if v.tree != nil {
 			var w treeWrite
 			w, snap.TreeRoot = treeChunksToWrite(aid, v)

@@ -44,7 +44,7 @@ func clientCommands() []command {
 	var all []command
 	for _, group := range [][]command{
 		tokenCommands(), keyCommands(), allianceCommands(), workgroupCommands(), proposalCommands(), votingCommands(),
-		commitmentCommands(), commitmentReadCommands(), auditCommands(), watchCommands(), completionCommands(),
+		proxyCommands(), commitmentCommands(), commitmentReadCommands(), scorecardCommands(), auditCommands(), watchCommands(), completionCommands(),
 	} {
 		all = append(all, group...)
 	}

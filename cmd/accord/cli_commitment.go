@@ -9,9 +9,10 @@ import (
 func commitmentCommands() []command {
 	return []command{
 		{
-			path: "commitment make", summary: "commit to a measurable target on an adopted proposal (member)",
+			path: "commitment make", summary: "commit to a measurable target on an adopted proposal, or toward a workgroup's aim (member)",
 			example: `accord commitment make --proposal $PID --description "Serialise our own label" \
-  --metric "percent of units serialised" --target 100 --due 2027-06-30`,
+  --metric "percent of units serialised" --target 100 --due 2027-06-30
+accord commitment make --workgroup $WID --description "Two pilot sites" --metric sites --target 2 --due 2027-06-30`,
 			setup: setupCommitmentMake,
 		},
 		{
@@ -45,17 +46,27 @@ accord commitment fulfil $CID --value 100 --note "Every unit serialised"`),
 }
 
 func setupCommitmentMake(fs *flag.FlagSet) action {
-	pid := fs.String("proposal", "", "the adopted `PROPOSAL` it serves (required)")
+	pid := fs.String("proposal", "", "the adopted `PROPOSAL` it serves (this or --workgroup)")
+	wid := fs.String("workgroup", "", "the `WORKGROUP` whose aim it serves, one you belong to (this or --proposal)")
 	desc := fs.String("description", "", "what you commit to (`TEXT`, required)")
 	metric := fs.String("metric", "", "what is measured (`TEXT`), such as \"percent of units serialised\"")
 	target := fs.Float64("target", 0, "the `VALUE` to reach")
 	due := fs.String("due", "", "the `DATE` it is due, such as 2027-06-30")
 	quiet := quietFlag(fs)
 	return func(c *cli, _ []string) error {
-		if *pid == "" || *desc == "" {
-			return usagef("give --proposal and --description")
+		if (*pid == "") == (*wid == "") || *desc == "" {
+			return usagef("give --description, and --proposal or --workgroup (one of them)")
 		}
-		aid, proposal, err := c.allianceAnd(idProposal, *pid)
+		body := domain.MakeCommitment{Description: *desc, Metric: *metric, Target: *target, Due: *due}
+		aid, err := c.allianceID()
+		if err != nil {
+			return err
+		}
+		if *pid != "" {
+			body.ProposalID, err = c.resolve(idProposal, *pid)
+		} else {
+			body.WorkgroupID, err = c.resolve(idWorkgroup, *wid)
+		}
 		if err != nil {
 			return err
 		}
@@ -63,7 +74,6 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		body := domain.MakeCommitment{ProposalID: proposal, Description: *desc, Metric: *metric, Target: *target, Due: *due}
 		cm, err := api.MakeCommitment(c.ctx, aid, body)
 		if done, err := c.answered(err); done {
 			return err
@@ -72,8 +82,8 @@ func setupCommitmentMake(fs *flag.FlagSet) action {
 			c.out.linef("%s", cm.ID)
 			return nil
 		}
-		c.out.linef("Committed to %s (%s by %s) on %s: %s%s", quoted(cm.Description), progressText(cm), cm.Due,
-			c.proposalName(aid, cm.ProposalID), c.out.paint(bold, cm.ID), c.signedNote())
+		c.out.linef("Committed to %s (%s by %s) %s: %s%s", quoted(cm.Description), progressText(cm), cm.Due,
+			c.towardName(aid, cm), c.out.paint(bold, cm.ID), c.signedNote())
 		return nil
 	}
 }

@@ -68,7 +68,8 @@ func commitmentShow(c *cli, args []string) error {
 	}
 	n := namesOf(a)
 	c.out.linef("%s", c.out.paint(bold, cm.Description))
-	c.out.fields("id", cm.ID, "member", n.member(cm.MemberID), "proposal", n.proposal(cm.ProposalID),
+	toward, what := towardField(a, cm)
+	c.out.fields("id", cm.ID, "member", n.member(cm.MemberID), toward, what,
 		"progress", progressText(cm), "due", cm.Due, "status", c.out.status(string(cm.Status)))
 	c.out.section("Progress")
 	t := &table{header: []string{"SEQ", "AT (UTC)", "VALUE", "NOTE"}, indent: "  "}

@@ -68,7 +68,7 @@ func TestCLIWorkgroups(t *testing.T) {
 	require.Regexp(t, `^Formed workgroup 'Serialisation pilots' \(12 pilot sites live by 2027-03-31, 2 members\): [0-9a-f-]{36}\n$`, out)
 	wid := strings.TrimSpace(out[strings.LastIndex(out, " "):])
 
-	require.Regexp(t, `(?m)^`+wid+`\s+Serialisation pilots\s+Pilot unit-level serialisation\s+12 pilot sites live\s+2027-03-31\s+2$`, e.ok("workgroup", "list"))
+	require.Regexp(t, `(?m)^`+wid+`\s+Serialisation pilots\s+Pilot unit-level serialisation\s+-/12 pilot sites live\s+2027-03-31\s+2\s+open$`, e.ok("workgroup", "list"))
 	show := e.ok("workgroup", "show", wid[:34])
 	require.Contains(t, show, "Serialisation pilots\n  id      "+wid+"\n  target  12 pilot sites live\n  due     2027-03-31\n")
 	require.Regexp(t, `Cardinal Distribution\s+distributor`, show)

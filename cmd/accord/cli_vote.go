@@ -24,9 +24,12 @@ func votingCommands() []command {
 			path: "vote", params: []string{"PROPOSAL", "STANCE"},
 			summary: "cast or change your stance: agree, disagree, abstain or block (eligible member)",
 			about: "Your latest stance before the close is the one that counts. With a key (accord key generate),\n" +
-				"the vote is signed: its statement names the version being voted on, read from the proposal first.",
+				"the vote is signed: its statement names the version being voted on, read from the proposal first.\n" +
+				"With --for you cast the stance of a member whose proxy you are (accord proxy grant): it counts as that\n" +
+				"member's own, in votes whose rule allows proxies.",
 			example: `accord vote $PID agree --reason "Patients first."
-accord --token-file m2.token vote $PID block --reason "Not before the waiver"`,
+accord --token-file m2.token vote $PID block --reason "Not before the waiver"
+accord vote $PID agree --for 0190c0de --reason "As Cardinal asked"`,
 			setup: setupVote,
 		},
 		{
@@ -74,6 +77,7 @@ func openedLine(p domain.Proposal) string {
 
 func setupVote(fs *flag.FlagSet) action {
 	reason := fs.String("reason", "", "the `REASON`, shown in the decision record")
+	grantor := fs.String("for", "", "cast the stance of this `MEMBER`, whose proxy you are")
 	return func(c *cli, args []string) error {
 		if !slices.Contains(validStances, args[1]) {
 			return usagef("%q is not a stance: give %s or %s", args[1],
@@ -83,17 +87,35 @@ func setupVote(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
+		cmd := domain.CastVote{Stance: domain.Stance(args[1]), Reason: *reason}
+		if *grantor != "" {
+			if cmd.OnBehalfOf, err = c.resolve(idMember, *grantor); err != nil {
+				return err
+			}
+		}
 		api, err := c.member()
 		if err != nil {
 			return err
 		}
-		v, err := api.CastVote(c.ctx, aid, pid, domain.CastVote{Stance: domain.Stance(args[1]), Reason: *reason})
+		v, err := api.CastVote(c.ctx, aid, pid, cmd)
 		if done, err := c.answered(err); done {
 			return err
 		}
-		c.out.linef("Recorded %s on %s (seq %d)%s", c.out.stance(v.Stance), c.proposalName(aid, pid), v.Seq, c.signedNote())
+		c.out.linef("Recorded %s on %s%s (seq %d)%s", c.out.stance(v.Stance), c.proposalName(aid, pid), c.castFor(v), v.Seq, c.signedNote())
 		return nil
 	}
+}
+
+// castFor says for whom a proxy cast a vote; nothing for a member's own.
+func (c *cli) castFor(v client.RecordedVote) string {
+	if v.CastBy == "" {
+		return ""
+	}
+	name := v.MemberID
+	if a, err := c.alliance(); err == nil {
+		name = namesOf(a).member(v.MemberID)
+	}
+	return " for " + name + " as their proxy"
 }
 
 // validStances are the stances a member may take, in the order help lists them.

@@ -31,19 +31,23 @@ Client commands (talk to a server: --server or ACCORD_SERVER, default http://127
 token from --token, --token-file, ACCORD_TOKEN or ACCORD_TOKEN_FILE; alliance from
 --alliance or ACCORD_ALLIANCE):
   whoami                      who your token speaks for
-  alliance create|list|show   form, list and show alliances (show --at-seq N | --at TIME)
+  alliance create|list|show|conclude
+                              form, list, show and conclude alliances (show --at-seq N | --at TIME)
   member add|withdraw         admit and withdraw members
   observer add                add a read-only observer
   token revoke|issue          revoke a party's token, or issue it a new one
   key generate|register|show  your signing key: with one, your member actions are signed
-  workgroup form|list|show    form and follow workgroups
+  workgroup form|list|show|members|progress|close
+                              form, follow and close workgroups
   proposal submit|list|show|withdraw
   amend PROPOSAL              propose an amendment
   amendment accept|reject     settle an amendment to your proposal
   voting open|close           open and close a vote
-  vote PROPOSAL STANCE        agree, disagree, abstain or block
+  vote PROPOSAL STANCE        agree, disagree, abstain or block (--for a member whose proxy you are)
+  proxy grant|revoke          let another member cast your stance, or take it back
   record PROPOSAL             how a decision was reached
   commitment make|list|show|progress|fulfil|withdraw
+  scorecard                   how each member and workgroup is doing
   audit list|export|head|verify
   watch                       follow the live events, resuming after a drop
   completion bash|zsh|fish    print a shell completion script

@@ -21,10 +21,14 @@ import { renderDecisions, showMoreDecisions, resetDecisions } from './js/panels/
 import { renderCommitments, showMoreCommitments } from './js/panels/commitments.js';
 import { renderMembers } from './js/panels/members.js';
 import { renderWorkgroups } from './js/panels/workgroups.js';
+import { renderScorecard } from './js/panels/scorecard.js';
+import { renderProxies } from './js/panels/proxies.js';
+import { renderSuccession } from './js/panels/succession.js';
 import { AUDIT_TAIL, addLatest, loadEarlier, resetAudit, lastSeq } from './js/panels/audit.js';
 import { showDetail, renderDetail, touched } from './js/panels/detail.js';
 import { proposeDialog } from './js/actions/proposal.js';
 import { renderKeyCard } from './js/panels/keycard.js';
+import { renderTransparency } from './js/panels/transparency.js';
 
 const refresh = { timer: 0, busy: false, again: false, tookMs: 0 };
 
@@ -166,6 +170,7 @@ function render(st, freshMember) {
   setState(st);
   document.title = `${st.name} · accord`;
   renderHero(st);
+  renderSuccession(st);
   patch($('proposals-act'), String(can.act()), () => (can.act()
     ? h('button', { type: 'button', class: 'primary small', id: 'new-proposal', onclick: proposeDialog, text: 'New proposal' }) : null));
   const detail = !!app.proposal;
@@ -181,10 +186,13 @@ function render(st, freshMember) {
     renderProposals(st);
     renderDecisions(st);
     renderCommitments(st);
+    renderScorecard(st);
   }
   renderMembers(st);
   renderWorkgroups(st);
+  renderProxies(st);
   renderKeyCard();
+  renderTransparency(st);
   renderLiveText();
 }
 
@@ -233,7 +241,7 @@ function fold(ev) {
   const p = app.idx.proposals.get(ev.data.proposal_id);
   if (!p || p.status !== 'voting') return;
   p.stances = p.stances || {};
-  p.stances[ev.data.member_id] = { stance: ev.data.stance, reason: ev.data.reason, seq: ev.seq, at: ev.at };
+  p.stances[ev.data.member_id] = { stance: ev.data.stance, reason: ev.data.reason, cast_by: ev.data.cast_by, seq: ev.seq, at: ev.at };
   if (app.proposal === p.id) renderDetail(app.st, ev.data.member_id);
   else if (!app.proposal) {
     renderVoting(app.st, ev.data.member_id);

@@ -58,7 +58,7 @@ export function serverNow() {
   return new Date(Date.now() + clock.offset);
 }
 
-async function send(path, init) {
+async function send(path, init, asText = false) {
   let res;
   try {
     res = await fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
@@ -73,12 +73,18 @@ async function send(path, init) {
     const e = (body && body.error) || {};
     throw new HTTPError(res.status, e.code || 'http', e.message || `${res.status} ${res.statusText}`);
   }
-  return body;
+  return asText ? text : body;
 }
 
 // get reads a route with the session cookie. It throws HTTPError.
 export function get(path) {
   return send(path, { headers: { Accept: 'application/json' } });
+}
+
+// getText reads a text/plain route (a checkpoint, a key) with the session
+// cookie and answers its text. It throws HTTPError.
+export function getText(path) {
+  return send(path, { headers: { Accept: 'text/plain, application/json' } }, true);
 }
 
 // startSession signs in with token: the server sets the cookie and answers

@@ -36,8 +36,9 @@ export function patch(el, key, build) {
 
 // selectorOf names an element so that its rebuilt twin can be found: by
 // id, or by data-action, name (and value) or href within the row (an
-// element with data-proposal, data-commitment or data-amendment) that holds
-// it; null when it has none of them.
+// element with data-proposal, data-commitment, data-amendment,
+// data-workgroup, data-grant or data-grantor) that holds it; null when it
+// has none of them.
 export function selectorOf(el) {
   if (!el || el === document.body || !el.matches) return null;
   if (el.id) return '#' + CSS.escape(el.id);
@@ -47,9 +48,9 @@ export function selectorOf(el) {
   else if (el.name) own = `[name=${q(el.name)}]${el.type === 'radio' ? `[value=${q(el.value)}]` : ''}`;
   else if (el.getAttribute('href')) own = `a[href=${q(el.getAttribute('href'))}]`;
   if (!own) return null;
-  const row = el.closest('[data-proposal], [data-commitment], [data-amendment]');
+  const row = el.closest('[data-proposal], [data-commitment], [data-amendment], [data-workgroup], [data-grant], [data-grantor]');
   if (!row) return own;
-  const [k, v] = ['proposal', 'commitment', 'amendment'].map((n) => [n, row.dataset[n]]).find(([, x]) => x);
+  const [k, v] = ['proposal', 'commitment', 'amendment', 'workgroup', 'grant', 'grantor'].map((n) => [n, row.dataset[n]]).find(([, x]) => x);
   return `[data-${k}=${q(v)}] ${own}`;
 }
 

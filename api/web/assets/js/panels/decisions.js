@@ -120,6 +120,12 @@ export function recordParts(rec) {
         : 'did not vote',
       s.dropped ? ' — dropped: withdrew before the close' : ''))));
   }
+  if (rec.proxies && rec.proxies.length) {
+    parts.push(h('h4', { text: 'Proxies used' }), h('ul', { class: 'record-proxies' }, rec.proxies.map((u) => h('li', { 'data-seq': String(u.seq) },
+      h('b', { text: u.proxy.name }), ` cast ${u.stance} for `, h('b', { text: u.grantor.name }),
+      ` (#${u.seq}, under the ${u.grant.proposal_id ? 'grant for this proposal' : 'standing grant'} of #${u.grant.seq})`,
+      u.counted ? '' : ' — replaced later'))));
+  }
   if (rec.signatures && rec.signatures.length) {
     parts.push(h('h4', { text: `Signatures (${rec.signatures.length})` }), h('ul', { class: 'record-sigs' }, rec.signatures.map((rs) =>
       h('li', { 'data-seq': String(rs.seq) }, `#${rs.seq} ${rs.action}: `, signatureMark(fromRecord(rs))))));

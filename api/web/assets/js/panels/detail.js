@@ -16,6 +16,7 @@ import { voteCard, updateVoteCard } from './voting.js';
 import { blockReasons, act, recordParts } from './decisions.js';
 import { commitment, contentKey } from './commitments.js';
 import { voteForm, openVotingDialog, closeVotingDialog } from '../actions/vote.js';
+import { proxyBallots, proxyBallotsKey } from '../actions/proxy-vote.js';
 import { amendDialog, settleButtons, withdrawDialog } from '../actions/proposal.js';
 import { commitDialog } from '../actions/commitment.js';
 import { signatureMark, fromRecord } from '../signatures.js';
@@ -136,7 +137,7 @@ function renderVote(p, freshMember) {
   let card = box.querySelector('.vote');
   if (!card || card.dataset.proposal !== p.id) {
     card = voteCard(p, false);
-    box.replaceChildren(card, h('div', { id: 'd-ballot' }));
+    box.replaceChildren(card, h('div', { id: 'd-ballot' }), h('div', { id: 'd-proxy' }));
   }
   updateVoteCard(card, p, freshMember);
   const me = myMember();
@@ -145,6 +146,7 @@ function renderVote(p, freshMember) {
   patch($('d-ballot'), eligible && can.act() ? `${p.id}|${mine ? mine.seq : 0}` : '-', () => (eligible && can.act()
     ? h('section', { class: 'ballot', 'aria-labelledby': 'ballot-h' }, h('h3', { id: 'ballot-h', text: 'Your vote' }), voteForm(p, mine))
     : h('p', { class: 'muted', text: me ? 'You are not among the members eligible in this vote.' : 'Only eligible members vote.' })));
+  patch($('d-proxy'), proxyBallotsKey(p), () => proxyBallots(p));
 }
 
 function outcome(p) {
@@ -181,6 +183,7 @@ function votes(p, rec) {
       h('span', { class: 'who', text: memberName(id) }),
       h('span', { class: 'stance-word ' + (s ? s.stance : 'pending'), text: s ? s.stance : 'not yet' }),
       s ? h('span', { class: 'when', text: `${fmtTime(s.at)} (#${s.seq})${changes > 1 ? ` · changed ${plural(changes - 1, 'time')}` : ''}` }) : null,
+      s && s.cast_by ? h('span', { class: 'cast-by', text: `cast by ${memberName(s.cast_by)}, its proxy` }) : null,
       s && s.reason ? h('q', { class: 'reason', text: s.reason }) : null,
       stanceSignature(s, hist.get(id)));
   });
