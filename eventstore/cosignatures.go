@@ -71,29 +71,8 @@ func (c *Cosignatures) Put(ctx context.Context, cs StoredCosignature) error {
 // call has been delivered; an Unavailable error when the watch cannot
 // start, or ctx's error when ctx ends first.
 func (c *Cosignatures) Watch(ctx context.Context, fn func(StoredCosignature)) (stop func(), err error) {
-	w, err := c.kv.WatchAll(context.Background())
-	if err != nil {
-		return nil, classify("watch "+CosignatureBucket, err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		for entry := range w.Updates() {
-			if entry == nil {
-				close(ready)
-				continue
-			}
-			if cs, ok := storedCosignature(entry); ok {
-				fn(cs)
-			}
-		}
-	}()
-	select {
-	case <-ready:
-		return func() { _ = w.Stop() }, nil
-	case <-ctx.Done():
-		_ = w.Stop()
-		return nil, ctx.Err()
-	}
+	wrap := func(err error) error { return classify("watch "+CosignatureBucket, err) }
+	return watchBucket(ctx, c.kv, wrap, storedCosignature, fn)
 }
 
 // storedCosignature reads a watched entry; false for a deletion or a key

@@ -75,29 +75,8 @@ func (s *Store) OpenCredentials(ctx context.Context, replicas int) (*Credentials
 // the bucket's content as of the call has been delivered; an error when the
 // watch cannot start, or ctx's error when ctx ends first.
 func (c *Credentials) Watch(ctx context.Context, fn func(TokenEntry)) (stop func(), err error) {
-	w, err := c.kv.WatchAll(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("watch tokens: %w", err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		for entry := range w.Updates() {
-			if entry == nil {
-				close(ready)
-				continue
-			}
-			if e, ok := tokenEntry(entry); ok {
-				fn(e)
-			}
-		}
-	}()
-	select {
-	case <-ready:
-		return func() { _ = w.Stop() }, nil
-	case <-ctx.Done():
-		_ = w.Stop()
-		return nil, ctx.Err()
-	}
+	wrap := func(err error) error { return fmt.Errorf("watch tokens: %w", err) }
+	return watchBucket(ctx, c.kv, wrap, tokenEntry, fn)
 }
 
 // tokenEntry reads a watched entry as a token's record; false for a party
