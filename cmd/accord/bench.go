@@ -31,6 +31,7 @@ type benchConfig struct {
 	Publishes   int // raw publishes and single-writer appends
 	Votes       int // concurrent votes (runner and HTTP)
 	Writers     int // concurrent writers
+	Spread      int // alliances the spread votes go to
 	Subscribers int // live subscribers
 	LiveEvents  int // events appended while the subscribers listen
 	ProofEvents int // events in the alliance whose checkpoints and proofs are read
@@ -41,8 +42,13 @@ type benchConfig struct {
 // benchResult is what a run measured. Field names are the figures' names.
 type benchResult struct {
 	RawOCCPublishPerS    float64 `json:"raw_occ_publish_per_s"`
+	RawSameBytesPerS     float64 `json:"raw_same_bytes_publish_per_s"`
 	AppendPerS           float64 `json:"append_per_s"`
+	RawAsyncPublishPerS  float64 `json:"raw_async_publish_per_s"`
 	ConcurrentVotesPerS  float64 `json:"concurrent_votes_per_s"`
+	SpreadVotesPerS      float64 `json:"spread_votes_per_s"`
+	ColdVoteP99Ms        float64 `json:"cold_vote_p99_ms"`
+	HotVoteP99Ms         float64 `json:"hot_vote_p99_ms"`
 	RawReplayPerS        float64 `json:"raw_replay_per_s"`
 	RebuildPerS          float64 `json:"rebuild_per_s"`
 	RebuildBytesPerEvent float64 `json:"rebuild_bytes_per_event"`
@@ -97,6 +103,7 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	fs.IntVar(&cfg.Publishes, "publishes", 20000, "raw publishes, and single-writer appends")
 	fs.IntVar(&cfg.Votes, "votes", 40000, "concurrent votes through the runner and through HTTP")
 	fs.IntVar(&cfg.Writers, "writers", 64, "concurrent writers")
+	fs.IntVar(&cfg.Spread, "spread-alliances", 1000, "alliances the spread votes of the concurrent writers go to")
 	fs.IntVar(&cfg.Subscribers, "subscribers", 200, "live subscribers on one alliance")
 	fs.IntVar(&cfg.LiveEvents, "live-events", 500, "events appended while the subscribers listen")
 	fs.IntVar(&cfg.ProofEvents, "proof-events", 100_000, "events in the alliance whose checkpoints and inclusion proofs are read over HTTP")
@@ -109,8 +116,11 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
-	if cfg.Events < cfg.Alliances || cfg.Alliances < 1 || cfg.Publishes < 1 || cfg.Votes < 1 || cfg.Writers < 1 || cfg.Subscribers < 1 || cfg.LiveEvents < 1 || cfg.ProofEvents < 1 {
-		return cfg, errors.New("every size must be positive, and events at least alliances")
+	if cfg.Alliances < 1 || cfg.Publishes < 1 || cfg.Votes < 1 || cfg.Writers < 1 || cfg.Spread < 1 || cfg.Subscribers < 1 || cfg.LiveEvents < 1 || cfg.ProofEvents < 1 {
+		return cfg, errors.New("every size must be positive")
+	}
+	if cfg.Events < seedMinEvents*cfg.Alliances {
+		return cfg, fmt.Errorf("--events must be at least %d × --alliances: each seeded alliance is formed, admits 10 members and opens a vote", seedMinEvents)
 	}
 	return cfg, nil
 }
@@ -122,6 +132,8 @@ type benchEnv struct {
 	nc    *nats.Conn
 	js    jetstream.JetStream
 	store *eventstore.Store
+
+	seeded []seededAlliance // the alliances of the seeded ledger
 }
 
 func startBenchEnv(ctx context.Context) (*benchEnv, error) {
@@ -166,20 +178,29 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		name string
 		fn   func() error
 	}{
-		{"raw OCC publishes and single-writer appends", func() (err error) {
-			res.RawOCCPublishPerS, res.AppendPerS, err = benchSingleWriter(ctx, env, cfg)
+		{"raw OCC publishes, single-writer appends and raw publishes of their bytes", func() (err error) {
+			res.RawOCCPublishPerS, res.AppendPerS, res.RawSameBytesPerS, err = benchSingleWriter(ctx, env, cfg)
 			return
 		}},
 		{"ledger appends with and without trees", func() (err error) {
 			res.LedgerAppendPerS, res.LedgerAppendBarePerS, err = benchTreeAppends(ctx, cfg)
 			return
 		}},
+		{"raw async publishes", func() error {
+			size, err := voteLineSize()
+			if err == nil {
+				res.RawAsyncPublishPerS, err = benchRawAsync(ctx, env, cfg.Votes, cfg.Spread, size)
+			}
+			return err
+		}},
 		{"concurrent votes", func() (err error) { res.ConcurrentVotesPerS, err = benchConcurrentVotes(ctx, env, cfg); return }},
+		{"spread votes", func() (err error) { res.SpreadVotesPerS, err = benchSpreadVotes(ctx, env, cfg); return }},
 		{"signed votes and their verification", func() error { return benchSigned(ctx, env, cfg, &res) }},
 		{"HTTP votes", func() (err error) { res.HTTPVotesPerS, err = benchHTTPVotes(ctx, env, cfg); return }},
 		{"live subscribers", func() (err error) { res.LiveP99Ms, err = benchLive(ctx, env, cfg); return }},
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
 		{rebuildStep, func() error { return benchRebuild(ctx, env, &res) }},
+		{coldStep, func() (err error) { res.ColdVoteP99Ms, res.HotVoteP99Ms, err = benchColdHot(ctx, env); return }},
 		{"transparency reads", func() (err error) {
 			res.CheckpointP99Ms, res.InclusionP99Ms, err = benchTransparency(ctx, env, cfg.ProofEvents)
 			return
@@ -209,13 +230,17 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 	return res, nil
 }
 
-// rebuildStep is the name of the step that reads the seeded ledger.
-const rebuildStep = "raw replay and rebuilds with and without trees, alternating; restart"
+// rebuildStep and coldStep are the names of the steps that read the
+// seeded ledger.
+const (
+	rebuildStep = "raw replay and rebuilds with and without trees, alternating; restart"
+	coldStep    = "cold and hot votes on a fresh instance"
+)
 
 // wants reports whether --only selects the step: any of its comma-separated
 // words in the step's name. Seeding always runs when a later step needs it.
 func (c benchConfig) wants(step string) bool {
-	if c.Only == "" || step == "seeding the ledger" && c.wants(rebuildStep) {
+	if c.Only == "" || step == "seeding the ledger" && (c.wants(rebuildStep) || c.wants(coldStep)) {
 		return true
 	}
 	for _, w := range strings.Split(c.Only, ",") {
@@ -250,10 +275,13 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		name, value, note string
 	}{
 		{"raw_occ_publish_per_s", rate(raw), "ceiling for one alliance"},
-		{"append_per_s", rate(r.AppendPerS), ratio(r.AppendPerS, raw, "raw", 0.7)},
+		{"raw_same_bytes_publish_per_s", rate(r.RawSameBytesPerS), "an append's very message, raw; " + ratio(r.RawSameBytesPerS, raw, "raw", 0)},
+		{"append_per_s", rate(r.AppendPerS), ratio(r.AppendPerS, r.RawSameBytesPerS, "same bytes", 0.9)},
 		{"ledger_append_per_s", rate(r.LedgerAppendPerS), ratio(r.LedgerAppendPerS, r.LedgerAppendBarePerS, "without trees", 0.95)},
 		{"ledger_append_no_trees_per_s", rate(r.LedgerAppendBarePerS), "one writer, read-your-writes, no Merkle trees"},
-		{"concurrent_votes_per_s", rate(r.ConcurrentVotesPerS), ratio(r.ConcurrentVotesPerS, raw, "raw", 1.0)},
+		{"raw_async_publish_per_s", rate(r.RawAsyncPublishPerS), fmt.Sprintf("ceiling for many alliances: %d subjects, %d in flight", cfg.Spread, asyncWindow)},
+		{"concurrent_votes_per_s", rate(r.ConcurrentVotesPerS), ratio(r.ConcurrentVotesPerS, r.RawAsyncPublishPerS, "raw async", 0.8)},
+		{"spread_votes_per_s", rate(r.SpreadVotesPerS), fmt.Sprintf("%d writers over %d alliances; ", cfg.Writers, cfg.Spread) + ratio(r.SpreadVotesPerS, r.RawAsyncPublishPerS, "raw async", 0.7)},
 		{"signed_votes_per_s", rate(r.SignedVotesPerS), ratio(r.SignedVotesPerS, r.UnsignedVotesPerS, "unsigned", 0.8)},
 		{"unsigned_votes_per_s", rate(r.UnsignedVotesPerS), fmt.Sprintf("%d writers through the ledger, read-your-writes", cfg.Writers)},
 		{"verify_signed_events_per_s", rate(r.VerifySignedPerS), fmt.Sprintf("every vote signed, %d CPUs; target ≥ 20,000", r.CPUs)},
@@ -266,6 +294,8 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		{"live_p99_ms", strconv.FormatFloat(r.LiveP99Ms, 'f', 2, 64), fmt.Sprintf("%d subscribers; target < 50", cfg.Subscribers)},
 		{"restart_replay_s", strconv.FormatFloat(r.RestartReplayS, 'f', 2, 64), "read models from the whole log"},
 		{"restart_snapshot_s", strconv.FormatFloat(r.RestartSnapshotS, 'f', 2, 64), "read models from snapshots"},
+		{"cold_vote_p99_ms", strconv.FormatFloat(r.ColdVoteP99Ms, 'f', 2, 64), fmt.Sprintf("first vote on each of %d alliances, fresh instance; target < 50", min(r.Alliances, coldVotes))},
+		{"hot_vote_p99_ms", strconv.FormatFloat(r.HotVoteP99Ms, 'f', 2, 64), "votes on those alliances again; target < 2"},
 		{"checkpoint_p99_ms", strconv.FormatFloat(r.CheckpointP99Ms, 'f', 3, 64), "head checkpoint over HTTP; target < 1"},
 		{"inclusion_proof_100k_p99_ms", strconv.FormatFloat(r.InclusionP99Ms, 'f', 3, 64), fmt.Sprintf("receipt in an alliance of %d events over HTTP; target < 5", cfg.ProofEvents)},
 	}

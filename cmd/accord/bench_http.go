@@ -41,6 +41,12 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 	if err := proj.Start(ctx); err != nil {
 		return nil, err
 	}
+	return serveBenchAPI(ctx, env, proj, clients)
+}
+
+// serveBenchAPI serves the API over read models already started, for up
+// to clients concurrent clients. It closes proj when it fails.
+func serveBenchAPI(ctx context.Context, env *benchEnv, proj *projections.Projection, clients int) (*benchAPI, error) {
 	l, err := newBenchLedger(ctx, env, proj)
 	if err != nil {
 		proj.Close()

@@ -17,40 +17,48 @@ import (
 	"accord/ledger"
 )
 
-// benchRounds splits the raw publishes and the single-writer appends into
-// alternating rounds, so that whatever else the machine does at the time
-// weighs on both figures alike.
+// benchRounds splits the signed and unsigned votes into alternating
+// rounds, so that whatever else the machine does at the time weighs on
+// both figures alike.
 const benchRounds = 10
 
-// benchSingleWriter measures, in alternating rounds, the ceiling for one
-// alliance — synchronous publishes of 300 bytes with an expected last
-// subject sequence, one writer, one subject, on a file stream configured
-// like the ledger's — and single VoteCast commands through the runner, one
-// writer, one alliance. It returns both rates.
-func benchSingleWriter(ctx context.Context, env *benchEnv, cfg benchConfig) (raw, appends float64, err error) {
+// singleBlock is how many operations one side of the single-writer figures
+// runs in a row before it is the next side's turn.
+const singleBlock = 50
+
+// benchSingleWriter measures, taking turns in blocks of singleBlock, the
+// ceiling for one alliance — synchronous publishes of 300 bytes with an
+// expected last subject sequence, one writer, one subject, on a file
+// stream configured like the ledger's — single VoteCast commands through
+// the runner, one writer, one alliance, and raw synchronous publishes of
+// the very messages such votes send (sameBytesVoter). It returns the three
+// rates: raw, appends, same bytes.
+func benchSingleWriter(ctx context.Context, env *benchEnv, cfg benchConfig) (raw, appends, same float64, err error) {
 	publish, err := rawPublisher(ctx, env)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	vote, err := singleVoter(ctx, env)
+	r := ledger.NewRunner(env.store)
+	vote, err := singleVoter(ctx, r)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	per := max(cfg.Publishes/benchRounds, 1)
-	var rawTime, appendTime time.Duration
-	for round := 0; round < benchRounds; round++ {
-		d, err := timed(per, publish)
-		if err != nil {
-			return 0, 0, err
-		}
-		rawTime += d
-		if d, err = timed(per, vote); err != nil {
-			return 0, 0, err
-		}
-		appendTime += d
+	sb, err := newSameBytesVoter(ctx, env, r)
+	if err != nil {
+		return 0, 0, 0, err
 	}
-	n := float64(per * benchRounds)
-	return n / rawTime.Seconds(), n / appendTime.Seconds(), nil
+	sides := []turn{
+		{do: publish},
+		{do: vote},
+		{prepare: sb.prepare, do: func(i int) error { return sb.publish(ctx, i) }},
+	}
+	blocks := max(cfg.Publishes/singleBlock, 1)
+	took, err := takeTurns(sides, blocks, singleBlock)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	n := float64(blocks * singleBlock)
+	return n / took[0].Seconds(), n / took[1].Seconds(), n / took[2].Seconds(), nil
 }
 
 // timed returns how long n calls of fn took, or fn's first error.
@@ -64,14 +72,20 @@ func timed(n int, fn func(i int) error) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
-// rawPublisher returns a function that makes one raw OCC publish on a
-// stream of its own.
-func rawPublisher(ctx context.Context, env *benchEnv) (func(int) error, error) {
-	_, err := env.js.CreateStream(ctx, jetstream.StreamConfig{
+// benchStream creates, unless it exists, the stream of the raw publishes:
+// file storage, no deletes and no purges, like the ledger's.
+func benchStream(ctx context.Context, env *benchEnv) error {
+	_, err := env.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: "BENCH", Subjects: []string{"bench.>"}, Storage: jetstream.FileStorage,
 		DenyDelete: true, DenyPurge: true,
 	})
-	if err != nil {
+	return err
+}
+
+// rawPublisher returns a function that makes one raw OCC publish on a
+// stream of its own.
+func rawPublisher(ctx context.Context, env *benchEnv) (func(int) error, error) {
+	if err := benchStream(ctx, env); err != nil {
 		return nil, err
 	}
 	payload := make([]byte, 300)
@@ -130,10 +144,9 @@ func runAs(ctx context.Context, r *ledger.Runner, aid string, actor domain.Actor
 
 var stances = []domain.Stance{domain.StanceAgree, domain.StanceDisagree, domain.StanceAbstain, domain.StanceBlock}
 
-// singleVoter returns a function that casts one vote through the runner on
-// an alliance of its own, always by the same member.
-func singleVoter(ctx context.Context, env *benchEnv) (func(int) error, error) {
-	r := ledger.NewRunner(env.store)
+// singleVoter returns a function that casts one vote through r on an
+// alliance of its own, always by the same member.
+func singleVoter(ctx context.Context, r *ledger.Runner) (func(int) error, error) {
 	aid, members, pid, err := benchAlliance(ctx, r, 1)
 	if err != nil {
 		return nil, err
@@ -186,18 +199,31 @@ func parallel(workers, total int, fn func(worker, i int) error) error {
 	return first
 }
 
+// seededAlliance is an alliance of the rebuild ledger: its id, the
+// proposal in voting and its first member, who may vote on it.
+type seededAlliance struct {
+	aid, pid, member string
+}
+
+// seedMinEvents is the fewest events a seeded alliance has: formed, ten
+// members admitted, a proposal submitted and its vote opened.
+const seedMinEvents = 13
+
 // seedLedger writes the rebuild ledger: cfg.Events events over cfg.Alliances
 // alliances, one event per message as single votes arrive, each alliance a
-// formed alliance with members and a proposal in voting.
+// formed alliance with members and a proposal in voting. It keeps the
+// alliances in env.seeded.
 func seedLedger(ctx context.Context, env *benchEnv, cfg benchConfig, progress func(string)) error {
 	perAlliance := cfg.Events / cfg.Alliances
 	var written atomic.Int64
+	env.seeded = make([]seededAlliance, cfg.Alliances)
 	return parallel(16, cfg.Alliances, func(_, a int) error {
 		n := perAlliance
 		if a < cfg.Events%cfg.Alliances {
 			n++
 		}
-		err := seedAlliance(ctx, env.store, n)
+		var err error
+		env.seeded[a], err = seedAlliance(ctx, env.store, n)
 		if w := written.Add(int64(n)); a%50 == 0 {
 			progress(fmt.Sprintf("seeding the ledger: %d of %d events", w, cfg.Events))
 		}
@@ -205,8 +231,9 @@ func seedLedger(ctx context.Context, env *benchEnv, cfg benchConfig, progress fu
 	})
 }
 
-// seedAlliance appends n events of one alliance directly to the store.
-func seedAlliance(ctx context.Context, store *eventstore.Store, n int) error {
+// seedAlliance appends n events of one alliance directly to the store and
+// returns it.
+func seedAlliance(ctx context.Context, store *eventstore.Store, n int) (seededAlliance, error) {
 	aid, pid := uuid.NewString(), uuid.NewString()
 	at := time.Now().UTC()
 	admin := domain.Meta{AllianceID: aid, At: at, Actor: domain.Actor{ID: uuid.NewString(), Role: domain.RoleAdmin}}
@@ -229,11 +256,11 @@ func seedAlliance(ctx context.Context, store *eventstore.Store, n int) error {
 		ev.CommandID = uuid.NewString()
 		res, err := store.Append(ctx, aid, pos, []domain.Event{ev})
 		if err != nil {
-			return err
+			return seededAlliance{}, err
 		}
 		pos = res.Records[0].Position()
 	}
-	return nil
+	return seededAlliance{aid: aid, pid: pid, member: members[0]}, nil
 }
 
 // benchRawReplay reads the whole stream with an ordered consumer and no
