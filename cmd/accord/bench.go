@@ -37,6 +37,13 @@ type benchConfig struct {
 	ProofEvents int // events in the alliance whose checkpoints and proofs are read
 	CPUProfile  string
 	Only        string // run only the steps whose name contains this
+
+	Prepare          string // generate a data dir here, and do nothing else
+	PrepareEvents    int
+	PrepareAlliances int
+	Scale            string // measure accord serve on this prepared data dir
+	ScaleVotes       int    // votes on different alliances before the resident memory is read
+	CacheMB          int    // accord serve's --cache-mb on the prepared dir; 0 = its default
 }
 
 // benchResult is what a run measured. Field names are the figures' names.
@@ -49,6 +56,9 @@ type benchResult struct {
 	SpreadVotesPerS      float64 `json:"spread_votes_per_s"`
 	ColdVoteP99Ms        float64 `json:"cold_vote_p99_ms"`
 	HotVoteP99Ms         float64 `json:"hot_vote_p99_ms"`
+	ScaleStartS          float64 `json:"scale_start_s,omitempty"`
+	ScaleNATSStartS      float64 `json:"scale_nats_start_s,omitempty"`
+	ScaleRSSMB           float64 `json:"scale_rss_mb,omitempty"`
 	RawReplayPerS        float64 `json:"raw_replay_per_s"`
 	RebuildPerS          float64 `json:"rebuild_per_s"`
 	RebuildBytesPerEvent float64 `json:"rebuild_bytes_per_event"`
@@ -69,6 +79,8 @@ type benchResult struct {
 	Alliances            int     `json:"alliances"`
 	CPUs                 int     `json:"cpus"`
 	GoVersion            string  `json:"go_version"`
+
+	scale scaleFigures // the scale step's notes
 }
 
 // bench runs `accord bench` and returns the exit code.
@@ -84,6 +96,13 @@ func bench(args []string, stdout, stderr io.Writer) int {
 	// The read models log their restarts at info level; the figures are the
 	// output here.
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if cfg.Prepare != "" {
+		if err := benchPrepare(context.Background(), cfg, stderr); err != nil {
+			fmt.Fprintln(stderr, "accord bench --prepare:", err)
+			return 1
+		}
+		return 0
+	}
 	res, err := runBench(context.Background(), cfg, progressTo(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, "accord bench:", err)
@@ -109,11 +128,15 @@ func parseBenchFlags(args []string, stderr io.Writer) (benchConfig, error) {
 	fs.IntVar(&cfg.ProofEvents, "proof-events", 100_000, "events in the alliance whose checkpoints and inclusion proofs are read over HTTP")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to `file`")
 	fs.StringVar(&cfg.Only, "only", "", "run only the steps whose name contains one of these comma-separated `words` (e.g. raw,single,rebuild)")
+	scaleFlags(fs, &cfg)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: accord bench [flags]\n\nMeasures accord against raw JetStream on an embedded server in a temporary directory.\n\nExample:\n  accord bench --json\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: accord bench [flags]\n\nMeasures accord against raw JetStream on an embedded server in a temporary directory.\n"+benchScaleUsage+"\nExamples:\n  accord bench --json\n  accord bench --prepare /var/tmp/accord-scale && accord bench --json --scale /var/tmp/accord-scale\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if err := checkScaleFlags(cfg); err != nil {
 		return cfg, err
 	}
 	if cfg.Alliances < 1 || cfg.Publishes < 1 || cfg.Votes < 1 || cfg.Writers < 1 || cfg.Spread < 1 || cfg.Subscribers < 1 || cfg.LiveEvents < 1 || cfg.ProofEvents < 1 {
@@ -201,6 +224,12 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
 		{rebuildStep, func() error { return benchRebuild(ctx, env, &res) }},
 		{coldStep, func() (err error) { res.ColdVoteP99Ms, res.HotVoteP99Ms, err = benchColdHot(ctx, env); return }},
+		{scaleStep, func() error {
+			if cfg.Scale == "" {
+				return nil
+			}
+			return benchScale(ctx, cfg, &res, &res.scale)
+		}},
 		{"transparency reads", func() (err error) {
 			res.CheckpointP99Ms, res.InclusionP99Ms, err = benchTransparency(ctx, env, cfg.ProofEvents)
 			return
@@ -235,6 +264,7 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 const (
 	rebuildStep = "raw replay and rebuilds with and without trees, alternating; restart"
 	coldStep    = "cold and hot votes on a fresh instance"
+	scaleStep   = "scale: accord serve on the prepared data dir"
 )
 
 // wants reports whether --only selects the step: any of its comma-separated
@@ -271,9 +301,7 @@ func isTerminal(f *os.File) bool {
 func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	raw := r.RawOCCPublishPerS
-	rows := []struct {
-		name, value, note string
-	}{
+	rows := []benchRow{
 		{"raw_occ_publish_per_s", rate(raw), "ceiling for one alliance"},
 		{"raw_same_bytes_publish_per_s", rate(r.RawSameBytesPerS), "an append's very message, raw; " + ratio(r.RawSameBytesPerS, raw, "raw", 0)},
 		{"append_per_s", rate(r.AppendPerS), ratio(r.AppendPerS, r.RawSameBytesPerS, "same bytes", 0.9)},
@@ -299,6 +327,7 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		{"checkpoint_p99_ms", strconv.FormatFloat(r.CheckpointP99Ms, 'f', 3, 64), "head checkpoint over HTTP; target < 1"},
 		{"inclusion_proof_100k_p99_ms", strconv.FormatFloat(r.InclusionP99Ms, 'f', 3, 64), fmt.Sprintf("receipt in an alliance of %d events over HTTP; target < 5", cfg.ProofEvents)},
 	}
+	rows = append(rows, r.scale.rows(r)...)
 	fmt.Fprintf(tw, "figure\tvalue\t\tnote\t\n")
 	for _, row := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t\t%s\t\n", row.name, row.value, row.note)
@@ -310,6 +339,9 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		fmt.Fprintf(w, "%s\n", raw)
 	}
 }
+
+// benchRow is one line of the table: a figure, its value and a note.
+type benchRow struct{ name, value, note string }
 
 func rate(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
 

@@ -66,9 +66,12 @@ func benchRawAsync(ctx context.Context, env *benchEnv, n, alliances, size int) (
 // took until the last acknowledgement came in. Publishes that fail
 // asynchronously are reported to the stream's error handler.
 func asyncRound(ctx context.Context, js jetstream.JetStream, subjects []string, payload []byte, n int) (time.Duration, error) {
+	// A full window waits for room rather than failing after the client's
+	// default 200 ms, which a busy machine exceeds.
+	stall := jetstream.WithStallWait(30 * time.Second)
 	start := time.Now()
 	for i := 0; i < n; i++ {
-		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: subjects[i%len(subjects)], Data: payload}); err != nil {
+		if _, err := js.PublishMsgAsync(&nats.Msg{Subject: subjects[i%len(subjects)], Data: payload}, stall); err != nil {
 			return 0, err
 		}
 	}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// scaleFigures are what the scale step measured besides its two figures,
+// for the table's notes.
+type scaleFigures struct {
+	startRSSMB float64 // resident memory once the first vote was answered
+	votes      int     // votes on different alliances before scale_rss_mb
+	coldP99Ms  float64 // their p99
+	events     int     // the prepared dir's size
+	alliances  int
+}
+
+// benchScale measures accord serve, run as a child process, on the data
+// dir cfg.Scale prepared by --prepare: scale_nats_start_s from starting the
+// process until its embedded NATS server is up (JetStream has recovered the
+// stream), scale_start_s from then until /healthz answers 200 and then a
+// first vote on a prepared alliance is answered, and scale_rss_mb, the
+// process's resident memory after votes, one at a time, on cfg.ScaleVotes
+// more prepared alliances, each untouched since the start. The child is
+// shut down cleanly (SIGTERM) at the end, so the dir stays as accord serve
+// leaves it, with those votes added. It returns the first error.
+func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *scaleFigures) error {
+	man, voters, err := loadScaleDir(cfg.Scale)
+	if err != nil {
+		return err
+	}
+	notes.events, notes.alliances = man.Events, man.Alliances
+	logFile, err := os.OpenFile(filepath.Join(cfg.Scale, prepServeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	child, err := startServeChild(cfg.Scale, cfg.CacheMB, logFile)
+	if err != nil {
+		return err
+	}
+	defer child.kill()
+	_, url, err := child.healthy(ctx, prepServeStart)
+	if err != nil {
+		return err
+	}
+	api := &benchAPI{url: url, client: &http.Client{Timeout: time.Minute}}
+	if _, err := api.voteEach(voters[:1], 1); err != nil {
+		return err
+	}
+	natsUp := child.natsStarted()
+	res.ScaleStartS = time.Since(natsUp).Seconds()
+	res.ScaleNATSStartS = natsUp.Sub(child.started).Seconds()
+	if notes.startRSSMB, err = child.rssMB(); err != nil {
+		return err
+	}
+	notes.votes = min(cfg.ScaleVotes, len(voters)-1)
+	took, err := api.voteEach(voters[1:1+notes.votes], notes.votes)
+	if err != nil {
+		return err
+	}
+	notes.coldP99Ms = p99ms(took)
+	if res.ScaleRSSMB, err = child.rssMB(); err != nil {
+		return err
+	}
+	return child.stop(prepServeStop)
+}
+
+// loadScaleDir reads a prepared dir's manifest and voters as cold voters.
+// It returns an error when the dir was not prepared to the end, or has too
+// few voters.
+func loadScaleDir(dir string) (prepManifest, []coldVoter, error) {
+	var man prepManifest
+	raw, err := os.ReadFile(filepath.Join(dir, prepManifestFile))
+	if err == nil {
+		err = json.Unmarshal(raw, &man)
+	}
+	if err != nil {
+		return man, nil, fmt.Errorf("%s is not a data dir prepared by accord bench --prepare: %w", dir, err)
+	}
+	if !man.Ready {
+		return man, nil, fmt.Errorf("%s is not prepared to the end; run accord bench --prepare %s again", dir, dir)
+	}
+	prepared, err := loadVoters(dir)
+	if err != nil {
+		return man, nil, err
+	}
+	if len(prepared) < 2 {
+		return man, nil, fmt.Errorf("%s has %d voters; the scale figures need at least 2", dir, len(prepared))
+	}
+	voters := make([]coldVoter, len(prepared))
+	for i, v := range prepared {
+		voters[i] = coldVoter{alliance: seededAlliance{aid: v.Alliance, pid: v.Proposal, member: v.Member}, token: v.Token}
+	}
+	return man, voters, nil
+}
+
+// rows returns the table's lines of the scale figures, none when they were
+// not measured.
+func (n scaleFigures) rows(r benchResult) []benchRow {
+	if r.ScaleStartS == 0 {
+		return nil
+	}
+	return []benchRow{
+		{"scale_nats_start_s", strconv.FormatFloat(r.ScaleNATSStartS, 'f', 2, 64), "process start to embedded NATS up, the counterpart"},
+		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 and a first vote answered, %d events over %d alliances", n.events, n.alliances)},
+		{"scale_rss_mb", strconv.FormatFloat(r.ScaleRSSMB, 'f', 0, 64), fmt.Sprintf("VmRSS after votes on %d more alliances (p99 %.2f ms); %.0f after the first", n.votes, n.coldP99Ms, n.startRSSMB)},
+	}
+}
