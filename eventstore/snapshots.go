@@ -78,3 +78,29 @@ func (s *Store) MessageAt(ctx context.Context, streamSeq uint64) ([]Record, erro
 func (s *Store) LastStreamSeq(ctx context.Context) (uint64, error) {
 	return s.end(ctx, "")
 }
+
+// Scan calls fn with every key matching pattern (a NATS subject pattern of
+// key tokens, such as "dir.*") and its value, in no set order, and returns
+// when all were seen. It returns an Unavailable error when the bucket
+// cannot be read.
+func (s *Snapshots) Scan(ctx context.Context, pattern string, fn func(key string, value []byte)) error {
+	w, err := s.kv.Watch(ctx, pattern, jetstream.IgnoreDeletes())
+	if err != nil {
+		return classify("scan snapshots "+pattern, err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case entry, ok := <-w.Updates():
+			if !ok {
+				return classify("scan snapshots "+pattern, errors.New("the watch ended early"))
+			}
+			if entry == nil { // every value there was has been delivered
+				return nil
+			}
+			fn(entry.Key(), entry.Value())
+		case <-ctx.Done():
+			return classify("scan snapshots "+pattern, ctx.Err())
+		}
+	}
+}

@@ -41,8 +41,9 @@ type ballotDue struct {
 }
 
 // DeadlineCloser closes votes at their closes_at. It learns deadlines from
-// the read models (every open vote at start, then each VotingOpened as it is
-// applied) and, when one passes, runs CloseVoting as the system actor through
+// the projection's directory (every open vote at start, then each
+// VotingOpened as it is seen, whether the alliance's read model is loaded
+// or not) and, when one passes, runs CloseVoting as the system actor through
 // the runner. Any number of instances may run one: the deterministic command
 // id and the log's optimistic concurrency make exactly one VotingClosed.
 type DeadlineCloser struct {
@@ -100,16 +101,11 @@ func (d *DeadlineCloser) Stop() {
 	<-d.done
 }
 
-// scan schedules every vote with a deadline that the read models hold open.
+// scan schedules every vote with a deadline that the directory holds
+// open, loading no alliance's read model.
 func (d *DeadlineCloser) scan() {
-	for _, a := range d.proj.List(func(string) bool { return true }) {
-		_ = d.proj.Read(a.ID, func(s domain.Alliance, _ eventstore.Position) {
-			for _, p := range s.Proposals {
-				if p.Status == domain.StatusVoting && p.Voting != nil && p.Voting.ClosesAt != nil {
-					d.schedule(ballot{a.ID, p.ID}, *p.Voting.ClosesAt)
-				}
-			}
-		})
+	for _, dl := range d.proj.Deadlines() {
+		d.schedule(ballot{dl.AllianceID, dl.ProposalID}, dl.At)
 	}
 }
 

@@ -33,7 +33,10 @@ type Config struct {
 	// which Verify re-reads an alliance's log (the ledger does not import
 	// the verifier: the process's wiring hands it over).
 	NewChecker func() ChainChecker
-	Log        *slog.Logger
+	// WriteCacheBytes bounds the write side's cache of alliances (0:
+	// unbounded); the read models' own budget is the Projection's.
+	WriteCacheBytes int64
+	Log             *slog.Logger
 	// Now is the clock events are stamped with; time.Now when nil.
 	Now func() time.Time
 	// LogKey signs every alliance's checkpoints; without one (the zero
@@ -78,6 +81,7 @@ func New(ctx context.Context, cfg Config) (*Ledger, error) {
 		checker: cfg.NewChecker, log: cfg.Log, now: cfg.Now,
 		logKey: cfg.LogKey, cosigs: newCosignatures(), cosignStore: cfg.Cosignatures,
 	}
+	l.runner.UseCache(cfg.WriteCacheBytes)
 	if cfg.Cosignatures != nil {
 		if l.cosigs.stop, err = cfg.Cosignatures.Watch(ctx, l.cosigs.add); err != nil {
 			tokens.close()

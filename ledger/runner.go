@@ -50,6 +50,7 @@ type Runner struct {
 
 	batches   atomic.Uint64
 	conflicts atomic.Uint64
+	cache     cacheUse
 }
 
 // RunnerStats counts what a runner did since it started.
@@ -95,10 +96,10 @@ func (r *Runner) Run(ctx context.Context, m domain.Meta, cmd domain.Command, vie
 	if err := e.lead(ctx); err != nil {
 		return Result{}, nil, err
 	}
-	defer e.unlead()
 	for !p.done {
 		r.process(e, e.take())
 	}
+	r.release(e)
 	return p.result, p.viewOut, p.err
 }
 
@@ -109,7 +110,7 @@ func (r *Runner) State(ctx context.Context, allianceID string) (domain.Alliance,
 	if err := e.lead(ctx); err != nil {
 		return domain.Alliance{}, eventstore.Position{}, err
 	}
-	defer e.unlead()
+	defer r.release(e)
 	e.stale = true // another instance may have written since
 	if err := r.catchUp(ctx, e); err != nil {
 		return domain.Alliance{}, eventstore.Position{}, err
@@ -125,6 +126,7 @@ func (r *Runner) entry(allianceID string) *allianceEntry {
 		e = newAllianceEntry(allianceID)
 		r.alliances[allianceID] = e
 	}
+	e.used.Store(r.cache.clock.Add(1))
 	return e
 }
 

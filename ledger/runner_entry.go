@@ -4,6 +4,7 @@ import (
 	"context"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 
 	"accord/domain"
 	"accord/eventstore"
@@ -23,6 +24,9 @@ type allianceEntry struct {
 
 	qmu   sync.Mutex
 	queue []*pending
+
+	used atomic.Int64 // the runner's clock at the last use
+	size int64        // estimated bytes, as counted in the runner's total
 
 	loaded bool
 	stale  bool

@@ -26,7 +26,7 @@ type Moment struct {
 // its ledger, and the log's error.
 func (p *Projection) ReadAt(ctx context.Context, allianceID string, seq uint64, t *time.Time, now time.Time, fn func(Moment)) error {
 	if seq == 0 && t == nil {
-		return p.readNow(allianceID, now, fn)
+		return p.readNow(ctx, allianceID, now, fn)
 	}
 	head, err := p.Head(allianceID)
 	if err != nil {
@@ -55,11 +55,14 @@ func (p *Projection) ReadAt(ctx context.Context, allianceID string, seq uint64, 
 }
 
 // readNow calls fn with the alliance's live read models.
-func (p *Projection) readNow(allianceID string, now time.Time, fn func(Moment)) error {
+func (p *Projection) readNow(ctx context.Context, allianceID string, now time.Time, fn func(Moment)) error {
+	v, err := p.acquire(ctx, allianceID)
+	if err != nil {
+		return err
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	v, ok := p.alliances[allianceID]
-	if !ok || v.state.ID == "" {
+	if v.state.ID == "" {
 		return domain.Errorf(domain.NotFound, "no alliance %s", allianceID)
 	}
 	fn(Moment{State: v.state, Today: now, votes: v.votes})

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"accord/domain"
@@ -17,22 +18,37 @@ import (
 	"accord/transparency"
 )
 
-// Projection keeps the read model of every alliance current.
+// Projection keeps the read models of the alliances an instance serves
+// current, and a directory of every alliance (directory.go). With a cache
+// budget (UseCache) an alliance's read model is loaded when first asked for
+// — its snapshot, then the tail of its own subject — and evicted when idle
+// and the budget is spent (cache.go); without one every alliance is loaded
+// at start and kept.
 type Projection struct {
 	store *eventstore.Store
 
 	mu        sync.RWMutex
-	alliances map[string]*allianceView
-	applied   uint64        // stream seq of the last record applied
-	count     uint64        // records applied
-	changed   chan struct{} // closed and replaced on each apply while waiters > 0
-	waiters   int
+	alliances map[string]*allianceView // the loaded (and loading) read models
+	dir       map[string]*dirEntry     // every alliance seen in the log
+	dirDirty  map[int]bool             // directory shards changed since the last snapshot
+	applied   uint64                   // stream seq of the last record seen
+	count     uint64                   // events the directory holds
+	waiting   map[string]chan struct{} // closed when the alliance's next record is seen
 	listeners map[int]func(eventstore.Record)
 	nextID    int
 
 	// successors indexes, by alliance id, the alliances formed as its
 	// successors (see successors.go); made on first use.
 	successors map[string][]Successor
+
+	// budget is the cache's size in bytes (0: every alliance stays
+	// loaded); cached is the estimated size of the loaded read models.
+	budget     int64
+	cached     int64
+	clock      atomic.Int64 // orders uses, for eviction
+	catchingUp bool         // Start is reading the log's backlog into the directory
+	evictions  atomic.Uint64
+	loads      atomic.Uint64
 
 	stop   func()
 	cancel context.CancelFunc
@@ -57,6 +73,15 @@ type allianceView struct {
 	// leaves already in the snapshot bucket.
 	tree       *transparency.Tree
 	treeChunks int
+
+	// loading is closed when the view is loaded; nil once it is. While it
+	// is open, records the follower brings wait in pending, and loadErr
+	// is set if loading failed.
+	loading chan struct{}
+	pending []eventstore.Record
+	loadErr error
+	used    atomic.Int64 // the projection's clock at the last use
+	size    int64        // estimated bytes, as counted in cached
 }
 
 // New returns a projection over store; Start fills it.
@@ -64,32 +89,47 @@ func New(store *eventstore.Store) *Projection {
 	return &Projection{
 		store:     store,
 		alliances: map[string]*allianceView{},
-		changed:   make(chan struct{}),
+		dir:       map[string]*dirEntry{},
+		dirDirty:  map[int]bool{},
+		waiting:   map[string]chan struct{}{},
 		listeners: map[int]func(eventstore.Record){},
 	}
 }
 
-// Start builds the read models, from the snapshots if UseSnapshots was
-// called and then from the log, and follows the log from there. It returns
-// when the models reflect the whole log as of the call, or the first error
-// reading or decoding the log.
+// Start reads the directory from the snapshots if UseSnapshots was called
+// and the rest of the log from there, then follows the log. Without a cache
+// budget it also loads every alliance's read model. It returns when the
+// directory (and those models) reflect the whole log as of the call, or the
+// first error reading or decoding the log.
 func (p *Projection) Start(ctx context.Context) error {
 	from := uint64(0)
 	if p.snaps != nil {
 		var err error
-		if from, err = p.restore(ctx); err != nil {
+		if from, err = p.restoreDirectory(ctx); err != nil {
 			return err
 		}
 	}
+	// With snapshots and no budget, the alliances in the directory are
+	// loaded below, each from its snapshot; the backlog only updates the
+	// directory (and their pending records), as it does with a budget.
+	p.mu.Lock()
+	p.catchingUp = p.budget > 0 || from > 0
+	if p.budget == 0 && from > 0 {
+		for aid := range p.dir {
+			p.alliances[aid] = p.loadingView()
+		}
+	}
+	p.mu.Unlock()
 	for rec, err := range p.store.Replay(ctx, from+1) {
 		if err != nil {
 			return err
 		}
 		p.apply(rec)
 	}
-	p.mu.RLock()
+	p.mu.Lock()
+	p.catchingUp = false
 	next := max(p.applied, from) + 1
-	p.mu.RUnlock()
+	p.mu.Unlock()
 	followCtx, cancel := context.WithCancel(ctx)
 	stop, err := p.store.Follow(followCtx, next, "", p.apply)
 	if err != nil {
@@ -97,6 +137,12 @@ func (p *Projection) Start(ctx context.Context) error {
 		return err
 	}
 	p.stop, p.cancel = stop, cancel
+	if p.budget == 0 && from > 0 {
+		if err := p.loadAll(ctx); err != nil {
+			p.Close()
+			return err
+		}
+	}
 	if p.snaps != nil && p.snapEvery > 0 {
 		go p.keepSnapshots(followCtx)
 	}
@@ -104,7 +150,7 @@ func (p *Projection) Start(ctx context.Context) error {
 }
 
 // Close stops following the log and, with snapshots on, writes a last
-// checkpoint so the next start resumes from here.
+// snapshot of what changed so the next start resumes from here.
 func (p *Projection) Close() {
 	if p.stop == nil {
 		return
@@ -121,42 +167,38 @@ func (p *Projection) Close() {
 	}
 }
 
-// apply folds one record into its alliance's view with the domain's Evolve
-// and wakes whoever waits for it. A record that does not chain onto the
-// alliance's head (a rewritten or missing event) is not folded: the view
-// stops there and the break is logged, so a read model never shows a
-// history the log cannot prove.
+// apply notes one record in the directory and, when its alliance's read
+// model is loaded, folds it in with the domain's Evolve, and wakes whoever
+// waits for it. A record that does not chain onto the alliance's head (a
+// rewritten or missing event) is not folded: the view stops there and the
+// break is logged, so a read model never shows a history the log cannot
+// prove.
 func (p *Projection) apply(rec eventstore.Record) {
 	p.mu.Lock()
-	v, ok := p.alliances[rec.Event.AllianceID]
-	if !ok {
-		v = p.newView()
-		v.votes = voteModel{}
-		p.alliances[rec.Event.AllianceID] = v
-	}
-	if rec.Event.Seq <= v.head.Seq || v.broken {
+	if !p.observeDirectory(rec) {
 		p.mu.Unlock()
 		return
 	}
-	if err := chains(v.head, rec); err != nil {
-		v.broken = true
-		p.mu.Unlock()
-		slog.Error("projections: the chain is broken; this alliance's read model stops here", "alliance", rec.Event.AllianceID, "err", err)
-		return
-	}
-	v.dirty = true
-	if v.tree != nil {
-		v.tree.Append(rec.Raw)
-	}
-	v.state = domain.Evolve(v.state, rec.Event)
-	v.votes.observe(v.state, rec.Event)
-	p.indexSuccessor(v.state, rec.Event)
-	v.head = rec.Position()
+	aid := rec.Event.AllianceID
 	p.applied = rec.StreamSeq
 	p.count++
-	if p.waiters > 0 {
-		close(p.changed)
-		p.changed = make(chan struct{})
+	v, ok := p.alliances[aid]
+	switch {
+	case ok && v.loading != nil:
+		v.pending = append(v.pending, rec)
+	case ok:
+		p.fold(aid, v, rec)
+	case rec.Event.Seq == 1 && (p.budget == 0 || !p.catchingUp):
+		// A new alliance: its read model is this one event.
+		v = p.newView()
+		v.votes = voteModel{}
+		v.used.Store(p.clock.Add(1))
+		p.alliances[aid] = v
+		p.fold(aid, v, rec)
+	}
+	if ch, ok := p.waiting[aid]; ok {
+		close(ch)
+		delete(p.waiting, aid)
 	}
 	var listeners []func(eventstore.Record)
 	for _, l := range p.listeners {
@@ -165,6 +207,31 @@ func (p *Projection) apply(rec eventstore.Record) {
 	p.mu.Unlock()
 	for _, l := range listeners {
 		l(rec)
+	}
+}
+
+// fold folds rec into v, called under the write lock (or on a view no one
+// else can see yet), unless v is broken or already holds it.
+func (p *Projection) fold(aid string, v *allianceView, rec eventstore.Record) {
+	if rec.Event.Seq <= v.head.Seq || v.broken {
+		return
+	}
+	if err := chains(v.head, rec); err != nil {
+		v.broken = true
+		slog.Error("projections: the chain is broken; this alliance's read model stops here", "alliance", aid, "err", err)
+		return
+	}
+	v.dirty = true
+	if v.tree != nil {
+		v.tree.Append(rec.Raw)
+	}
+	v.state = domain.Evolve(v.state, rec.Event)
+	v.votes.observe(v.state, rec.Event)
+	v.head = rec.Position()
+	if v.loading == nil {
+		grow := viewBytesPerEvent
+		v.size += grow
+		p.cached += grow
 	}
 }
 
@@ -183,8 +250,8 @@ func chains(head eventstore.Position, rec eventstore.Record) error {
 	return nil
 }
 
-// Applied returns how many events the read models hold and the stream seq
-// of the last message applied.
+// Applied returns how many events the directory holds, every alliance's
+// loaded or not, and the stream seq of the last message seen.
 func (p *Projection) Applied() (events, streamSeq uint64) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -194,20 +261,19 @@ func (p *Projection) Applied() (events, streamSeq uint64) {
 // WaitFor blocks until the alliance's read model reflects its event seq, so
 // a caller reads its own writes. It returns ctx's error if that takes too long.
 func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64) error {
-	p.mu.Lock()
-	p.waiters++
-	p.mu.Unlock()
-	defer func() {
-		p.mu.Lock()
-		p.waiters--
-		p.mu.Unlock()
-	}()
 	for {
-		p.mu.RLock()
-		v, ok := p.alliances[allianceID]
-		done := ok && v.head.Seq >= seq
-		ch := p.changed
-		p.mu.RUnlock()
+		p.mu.Lock()
+		e, known := p.dir[allianceID]
+		v, loaded := p.alliances[allianceID]
+		done := known && e.Head.Seq >= seq && (!loaded || v.loading != nil || v.head.Seq >= seq)
+		var ch chan struct{}
+		if !done {
+			if ch = p.waiting[allianceID]; ch == nil {
+				ch = make(chan struct{})
+				p.waiting[allianceID] = ch
+			}
+		}
+		p.mu.Unlock()
 		if done {
 			return nil
 		}
@@ -219,14 +285,18 @@ func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64)
 	}
 }
 
-// Read calls fn with the alliance's current state and head under a read lock.
-// fn must not keep references into the state. It returns a NotFound error
-// when no such alliance exists.
+// Read calls fn with the alliance's current state and head under a read
+// lock, loading its read model first if needed. fn must not keep references
+// into the state. It returns a NotFound error when no such alliance exists,
+// and an Unavailable one when its read model cannot be loaded.
 func (p *Projection) Read(allianceID string, fn func(s domain.Alliance, head eventstore.Position)) error {
+	v, err := p.acquire(context.Background(), allianceID)
+	if err != nil {
+		return err
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	v, ok := p.alliances[allianceID]
-	if !ok || v.state.ID == "" {
+	if v.state.ID == "" {
 		return domain.Errorf(domain.NotFound, "no alliance %s", allianceID)
 	}
 	fn(v.state, v.head)
@@ -248,15 +318,16 @@ type Summary struct {
 	Seq     uint64 `json:"seq"`
 }
 
-// List returns the alliances that visible accepts, ordered by name then id.
+// List returns the alliances that visible accepts, ordered by name then id,
+// from the directory: listing loads no read model.
 func (p *Projection) List(visible func(allianceID string) bool) []Summary {
 	p.mu.RLock()
-	out := make([]Summary, 0, len(p.alliances))
-	for id, v := range p.alliances {
-		if v.state.ID == "" || !visible(id) {
+	out := make([]Summary, 0, len(p.dir))
+	for id, e := range p.dir {
+		if e.Name == "" || !visible(id) {
 			continue
 		}
-		out = append(out, Summary{ID: id, Name: v.state.Name, Purpose: v.state.Purpose, Seq: v.head.Seq})
+		out = append(out, Summary{ID: id, Name: e.Name, Purpose: e.Purpose, Seq: e.Head.Seq})
 	}
 	p.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {

@@ -3,13 +3,12 @@ package projections
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/transparency"
 )
 
 // SnapshotSchema is the version of the snapshot format and of the state it
@@ -21,19 +20,10 @@ import (
 // Schema 4: the state holds witnesses, and each alliance snapshot the root
 // of its Merkle tree, whose leaves are stored beside it (snapshot_tree.go).
 // Schema 5: each alliance's snapshot holds its scorecard's vote counts.
-const SnapshotSchema = 5
-
-// checkpointKey names the record that ties a set of alliance snapshots to
-// the stream seq they reflect.
-const checkpointKey = "checkpoint"
-
-// checkpoint says that, at stream seq StreamSeq, every alliance of Heads had
-// its last event at that seq, and a snapshot of it was written.
-type checkpoint struct {
-	Schema    int               `json:"schema"`
-	StreamSeq uint64            `json:"stream_seq"`
-	Heads     map[string]uint64 `json:"heads"`
-}
+// Schema 6: each alliance's snapshot stands alone (no checkpoint names it),
+// and a directory of every alliance is stored in shards
+// (directory_store.go).
+const SnapshotSchema = 6
 
 // allianceSnapshot is one alliance's state and the position it reflects.
 type allianceSnapshot struct {
@@ -44,197 +34,124 @@ type allianceSnapshot struct {
 	Votes    voteModel           `json:"votes"`
 }
 
+func allianceKey(aid string) string { return "alliance." + aid }
+
 // UseSnapshots makes Start resume from the snapshots in snaps instead of
-// replaying the whole log, and keeps them: a checkpoint every `every` events
-// (checked every interval) and one at Close. Call it before Start.
+// replaying the whole log, and loads read models from them, and keeps them:
+// a round of snapshots every `every` events (checked every interval), of
+// each evicted read model that changed, and one at Close. Call it before
+// Start.
 func (p *Projection) UseSnapshots(snaps *eventstore.Snapshots, every uint64, interval time.Duration) {
 	p.snaps, p.snapEvery, p.snapInterval = snaps, every, interval
 }
 
-// restore loads the last checkpoint and its alliance snapshots, and returns
-// the stream seq they reflect (0: none usable, replay everything). A
-// snapshot that is missing, from another schema, at another head than the
-// checkpoint says, or whose head hash the log does not confirm, is ignored
-// and that alliance is folded from the log up to the checkpoint instead.
-func (p *Projection) restore(ctx context.Context) (uint64, error) {
-	raw, err := p.snaps.Get(ctx, checkpointKey)
-	if err != nil || raw == nil {
-		return 0, err
-	}
-	var cp checkpoint
-	if err := json.Unmarshal(raw, &cp); err != nil || cp.Schema != SnapshotSchema {
-		slog.Info("projections: snapshot checkpoint ignored", "schema", cp.Schema, "want", SnapshotSchema, "err", err)
-		return 0, nil
-	}
-	views, rebuilt, err := p.loadAll(ctx, cp.Heads)
-	if err != nil {
-		return 0, err
-	}
-	for aid, v := range views {
-		p.alliances[aid] = v
-		p.count += v.head.Seq
-		p.indexPredecessor(v.state)
-	}
-	p.applied = cp.StreamSeq
-	slog.Info("projections: resumed from snapshots", "stream_seq", cp.StreamSeq, "alliances", len(cp.Heads), "rebuilt", rebuilt)
-	return cp.StreamSeq, nil
-}
-
-// restoreWorkers bounds how many snapshots are fetched and checked at once:
-// each costs two round trips, and a ledger may hold thousands of alliances.
-const restoreWorkers = 16
-
-// loadAll loads every alliance the checkpoint names, from its snapshot when
-// it can be trusted and from the log otherwise, several at a time. It
-// returns the views, how many had to be rebuilt, and the first error.
-func (p *Projection) loadAll(ctx context.Context, heads map[string]uint64) (map[string]*allianceView, int, error) {
-	type job struct {
-		aid string
-		seq uint64
-	}
-	jobs := make(chan job)
-	var mu sync.Mutex
-	views := make(map[string]*allianceView, len(heads))
-	rebuilt := 0
-	var firstErr error
-	var wg sync.WaitGroup
-	for w := 0; w < restoreWorkers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				v, ok := p.loadSnapshot(ctx, j.aid, j.seq)
-				var err error
-				if !ok {
-					v, err = p.foldUpTo(ctx, j.aid, j.seq)
-				}
-				mu.Lock()
-				switch {
-				case err != nil && firstErr == nil:
-					firstErr = err
-				case err == nil:
-					views[j.aid] = v
-				}
-				if !ok {
-					rebuilt++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for aid, seq := range heads {
-		jobs <- job{aid, seq}
-	}
-	close(jobs)
-	wg.Wait()
-	return views, rebuilt, firstErr
+// restored is what an alliance's snapshot gives back.
+type restored struct {
+	state      domain.Alliance
+	votes      voteModel
+	head       eventstore.Position
+	tree       *transparency.Tree
+	treeChunks int
 }
 
 // loadSnapshot returns the alliance's snapshot if it can be trusted: the
-// right schema, the head the checkpoint names, and that head's hash found in
-// the log at its stream seq.
-func (p *Projection) loadSnapshot(ctx context.Context, aid string, seq uint64) (*allianceView, bool) {
-	raw, err := p.snaps.Get(ctx, "alliance."+aid)
+// right schema, and its head's hash found in the log at its stream seq.
+func (p *Projection) loadSnapshot(ctx context.Context, aid string) (restored, bool) {
+	raw, err := p.snaps.Get(ctx, allianceKey(aid))
 	if err != nil || raw == nil {
-		return nil, false
+		return restored{}, false
 	}
 	var snap allianceSnapshot
-	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq != seq || snap.State.Seq != seq || snap.Votes == nil {
-		return nil, false
+	if err := json.Unmarshal(raw, &snap); err != nil || snap.Schema != SnapshotSchema || snap.Head.Seq == 0 || snap.State.Seq != snap.Head.Seq || snap.Votes == nil {
+		return restored{}, false
 	}
 	recs, err := p.store.MessageAt(ctx, snap.Head.StreamSeq)
 	if err != nil || len(recs) == 0 {
-		return nil, false
+		return restored{}, false
 	}
 	last := recs[len(recs)-1]
-	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != seq {
-		return nil, false
+	if last.Event.AllianceID != aid || last.Hash != snap.Head.Hash || last.Event.Seq != snap.Head.Seq {
+		return restored{}, false
 	}
-	v := &allianceView{state: snap.State, votes: snap.Votes, head: snap.Head}
+	r := restored{state: snap.State, votes: snap.Votes, head: snap.Head}
 	if !p.noTrees {
 		var ok bool
-		if v.tree, v.treeChunks, ok = p.loadTree(ctx, aid, seq, snap.TreeRoot); !ok {
-			return nil, false
+		if r.tree, r.treeChunks, ok = p.loadTree(ctx, aid, snap.Head.Seq, snap.TreeRoot); !ok {
+			return restored{}, false
 		}
 	}
-	return v, true
+	return r, true
 }
 
-// foldUpTo folds an alliance from the log up to its event seq.
-func (p *Projection) foldUpTo(ctx context.Context, aid string, seq uint64) (*allianceView, error) {
-	v := p.newView()
-	var each func(eventstore.Record)
+// snapshotWrite is one alliance's snapshot, rendered, and its tree's new
+// chunks.
+type snapshotWrite struct {
+	aid  string
+	raw  []byte
+	tree *treeWrite
+}
+
+// renderSnapshot renders v's snapshot and clears its mark, under the write
+// lock. It returns false when the state does not encode.
+func (p *Projection) renderSnapshot(aid string, v *allianceView) (snapshotWrite, bool) {
+	snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes}
+	w := snapshotWrite{aid: aid}
 	if v.tree != nil {
-		each = func(rec eventstore.Record) { v.tree.Append(rec.Raw) }
+		tw, root := treeChunksToWrite(aid, v)
+		w.tree, snap.TreeRoot = &tw, root
 	}
-	m, _, pos, err := p.foldMoment(ctx, aid, func(e domain.Event) bool { return e.Seq <= seq }, each)
+	raw, err := json.Marshal(snap)
 	if err != nil {
-		return nil, fmt.Errorf("rebuild alliance %s up to seq %d: %w", aid, seq, err)
+		return snapshotWrite{}, false
 	}
-	// dirty, so the next checkpoint replaces the snapshot that failed.
-	v.state, v.votes, v.head, v.dirty = m.State, m.votes, pos, true
-	return v, nil
+	w.raw = raw
+	v.dirty = false
+	return w, true
 }
 
-// Checkpoint writes a snapshot of every alliance changed since the last one,
-// then the checkpoint that names them all. It returns the first error
-// writing the bucket; the previous checkpoint then stays in force.
+// writeSnapshot stores a rendered snapshot, its tree's chunks first. It
+// returns the bucket's error.
+func (p *Projection) writeSnapshot(ctx context.Context, w snapshotWrite) error {
+	if w.tree != nil {
+		if err := p.putTree(ctx, *w.tree); err != nil {
+			return err
+		}
+	}
+	return p.snaps.Put(ctx, allianceKey(w.aid), w.raw)
+}
+
+// Checkpoint writes a snapshot of every loaded alliance changed since its
+// last one, then the directory's changed shards and the stream seq they
+// reflect. It returns the first error writing the bucket; the previous
+// directory then stays in force.
 func (p *Projection) Checkpoint(ctx context.Context) error {
 	if p.snaps == nil {
 		return nil
 	}
-	cp, snaps, trees := p.collect()
-	for _, w := range trees {
-		if err := p.putTree(ctx, w); err != nil {
+	writes := p.collect()
+	for _, w := range writes {
+		if err := p.writeSnapshot(ctx, w); err != nil {
 			return err
 		}
 	}
-	for aid, raw := range snaps {
-		if err := p.snaps.Put(ctx, "alliance."+aid, raw); err != nil {
-			return err
-		}
-	}
-	raw, err := json.Marshal(cp)
-	if err != nil {
-		return err
-	}
-	return p.snaps.Put(ctx, checkpointKey, raw)
+	return p.writeDirectory(ctx)
 }
 
-// collect renders, under the lock, the checkpoint and the snapshots of the
-// alliances changed since the last checkpoint with their trees' new
-// chunks, and clears their marks.
-func (p *Projection) collect() (checkpoint, map[string][]byte, []treeWrite) {
+// collect renders, under the lock, the snapshots of the loaded alliances
+// changed since their last one.
+func (p *Projection) collect() []snapshotWrite {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	// The follower applies a message record by record, so the last message
-	// may be half applied: the checkpoint claims only the one before it, and
-	// a restart replays that message, skipping the records already in.
-	cp := checkpoint{Schema: SnapshotSchema, StreamSeq: max(p.applied, 1) - 1, Heads: make(map[string]uint64, len(p.alliances))}
-	snaps := map[string][]byte{}
-	var trees []treeWrite
+	var out []snapshotWrite
 	for aid, v := range p.alliances {
-		if v.broken || v.head.Seq == 0 {
+		if v.loading != nil || v.broken || v.head.Seq == 0 || !v.dirty {
 			continue
 		}
-		cp.Heads[aid] = v.head.Seq
-		if !v.dirty {
-			continue
+		if w, ok := p.renderSnapshot(aid, v); ok {
+			out = append(out, w)
 		}
-		snap := allianceSnapshot{Schema: SnapshotSchema, Head: v.head, State: v.state, Votes: v.votes}
-		if v.tree != nil {
-			var w treeWrite
-			w, snap.TreeRoot = treeChunksToWrite(aid, v)
-			trees = append(trees, w)
-		}
-		raw, err := json.Marshal(snap)
-		if err != nil {
-			continue
-		}
-		snaps[aid] = raw
-		v.dirty = false
 	}
-	return cp, snaps, trees
+	return out
 }
 
 // keepSnapshots checkpoints whenever `every` events have been applied since

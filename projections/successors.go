@@ -69,30 +69,21 @@ func nonNilSuccessors(s []Successor) []Successor {
 	return s
 }
 
-// indexSuccessor notes, under the write lock, the alliance whose state is
-// after as a successor of its predecessor, if e is the formation that
-// names one.
-func (p *Projection) indexSuccessor(after domain.Alliance, e domain.Event) {
-	if _, formed := e.Data.(domain.AllianceFormed); formed {
-		p.indexPredecessor(after)
-	}
-}
-
-// indexPredecessor notes, under the write lock, the alliance of st as a
-// successor of the predecessor it names, if any.
-func (p *Projection) indexPredecessor(st domain.Alliance) {
-	if st.Predecessor == nil {
+// indexSuccessor notes, under the write lock, the alliance aid, whose
+// directory entry is e, as a successor of the predecessor it names, if any.
+func (p *Projection) indexSuccessor(aid string, e *dirEntry) {
+	if e.Predecessor == nil {
 		return
 	}
 	if p.successors == nil {
 		p.successors = map[string][]Successor{}
 	}
-	head := st.Predecessor
+	head := e.Predecessor
 	list := p.successors[head.AllianceID]
-	if slices.ContainsFunc(list, func(s Successor) bool { return s.AllianceID == st.ID }) {
+	if slices.ContainsFunc(list, func(s Successor) bool { return s.AllianceID == aid }) {
 		return
 	}
-	list = append(list, Successor{AllianceID: st.ID, Name: st.Name, FormedAt: st.FormedAt, Seq: head.Seq, Hash: head.Hash})
+	list = append(list, Successor{AllianceID: aid, Name: e.Name, FormedAt: e.FormedAt, Seq: head.Seq, Hash: head.Hash})
 	slices.SortStableFunc(list, func(a, b Successor) int { return a.FormedAt.Compare(b.FormedAt) })
 	p.successors[head.AllianceID] = list
 }

@@ -1,6 +1,8 @@
 package projections
 
 import (
+	"context"
+
 	"accord/domain"
 	"accord/eventstore"
 	"accord/transparency"
@@ -29,11 +31,14 @@ func (p *Projection) newView() *allianceView {
 // unknown alliance, and Unavailable when trees are off (WithoutTrees) or
 // the alliance's read model stopped at a break in its chain.
 func (p *Projection) Tree(allianceID string) (*transparency.Tree, eventstore.Position, error) {
+	v, err := p.acquire(context.Background(), allianceID)
+	if err != nil {
+		return nil, eventstore.Position{}, err
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	v, ok := p.alliances[allianceID]
 	switch {
-	case !ok || v.state.ID == "":
+	case v.state.ID == "":
 		return nil, eventstore.Position{}, domain.Errorf(domain.NotFound, "no alliance %s", allianceID)
 	case v.tree == nil:
 		return nil, v.head, domain.Errorf(domain.Unavailable, "this process keeps no Merkle trees")

@@ -44,6 +44,7 @@ type Main struct {
 	NatsWait        time.Duration
 	Replicas        int
 	Sync            string
+	CacheMB         int
 	TokenSecretFile string
 	LogKeyFile      string
 	AdminToken      string
@@ -72,7 +73,7 @@ type Main struct {
 func NewMain() *Main {
 	return &Main{
 		HTTPAddr: "127.0.0.1:8080", DataDir: "./accord-data", NatsListen: "127.0.0.1:4222",
-		NatsWait: time.Minute, Sync: "default", Log: slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		NatsWait: time.Minute, Sync: "default", CacheMB: DefaultCacheMB, Log: slog.New(slog.NewTextHandler(os.Stderr, nil)),
 		listening: make(chan struct{}),
 	}
 }
@@ -91,6 +92,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Sync, "sync", env("ACCORD_SYNC", m.Sync), "embedded JetStream fsync: default (every 2 minutes, and at clean shutdown) or always (before every acknowledgement) (env ACCORD_SYNC)")
 	fs.StringVar(&m.TokenSecretFile, "token-secret-file", env("ACCORD_TOKEN_SECRET_FILE", m.TokenSecretFile), "`file` of the secret member tokens derive from, created with 32 random bytes if missing (default <data-dir>/token.secret; required with --nats-url, shared by every instance) (env ACCORD_TOKEN_SECRET_FILE)")
 	fs.StringVar(&m.LogKeyFile, "log-key-file", env("ACCORD_LOG_KEY_FILE", m.LogKeyFile), "`file` of the key that signs checkpoints, generated if missing (default <data-dir>/log.key; required with --nats-url, shared by every instance) (env ACCORD_LOG_KEY_FILE)")
+	cacheMB := env("ACCORD_CACHE_MB", strconv.Itoa(m.CacheMB))
+	fs.StringVar(&cacheMB, "cache-mb", cacheMB, "memory `budget` in MiB for the alliances held in memory (read models and write side); the least recently used are evicted past it and loaded again on demand; 0 loads every alliance at start and keeps it (env ACCORD_CACHE_MB)")
 	wait := env("ACCORD_NATS_WAIT", m.NatsWait.String())
 	fs.StringVar(&wait, "nats-wait", wait, "with --nats-url, how long to keep trying to reach NATS and open the stream at start, e.g. while the cluster elects its leader (env ACCORD_NATS_WAIT)")
 	fs.Usage = func() {
@@ -105,6 +108,11 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	}
 	if err := m.parseNATS(wait); err != nil {
 		return err
+	}
+	if n, err := strconv.Atoi(cacheMB); err != nil || n < 0 {
+		return fmt.Errorf("--cache-mb must be a whole number of MiB, 0 or more, not %q", cacheMB)
+	} else {
+		m.CacheMB = n
 	}
 	return m.parseReplicas(replicas)
 }
@@ -180,11 +188,14 @@ func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
 	m.proj = projections.New(m.store)
 	m.proj.UseSnapshots(m.snaps, snapshotEvery, snapshotInterval)
+	m.proj.UseCache(m.readCacheBytes())
 	if err := m.proj.Start(runCtx); err != nil {
 		return fmt.Errorf("build read models: %w", err)
 	}
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
-	if m.ledger, err = ledger.New(ctx, ledgerConfig(m.store, m.proj, m.creds, m.cosigs, ledgerSecrets{admin, m.secret, m.logKey}, m.Log)); err != nil {
+	cfg := ledgerConfig(m.store, m.proj, m.creds, m.cosigs, ledgerSecrets{admin, m.secret, m.logKey}, m.Log)
+	cfg.WriteCacheBytes = m.writeCacheBytes()
+	if m.ledger, err = ledger.New(ctx, cfg); err != nil {
 		return err
 	}
 	m.ledger.CloseDeadlines()
@@ -193,6 +204,16 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("accord listening", "http", m.URL())
 	return nil
 }
+
+// DefaultCacheMB is --cache-mb's default: room for about a million events'
+// worth of alliances, half of it for the read models and half for the
+// write side.
+const DefaultCacheMB = 256
+
+// readCacheBytes and writeCacheBytes split --cache-mb between the read
+// models and the write side's cache.
+func (m *Main) readCacheBytes() int64  { return int64(m.CacheMB) << 20 / 2 }
+func (m *Main) writeCacheBytes() int64 { return int64(m.CacheMB) << 20 / 2 }
 
 // startEmbedded starts the embedded server, unless NATS is external, with
 // the passwords of its two users from their files in the data dir, and

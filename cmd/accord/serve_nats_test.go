@@ -293,7 +293,7 @@ func TestServeLogsOnlySlog(t *testing.T) {
 		require.NoError(t, err)
 		logs = append(logs, raw...)
 	}
-	require.Contains(t, string(logs), "resumed from snapshots")
+	require.Contains(t, string(logs), "directory restored")
 	require.Contains(t, string(logs), "authentication error")
 	for line := range strings.Lines(string(logs)) {
 		require.Regexp(t, slogLine, line)

@@ -1,0 +1,91 @@
+package ledger
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"accord/domain"
+	"accord/projections"
+)
+
+// An instance that starts from the stored directory, with a cache too small
+// to hold more than one alliance and a runner as tight, still closes every
+// vote at its deadline — votes opened before it started and after — though
+// it never loaded those alliances' read models to learn of them.
+func TestDeadlinesOfUnloadedAlliances(t *testing.T) {
+	l := newDeadlineLedger(t)
+	ctx := context.Background()
+	snaps, err := l.store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	now := time.Now()
+	var ballots []ballot
+	for range 4 {
+		b, _ := l.voteClosingAt(t, now.Add(-time.Hour), now.Add(time.Second))
+		ballots = append(ballots, b)
+	}
+	// A first instance stores the directory.
+	first := projections.New(l.store)
+	first.UseSnapshots(snaps, 1000, time.Hour)
+	first.UseCache(1 << 20)
+	require.NoError(t, first.Start(ctx))
+	first.Close()
+
+	proj := projections.New(l.store)
+	proj.UseSnapshots(snaps, 1000, time.Hour)
+	proj.UseCache(6 * 110)
+	require.NoError(t, proj.Start(ctx))
+	t.Cleanup(proj.Close)
+	require.Zero(t, proj.CacheStats().Loaded)
+	runner := NewRunner(l.store)
+	runner.UseCache(6 * runnerBytesPerCommand)
+	d := newDeadlineCloser(runner, proj, quietLog())
+	d.start()
+	t.Cleanup(d.Stop)
+	later, _ := l.voteClosingAt(t, time.Now(), time.Now().Add(time.Second))
+	ballots = append(ballots, later)
+
+	for _, b := range ballots {
+		require.Eventually(t, func() bool { return len(l.closings(t, b)) == 1 }, 30*time.Second, 20*time.Millisecond, "proposal %s", b.proposalID)
+		require.Equal(t, closeCommandID(b.proposalID), l.closings(t, b)[0].CommandID)
+	}
+	require.Greater(t, runner.cache.evicts.Load(), uint64(0), "the runner evicted alliances")
+	require.Empty(t, proj.Deadlines())
+}
+
+// A runner over budget drops idle alliances and loads them again from the
+// log: a command retried after its alliance was evicted still answers as
+// the first did, and nothing is recorded twice.
+func TestRunnerEvictsIdleAlliances(t *testing.T) {
+	l := newDeadlineLedger(t)
+	ctx := context.Background()
+	r := NewRunner(l.store)
+	r.UseCache(10 * runnerBytesPerCommand)
+	admin := domain.Actor{ID: uuid.NewString(), Role: domain.RoleAdmin}
+	first := domain.Meta{AllianceID: uuid.NewString(), CommandID: uuid.NewString(), At: time.Now(), Actor: admin}
+	res, _, err := r.Run(ctx, first, domain.FormAlliance{Name: "First", Purpose: "p", Charter: domain.Charter{DecisionRule: "consensus"}}, nil)
+	require.NoError(t, err)
+	for i := range 20 {
+		m := domain.Meta{AllianceID: uuid.NewString(), CommandID: uuid.NewString(), At: time.Now(), Actor: admin}
+		_, _, err := r.Run(ctx, m, domain.FormAlliance{Name: "Other", Purpose: "p", Charter: domain.Charter{DecisionRule: "consensus"}}, nil)
+		require.NoError(t, err, "alliance %d", i)
+	}
+	r.mu.Lock()
+	held := len(r.alliances)
+	_, firstHeld := r.alliances[first.AllianceID]
+	r.mu.Unlock()
+	require.Less(t, held, 21)
+	require.False(t, firstHeld, "the least recently used alliance was evicted")
+	require.LessOrEqual(t, r.cache.total.Load(), int64(10*runnerBytesPerCommand))
+
+	again, _, err := r.Run(ctx, first, domain.FormAlliance{Name: "First", Purpose: "p", Charter: domain.Charter{DecisionRule: "consensus"}}, nil)
+	require.NoError(t, err)
+	require.True(t, again.Duplicate)
+	require.Equal(t, res.Records[0].Hash, again.Records[0].Hash)
+	head, err := l.store.Head(ctx, first.AllianceID)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), head.Seq)
+}
