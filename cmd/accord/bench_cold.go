@@ -22,13 +22,15 @@ type coldVoter struct {
 }
 
 // benchColdHot measures single votes over HTTP, one at a time, on a fresh
-// instance (read models from the snapshots, as accord serve starts, and a
-// ledger of their own) over the seeded ledger: first one vote on each of up
-// to coldVotes seeded alliances this instance has never touched (cold: the
+// instance started as accord serve starts with --cache-mb cacheMB (read
+// models from the snapshots, loading alliances on demand, and a ledger of
+// their own) over the seeded ledger: first one vote on each of up to
+// coldVotes seeded alliances this instance has never touched (cold: the
 // alliance's read model and its runner entry must be loaded), then votes
-// on those same alliances again, round robin (hot: both are in memory). It
-// returns the p99 of each in milliseconds, or the first error.
-func benchColdHot(ctx context.Context, env *benchEnv) (cold, hot float64, err error) {
+// on those same alliances again, round robin (hot: both are in memory,
+// unless the budget is too small to hold them). It returns the p99 of each
+// in milliseconds, or the first error.
+func benchColdHot(ctx context.Context, env *benchEnv, cacheMB int) (cold, hot float64, err error) {
 	voters, err := issueColdTokens(ctx, env, min(len(env.seeded), coldVotes))
 	if err != nil {
 		return 0, 0, err
@@ -37,12 +39,14 @@ func benchColdHot(ctx context.Context, env *benchEnv) (cold, hot float64, err er
 	if err != nil {
 		return 0, 0, err
 	}
+	serve := &Main{CacheMB: cacheMB}
 	proj := projections.New(env.store)
 	proj.UseSnapshots(snaps, snapshotEvery, snapshotInterval)
+	proj.UseCache(serve.readCacheBytes())
 	if err := proj.Start(ctx); err != nil {
 		return 0, 0, err
 	}
-	b, err := serveBenchAPI(ctx, env, proj, 1)
+	b, err := serveBenchAPI(ctx, env, proj, serve.writeCacheBytes(), 1)
 	if err != nil {
 		return 0, 0, err
 	}

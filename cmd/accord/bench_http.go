@@ -41,13 +41,14 @@ func startBenchAPI(ctx context.Context, env *benchEnv, clients int) (*benchAPI, 
 	if err := proj.Start(ctx); err != nil {
 		return nil, err
 	}
-	return serveBenchAPI(ctx, env, proj, clients)
+	return serveBenchAPI(ctx, env, proj, 0, clients)
 }
 
-// serveBenchAPI serves the API over read models already started, for up
+// serveBenchAPI serves the API over read models already started, with a
+// ledger whose write side evicts past writeCache bytes (0: never), for up
 // to clients concurrent clients. It closes proj when it fails.
-func serveBenchAPI(ctx context.Context, env *benchEnv, proj *projections.Projection, clients int) (*benchAPI, error) {
-	l, err := newBenchLedger(ctx, env, proj)
+func serveBenchAPI(ctx context.Context, env *benchEnv, proj *projections.Projection, writeCache int64, clients int) (*benchAPI, error) {
+	l, err := newCachedBenchLedger(ctx, env, proj, writeCache)
 	if err != nil {
 		proj.Close()
 		return nil, err
@@ -70,8 +71,15 @@ func serveBenchAPI(ctx context.Context, env *benchEnv, proj *projections.Project
 }
 
 // newBenchLedger builds the ledger of a bench API over proj, with a secret
-// and a log key of its own.
+// and a log key of its own, and a write side that keeps every alliance it
+// loads.
 func newBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projection) (*ledger.Ledger, error) {
+	return newCachedBenchLedger(ctx, env, proj, 0)
+}
+
+// newCachedBenchLedger is newBenchLedger with a write side that evicts
+// the least recently used alliances past writeCache bytes (0: none).
+func newCachedBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projection, writeCache int64) (*ledger.Ledger, error) {
 	secret, err := randomBytes(32)
 	if err != nil {
 		return nil, err
@@ -93,7 +101,9 @@ func newBenchLedger(ctx context.Context, env *benchEnv, proj *projections.Projec
 		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return ledger.New(ctx, ledgerConfig(env.store, proj, creds, cosigs, ledgerSecrets{benchAdminToken, secret, logKey}, quiet))
+	cfg := ledgerConfig(env.store, proj, creds, cosigs, ledgerSecrets{benchAdminToken, secret, logKey}, quiet)
+	cfg.WriteCacheBytes = writeCache
+	return ledger.New(ctx, cfg)
 }
 
 func (b *benchAPI) close() {

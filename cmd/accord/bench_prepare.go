@@ -161,7 +161,7 @@ func writePrepared(ctx context.Context, dir string, man *prepManifest, w io.Writ
 	if err := writeGroups(ctx, m.store, js, dir, man, w); err != nil {
 		return nil, err
 	}
-	return sampleVoters(ctx, m.store, *man)
+	return sampleVoters(*man)
 }
 
 // writeGroups writes the groups not yet done, the first of them resumed
@@ -175,8 +175,7 @@ func writeGroups(ctx context.Context, store *eventstore.Store, js jetstream.JetS
 		lo, hi := g*man.Group, min((g+1)*man.Group, man.Alliances)
 		alliances := make([]*prepAlliance, 0, hi-lo)
 		for i := lo; i < hi; i++ {
-			a := &prepAlliance{index: i, target: man.target(i)}
-			a.chain.aid, _ = prepAllianceID(i)
+			a := newPrepAlliance(i, man.target(i))
 			if g == resumed {
 				var err error
 				if a, err = resumePrepAlliance(ctx, store, i, man.target(i)); err != nil {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"accord/domain"
@@ -42,20 +42,36 @@ type prepAlliance struct {
 	pending jetstream.PubAckFuture
 }
 
-// prepAllianceID is the id of the prepared alliance of that index: its
-// formation's command id is derived from the index, so a restarted
-// preparation finds the alliances it had begun.
+// prepCommandID is the command id of the prepared alliance's event seq:
+// every command writes one event, and every id is derived from its index
+// and seq, so that a restarted preparation finds the alliances it had
+// begun, and the ids of an alliance's members and proposals are known
+// without reading its log (sampleVoters).
+func prepCommandID(index int, seq uint64) string {
+	return domain.NameID(fmt.Sprintf("accord bench prepare: alliance %d, event %d", index, seq))
+}
+
+// prepAllianceID is the id of the prepared alliance of that index, and the
+// command id of its formation.
 func prepAllianceID(index int) (aid, formCommandID string) {
-	formCommandID = domain.NameID("accord bench prepare: alliance " + strconv.Itoa(index))
+	formCommandID = prepCommandID(index, 1)
 	return domain.CreatedID("", formCommandID, domain.CreatesAlliance), formCommandID
+}
+
+// newPrepAlliance returns the prepared alliance of that index, with no
+// event yet.
+func newPrepAlliance(index, target int) *prepAlliance {
+	a := &prepAlliance{index: index, target: target}
+	a.chain.aid, _ = prepAllianceID(index)
+	return a
 }
 
 // resumePrepAlliance returns the prepared alliance of that index as the
 // store holds it: empty when it has no event yet, else folded from its
 // events, its script where they left it. It returns the store's error.
 func resumePrepAlliance(ctx context.Context, store *eventstore.Store, index, target int) (*prepAlliance, error) {
-	aid, _ := prepAllianceID(index)
-	a := &prepAlliance{index: index, target: target, chain: benchChain{aid: aid}}
+	a := newPrepAlliance(index, target)
+	aid := a.chain.aid
 	head, err := store.Head(ctx, aid)
 	if err != nil || head.Seq == 0 {
 		return a, err
@@ -90,11 +106,26 @@ func (a *prepAlliance) observe(e domain.Event) {
 	}
 }
 
+// step decides the script's next command at `at` and returns its command
+// id and its event, sealed after the chain, which moves past it. It
+// returns the domain's refusal, which would be a bug of the script.
+func (a *prepAlliance) step(at time.Time) (string, sealed, error) {
+	commandID, actor, cmd := a.nextCommand()
+	s, err := a.chain.next(commandID, actor, at, cmd)
+	if err != nil {
+		return "", s, fmt.Errorf("prepared alliance %d (%s) at seq %d: %s: %w", a.index, a.chain.aid, a.chain.pos.Seq, cmd.CommandName(), err)
+	}
+	for _, e := range s.events {
+		a.observe(e)
+	}
+	return commandID, s, nil
+}
+
 // nextCommand returns the script's next command, its command id and who
 // makes it.
 func (a *prepAlliance) nextCommand() (commandID string, actor domain.Actor, cmd domain.Command) {
 	admin := domain.Actor{ID: ledger.AdminID, Role: domain.RoleAdmin}
-	commandID = uuid.NewString()
+	commandID = prepCommandID(a.index, a.chain.pos.Seq+1)
 	switch {
 	case a.chain.pos.Seq == 0:
 		_, formID := prepAllianceID(a.index)

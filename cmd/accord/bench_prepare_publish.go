@@ -53,14 +53,10 @@ func publishGroup(ctx context.Context, js jetstream.JetStream, alliances []*prep
 // publishNext builds the alliance's next command and publishes its message
 // asynchronously, as an append would send it.
 func (a *prepAlliance) publishNext(js jetstream.JetStream) error {
-	commandID, actor, cmd := a.nextCommand()
 	last := a.chain.pos.StreamSeq
-	s, err := a.chain.next(commandID, actor, time.Now().UTC(), cmd)
+	commandID, s, err := a.step(time.Now().UTC())
 	if err != nil {
-		return fmt.Errorf("prepared alliance %d (%s) at seq %d: %s: %w", a.index, a.chain.aid, a.chain.pos.Seq, cmd.CommandName(), err)
-	}
-	for _, e := range s.events {
-		a.observe(e)
+		return err
 	}
 	a.pending, err = js.PublishMsgAsync(appendLikeMsg(a.chain.aid, commandID, s.body, last), prepStall)
 	return err

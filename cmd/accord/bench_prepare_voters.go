@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"accord/eventstore"
 )
 
 // prepVoter is a member of a prepared alliance who holds a token, and the
@@ -31,19 +29,24 @@ const (
 )
 
 // sampleVoters returns the convener and open proposal of prepVoters
-// prepared alliances spread evenly over all, read from the store. It
-// returns the store's error, or one when an alliance has no open proposal.
-func sampleVoters(ctx context.Context, store *eventstore.Store, man prepManifest) ([]prepVoter, error) {
+// prepared alliances spread evenly over all. Their ids are derived from
+// command ids that are themselves derived (prepCommandID), so it finds
+// them by building each alliance's chain again in memory, without reading
+// the log; accord serve then issuing their tokens checks that they are
+// there. It returns an error when an alliance has no open proposal.
+func sampleVoters(man prepManifest) ([]prepVoter, error) {
 	n := min(prepVoters, man.Alliances)
 	voters := make([]prepVoter, 0, n)
+	at := time.Now().UTC()
 	for j := 0; j < n; j++ {
-		i := j * man.Alliances / n
-		a, err := resumePrepAlliance(ctx, store, i, man.target(i))
-		if err != nil {
-			return nil, err
+		a := newPrepAlliance(j*man.Alliances/n, man.target(j*man.Alliances/n))
+		for !a.done() {
+			if _, _, err := a.step(at); err != nil {
+				return nil, err
+			}
 		}
-		if !a.open || len(a.members) == 0 {
-			return nil, fmt.Errorf("prepared alliance %d (%s) has no proposal open for voting", i, a.chain.aid)
+		if !a.open {
+			return nil, fmt.Errorf("prepared alliance %d (%s) has no proposal open for voting", a.index, a.chain.aid)
 		}
 		voters = append(voters, prepVoter{Alliance: a.chain.aid, Proposal: a.pid, Member: a.members[0]})
 	}

@@ -19,6 +19,7 @@ type scaleFigures struct {
 	coldP99Ms  float64 // their p99
 	events     int     // the prepared dir's size
 	alliances  int
+	cacheMB    int // accord serve's --cache-mb
 }
 
 // benchScale measures accord serve, run as a child process, on the data
@@ -35,7 +36,7 @@ func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *s
 	if err != nil {
 		return err
 	}
-	notes.events, notes.alliances = man.Events, man.Alliances
+	notes.events, notes.alliances, notes.cacheMB = man.Events, man.Alliances, cfg.serveCacheMB()
 	logFile, err := os.OpenFile(filepath.Join(cfg.Scale, prepServeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (n scaleFigures) rows(r benchResult) []benchRow {
 	}
 	return []benchRow{
 		{"scale_nats_start_s", strconv.FormatFloat(r.ScaleNATSStartS, 'f', 2, 64), "process start to embedded NATS up, the counterpart"},
-		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 and a first vote answered, %d events over %d alliances", n.events, n.alliances)},
+		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 and a first vote answered, %d events over %d alliances, --cache-mb %d", n.events, n.alliances, n.cacheMB)},
 		{"scale_rss_mb", strconv.FormatFloat(r.ScaleRSSMB, 'f', 0, 64), fmt.Sprintf("VmRSS after votes on %d more alliances (p99 %.2f ms); %.0f after the first", n.votes, n.coldP99Ms, n.startRSSMB)},
 	}
 }

@@ -26,7 +26,15 @@ func scaleFlags(fs *flag.FlagSet, cfg *benchConfig) {
 	fs.IntVar(&cfg.PrepareAlliances, "prepare-alliances", 100_000, "alliances --prepare spreads them over")
 	fs.StringVar(&cfg.Scale, "scale", "", "measure accord serve on the data dir `DIR` prepared by --prepare (the scale_* figures)")
 	fs.IntVar(&cfg.ScaleVotes, "scale-votes", 1000, "with --scale, votes on as many different alliances before scale_rss_mb is read")
-	fs.IntVar(&cfg.CacheMB, "cache-mb", 0, "with --prepare and --scale, accord serve's --cache-mb (0: its default)")
+	fs.IntVar(&cfg.CacheMB, "cache-mb", -1, "accord serve's --cache-mb `MiB` with --prepare and --scale, and the fresh instance's of cold_vote_p99_ms (-1: accord serve's default)")
+}
+
+// serveCacheMB returns --cache-mb, or accord serve's default.
+func (c benchConfig) serveCacheMB() int {
+	if c.CacheMB < 0 {
+		return DefaultCacheMB
+	}
+	return c.CacheMB
 }
 
 // checkScaleFlags returns what is wrong with the flags of --prepare and
@@ -35,7 +43,7 @@ func checkScaleFlags(cfg benchConfig) error {
 	switch {
 	case cfg.Prepare != "" && cfg.Scale != "":
 		return errors.New("--prepare generates a data dir and measures nothing: run --scale on it afterwards")
-	case cfg.PrepareAlliances < 1 || cfg.ScaleVotes < 1 || cfg.CacheMB < 0:
+	case cfg.PrepareAlliances < 1 || cfg.ScaleVotes < 1 || cfg.CacheMB < -1:
 		return errors.New("every size must be positive")
 	case cfg.PrepareEvents < prepMinEvents*cfg.PrepareAlliances:
 		return fmt.Errorf("--prepare-events must be at least %d × --prepare-alliances: each alliance is formed, admits %d members and opens a vote that one of them votes on", prepMinEvents, prepMembers)

@@ -89,7 +89,10 @@ func TestBenchPrepareAndScale(t *testing.T) {
 		v, err := verify.Verify(bytes.NewReader(storedLines(t, m.store, aid)), verify.Options{})
 		require.NoError(t, err, "alliance %d", i)
 		require.Equal(t, 40, v.Events, "alliance %d", i)
-		require.Equal(t, aid, voters[i].Alliance)
+		stored, err := resumePrepAlliance(context.Background(), m.store, i, 40)
+		require.NoError(t, err)
+		require.Equal(t, prepVoter{Alliance: aid, Proposal: stored.pid, Member: stored.members[0], Token: voters[i].Token}, voters[i])
+		require.True(t, stored.open)
 		require.True(t, strings.HasPrefix(voters[i].Token, "acc_"))
 	}
 	require.NoError(t, m.Close())
@@ -118,8 +121,7 @@ func TestPrepareResumes(t *testing.T) {
 	write := func(target int, resume bool) {
 		var alliances []*prepAlliance
 		for i := 0; i < 3; i++ {
-			a := &prepAlliance{index: i, target: target}
-			a.chain.aid, _ = prepAllianceID(i)
+			a := newPrepAlliance(i, target)
 			if resume {
 				a, err = resumePrepAlliance(ctx, m.store, i, target)
 				require.NoError(t, err)

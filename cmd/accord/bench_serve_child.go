@@ -53,12 +53,12 @@ var (
 )
 
 // startServeChild starts accord serve on dir: the API on a loopback port
-// the kernel picks, no NATS port, and with cacheMB, when not 0, as
+// the kernel picks, no NATS port, and with cacheMB, unless it is -1, as
 // --cache-mb. Its log goes to logTo. It returns the error of starting the
 // process.
 func startServeChild(dir string, cacheMB int, logTo io.Writer) (*serveChild, error) {
 	args := []string{"--data-dir", dir, "--http", "127.0.0.1:0", "--nats-listen", "none"}
-	if cacheMB > 0 {
+	if cacheMB >= 0 {
 		args = append(args, "--cache-mb", strconv.Itoa(cacheMB))
 	}
 	cmd, err := serveCommand(args...)
