@@ -172,21 +172,22 @@ func (b *benchAPI) httpAlliance(n int) (base string, tokens []string, pid string
 	return
 }
 
-// benchHTTPVotes measures votes through the real HTTP API from many
-// concurrent clients over loopback.
+// benchHTTPVotes measures votes through the real HTTP API from
+// cfg.HTTPClients concurrent clients over loopback, each a member of one
+// alliance casting its own.
 func benchHTTPVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float64, error) {
-	b, err := startBenchAPI(ctx, env, cfg.Writers)
+	b, err := startBenchAPI(ctx, env, cfg.HTTPClients)
 	if err != nil {
 		return 0, err
 	}
 	defer b.close()
-	base, tokens, pid, err := b.httpAlliance(cfg.Writers)
+	base, tokens, pid, err := b.httpAlliance(cfg.HTTPClients)
 	if err != nil {
 		return 0, err
 	}
 	path := base + "/proposals/" + pid + "/vote"
 	start := time.Now()
-	err = parallel(cfg.Writers, cfg.Votes, func(w, i int) error {
+	err = parallel(cfg.HTTPClients, cfg.Votes, func(w, i int) error {
 		return b.call("PUT", path, tokens[w], map[string]any{"stance": stances[i%4], "reason": "bench"}, nil)
 	})
 	return elapsedRate(cfg.Votes, start), err

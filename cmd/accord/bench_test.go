@@ -19,7 +19,7 @@ func TestBenchMeasuresEveryFigure(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir()) // the bench's servers keep their files there
 	e := &cliEnv{t: t}
 	out := e.ok("bench", "--json", "--events", "3000", "--alliances", "30", "--publishes", "200", "--votes", "400",
-		"--writers", "4", "--spread-alliances", "20", "--subscribers", "3", "--live-events", "10", "--proof-events", "1000")
+		"--writers", "4", "--spread-alliances", "20", "--http-clients", "5", "--subscribers", "3", "--live-events", "10", "--proof-events", "1000")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	table := strings.Join(lines[:len(lines)-1], "\n")
 	var figures map[string]any
@@ -35,7 +35,7 @@ func TestBenchMeasuresEveryFigure(t *testing.T) {
 	}
 	require.Equal(t, 3000.0, figures["events"])
 	for _, row := range []string{"× without trees", "× unsigned", "× raw replay", "× rebuild_per_s over it", "1000 events over HTTP",
-		"× same bytes", "4 writers over 20 alliances; ", "× raw async", "first vote on each of 30 alliances"} {
+		"× same bytes", "4 writers over 20 alliances; ", "5 clients; target ≥ 25,000", "× raw async", "first vote on each of 30 alliances"} {
 		require.Contains(t, table, row)
 	}
 	t.Logf("\n%s", table)
@@ -57,7 +57,7 @@ func alwaysReported() int {
 // anything is started.
 func TestBenchRefusesEmptySizes(t *testing.T) {
 	e := &cliEnv{t: t}
-	for _, flag := range []string{"--proof-events", "--votes", "--writers", "--spread-alliances", "--prepare-alliances", "--scale-votes"} {
+	for _, flag := range []string{"--proof-events", "--votes", "--writers", "--spread-alliances", "--http-clients", "--prepare-alliances", "--scale-votes"} {
 		require.Contains(t, e.fail(2, "bench", flag, "0"), "every size must be positive", flag)
 	}
 	require.Contains(t, e.fail(2, "bench", "--events", "100", "--alliances", "10"), "--events must be at least 13 × --alliances")
