@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -104,7 +106,11 @@ func bench(args []string, stdout, stderr io.Writer) int {
 	}
 	defer stop()
 	if cfg.Prepare != "" {
-		if err := benchPrepare(context.Background(), cfg, stderr); err != nil {
+		// Interrupted, it stops its embedded server cleanly; run again,
+		// it resumes.
+		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer cancel()
+		if err := benchPrepare(ctx, cfg, stderr); err != nil {
 			fmt.Fprintln(stderr, "accord bench --prepare:", err)
 			return 1
 		}
