@@ -283,7 +283,7 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 }
 
 // rebuildStep and coldStep are the names of the steps that read the
-// seeded ledger.
+// seeded ledger; scaleStep, of the one that runs only with --scale.
 const (
 	rebuildStep = "raw replay and rebuilds with and without trees, alternating; restart"
 	coldStep    = "cold and hot votes on a fresh instance"
@@ -326,7 +326,7 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 	raw := r.RawOCCPublishPerS
 	rows := []benchRow{
 		{"raw_occ_publish_per_s", rate(raw), "ceiling for one alliance"},
-		{"raw_same_bytes_publish_per_s", rate(r.RawSameBytesPerS), "an append's very message, raw; " + ratio(r.RawSameBytesPerS, raw, "raw", 0)},
+		{"raw_same_bytes_publish_per_s", rate(r.RawSameBytesPerS), "an append's very messages; " + ratio(r.RawSameBytesPerS, raw, "raw", 0)},
 		{"append_per_s", rate(r.AppendPerS), ratio(r.AppendPerS, r.RawSameBytesPerS, "same bytes", 0.9)},
 		{"ledger_append_per_s", rate(r.LedgerAppendPerS), ratio(r.LedgerAppendPerS, r.LedgerAppendBarePerS, "without trees", 0.95)},
 		{"ledger_append_no_trees_per_s", rate(r.LedgerAppendBarePerS), "one writer, read-your-writes, no Merkle trees"},
