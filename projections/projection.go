@@ -204,7 +204,11 @@ func (p *Projection) apply(rec eventstore.Record) {
 	for _, l := range p.listeners {
 		listeners = append(listeners, l)
 	}
+	over := p.budget > 0 && p.cached > p.budget
 	p.mu.Unlock()
+	if over {
+		p.evict()
+	}
 	for _, l := range listeners {
 		l(rec)
 	}
