@@ -26,6 +26,12 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	store, err := eventstore.Open(ctx, nc)
 	require.NoError(tb, err)
 	proj := projections.New(store)
+	// A cache that holds only a few alliances, so every test also checks
+	// that evicted alliances load again and serve the same answers.
+	snaps, err := store.OpenSnapshots(ctx, 1)
+	require.NoError(tb, err)
+	proj.UseSnapshots(snaps, 200, 50*time.Millisecond)
+	proj.UseCache(TestCacheBytes)
 	require.NoError(tb, proj.Start(ctx))
 	tb.Cleanup(proj.Close)
 	creds, err := store.OpenCredentials(ctx, 1)
@@ -35,12 +41,16 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	l, err := ledger.New(ctx, ledger.Config{
 		Store: store, Projection: proj, Credentials: creds, AdminToken: adminToken, TokenSecret: []byte(testTokenSecret),
 		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log, Now: testClock,
-		LogKey: SharedLogKey(tb), Cosignatures: cosigs,
+		LogKey: SharedLogKey(tb), Cosignatures: cosigs, WriteCacheBytes: TestCacheBytes,
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(l.Close)
 	return New(Config{Ledger: l, Log: log}), store, proj, l
 }
+
+// TestCacheBytes is the budget of the test instances' caches of alliances:
+// about 60 events' worth.
+const TestCacheBytes = 60 * 110
 
 // SharedLogKey is the log key the test instances sign checkpoints with;
 // instances over one nc share it, as instances on a cluster share their

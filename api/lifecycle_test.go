@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"accord/api"
 )
 
 var consensus = map[string]any{"decision_rule": "consensus", "quorum": "1/2", "threshold": "3/4"}
@@ -173,7 +175,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // TestMetrics checks /metrics counts requests by route and status, appends,
-// the append latency histogram and the read models' lag.
+// the append latency histogram, the read models' lag and their cache.
 func TestMetrics(t *testing.T) {
 	e := newEnv(t)
 	a := e.formAlliance(consensus, 1)
@@ -189,9 +191,13 @@ func TestMetrics(t *testing.T) {
 		`accord_append_batches_total 4`,
 		`accord_append_conflicts_total 0`,
 		`accord_projection_lag_events 0`,
+		"accord_alliances 1\n",
+		"accord_alliances_loaded 1\n",
+		fmt.Sprintf("accord_cache_budget_bytes %d\n", api.TestCacheBytes),
 	} {
 		require.Contains(t, body, want)
 	}
+	require.Regexp(t, `accord_cache_bytes [1-9]\d*\n`, body)
 	e.must(200, "GET", "/healthz", "", nil)
 }
 

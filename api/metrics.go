@@ -12,6 +12,7 @@ import (
 
 	"accord/domain"
 	"accord/ledger"
+	"accord/projections"
 )
 
 // appendBuckets are the upper bounds, in seconds, of the append latency
@@ -34,6 +35,8 @@ type Metrics struct {
 	// Lag, when set, reports how many messages of the log the read models
 	// have not applied yet.
 	Lag func() uint64
+	// Cache, when set, reports what the cache of alliances holds.
+	Cache func() projections.CacheStats
 	// Runner, when set, reports the command runner's counters.
 	Runner func() ledger.RunnerStats
 }
@@ -118,5 +121,18 @@ func (m *Metrics) serve(w http.ResponseWriter, _ *http.Request) {
 	if m.Lag != nil {
 		fmt.Fprintf(&b, "# HELP accord_projection_lag_events Events in the log not yet in the read models.\n# TYPE accord_projection_lag_events gauge\naccord_projection_lag_events %d\n", m.Lag())
 	}
+	if m.Cache != nil {
+		writeCacheMetrics(&b, m.Cache())
+	}
 	_, _ = w.Write([]byte(b.String()))
+}
+
+// writeCacheMetrics writes what the cache of alliances holds and did.
+func writeCacheMetrics(b *strings.Builder, st projections.CacheStats) {
+	fmt.Fprintf(b, "# HELP accord_alliances Alliances in the directory, loaded or not.\n# TYPE accord_alliances gauge\naccord_alliances %d\n", st.Alliances)
+	fmt.Fprintf(b, "# HELP accord_alliances_loaded Alliances whose read models are in memory.\n# TYPE accord_alliances_loaded gauge\naccord_alliances_loaded %d\n", st.Loaded)
+	fmt.Fprintf(b, "# HELP accord_cache_bytes Estimated size of the read models in memory.\n# TYPE accord_cache_bytes gauge\naccord_cache_bytes %d\n", st.Bytes)
+	fmt.Fprintf(b, "# HELP accord_cache_budget_bytes Budget of the read models in memory (0: unbounded).\n# TYPE accord_cache_budget_bytes gauge\naccord_cache_budget_bytes %d\n", st.Budget)
+	fmt.Fprintf(b, "# HELP accord_cache_loads_total Read models loaded on demand.\n# TYPE accord_cache_loads_total counter\naccord_cache_loads_total %d\n", st.Loads)
+	fmt.Fprintf(b, "# HELP accord_cache_evictions_total Read models evicted.\n# TYPE accord_cache_evictions_total counter\naccord_cache_evictions_total %d\n", st.Evictions)
 }

@@ -40,6 +40,7 @@ func New(cfg Config) *Server {
 	}
 	s.metrics.Runner = s.ledger.Stats
 	s.metrics.Lag = s.ledger.Lag
+	s.metrics.Cache = s.ledger.CacheStats
 	s.ledger.ObserveCommands(s.metrics.observeAppend)
 	s.routes()
 	return s

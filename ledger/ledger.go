@@ -134,6 +134,9 @@ func (l *Ledger) Lag() uint64 {
 	return last - applied
 }
 
+// CacheStats returns what the read models' cache of alliances holds.
+func (l *Ledger) CacheStats() projections.CacheStats { return l.proj.CacheStats() }
+
 // Listen has fn called with every record the read models apply from now on,
 // in log order, once they reflect it; fn must not block for long. It
 // returns a function that stops it.

@@ -46,7 +46,8 @@ func (r *Runner) resized(e *allianceEntry) bool {
 }
 
 // evict drops the least recently used entries that no one leads or waits
-// on, until the cache is within nine tenths of its budget.
+// on, until the cache is within nine tenths of its budget, but never the
+// most recently used.
 func (r *Runner) evict() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -59,7 +60,8 @@ func (r *Runner) evict() {
 		entries = append(entries, e)
 	}
 	slices.SortFunc(entries, func(a, b *allianceEntry) int { return int(a.used.Load() - b.used.Load()) })
-	for _, e := range entries {
+	// The most recently used stays, even alone past the budget.
+	for _, e := range entries[:max(len(entries)-1, 0)] {
 		if r.cache.total.Load() <= target {
 			return
 		}

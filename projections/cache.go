@@ -215,7 +215,8 @@ func cmpOr(a, b error) error {
 const restoreWorkers = 16
 
 // evict drops the least recently used loaded read models while their size
-// passes the budget, down to nine tenths of it, writing the snapshot of
+// passes the budget, down to nine tenths of it (but never the most recently
+// used), writing the snapshot of
 // those that changed since their last one so that they load fast next
 // time.
 func (p *Projection) evict() {
@@ -236,6 +237,9 @@ func (p *Projection) evict() {
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int { return int(a.used - b.used) })
+	// The most recently used stays, even alone past the budget: it is the
+	// one being read.
+	cands = cands[:max(len(cands)-1, 0)]
 	var out []snapshotWrite
 	target := p.budget / 10 * 9
 	for _, c := range cands {

@@ -22,9 +22,10 @@ type dirEntry struct {
 	Purpose     string               `json:"purpose"`
 	FormedAt    time.Time            `json:"formed_at"`
 	Predecessor *domain.AllianceHead `json:"predecessor,omitempty"`
-	// Head is the alliance's last event seen: its seq, hash and the
-	// stream seq of the message holding it.
-	Head eventstore.Position `json:"head"`
+	// Seq is the alliance seq of its last event seen, and StreamSeq the
+	// stream seq of the message that holds it.
+	Seq       uint64 `json:"seq"`
+	StreamSeq uint64 `json:"stream_seq"`
 	// Deadlines maps each proposal whose vote is open with a closes_at to
 	// that instant.
 	Deadlines map[string]time.Time `json:"deadlines,omitempty"`
@@ -56,7 +57,7 @@ type Deadline struct {
 func (p *Projection) observeDirectory(rec eventstore.Record) bool {
 	aid := rec.Event.AllianceID
 	e, ok := p.dir[aid]
-	if ok && rec.Event.Seq <= e.Head.Seq {
+	if ok && rec.Event.Seq <= e.Seq {
 		return false
 	}
 	if !ok {
@@ -77,7 +78,7 @@ func (p *Projection) observeDirectory(rec eventstore.Record) bool {
 	case domain.VotingClosed:
 		delete(e.Deadlines, d.ProposalID)
 	}
-	e.Head = rec.Position()
+	e.Seq, e.StreamSeq = rec.Event.Seq, rec.StreamSeq
 	p.dirDirty[dirShard(aid)] = true
 	return true
 }
@@ -94,16 +95,4 @@ func (p *Projection) Deadlines() []Deadline {
 		}
 	}
 	return out
-}
-
-// Known reports whether the log holds an alliance of that id as far as the
-// projection has read it, and its head then.
-func (p *Projection) Known(allianceID string) (eventstore.Position, bool) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	e, ok := p.dir[allianceID]
-	if !ok || e.Name == "" && e.Head.Seq == 0 {
-		return eventstore.Position{}, false
-	}
-	return e.Head, true
 }

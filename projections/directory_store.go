@@ -114,7 +114,7 @@ func (p *Projection) restoreDirectory(ctx context.Context) (uint64, error) {
 	defer p.mu.Unlock()
 	p.dir = dir
 	for aid, e := range dir {
-		p.count += e.Head.Seq
+		p.count += e.Seq
 		p.indexSuccessor(aid, e)
 	}
 	p.applied = meta.StreamSeq

@@ -204,7 +204,11 @@ func (p *Projection) apply(rec eventstore.Record) {
 	for _, l := range p.listeners {
 		listeners = append(listeners, l)
 	}
+	over := p.budget > 0 && p.cached > p.budget
 	p.mu.Unlock()
+	if over {
+		p.evict()
+	}
 	for _, l := range listeners {
 		l(rec)
 	}
@@ -265,7 +269,7 @@ func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64)
 		p.mu.Lock()
 		e, known := p.dir[allianceID]
 		v, loaded := p.alliances[allianceID]
-		done := known && e.Head.Seq >= seq && (!loaded || v.loading != nil || v.head.Seq >= seq)
+		done := known && e.Seq >= seq && (!loaded || v.loading != nil || v.head.Seq >= seq)
 		var ch chan struct{}
 		if !done {
 			if ch = p.waiting[allianceID]; ch == nil {
@@ -327,7 +331,7 @@ func (p *Projection) List(visible func(allianceID string) bool) []Summary {
 		if e.Name == "" || !visible(id) {
 			continue
 		}
-		out = append(out, Summary{ID: id, Name: e.Name, Purpose: e.Purpose, Seq: e.Head.Seq})
+		out = append(out, Summary{ID: id, Name: e.Name, Purpose: e.Purpose, Seq: e.Seq})
 	}
 	p.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
