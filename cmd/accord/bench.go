@@ -62,6 +62,7 @@ type benchResult struct {
 	ScaleStartS          float64 `json:"scale_start_s,omitempty"`
 	ScaleNATSStartS      float64 `json:"scale_nats_start_s,omitempty"`
 	ScaleRSSMB           float64 `json:"scale_rss_mb,omitempty"`
+	ScaleNATSRSSMB       float64 `json:"scale_nats_rss_mb,omitempty"`
 	RawReplayPerS        float64 `json:"raw_replay_per_s"`
 	RebuildPerS          float64 `json:"rebuild_per_s"`
 	RebuildBytesPerEvent float64 `json:"rebuild_bytes_per_event"`

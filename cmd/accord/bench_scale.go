@@ -25,10 +25,12 @@ type scaleFigures struct {
 // benchScale measures accord serve, run as a child process, on the data
 // dir cfg.Scale prepared by --prepare: scale_nats_start_s from starting the
 // process until its embedded NATS server is up (JetStream has recovered the
-// stream), scale_start_s from then until /healthz answers 200 and then a
-// first vote on a prepared alliance is answered, and scale_rss_mb, the
-// process's resident memory after votes, one at a time, on cfg.ScaleVotes
-// more prepared alliances, each untouched since the start. The child is
+// stream) and scale_nats_rss_mb, its resident memory right then, the
+// counterparts of scale_start_s, from then until /healthz answers 200 and
+// then a first vote on a prepared alliance is answered, and of
+// scale_rss_mb, the process's resident memory after votes, one at a time,
+// on cfg.ScaleVotes more prepared alliances, each untouched since the
+// start. The child is
 // shut down cleanly (SIGTERM) at the end, so the dir stays as accord serve
 // leaves it, with those votes added. It returns the first error.
 func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *scaleFigures) error {
@@ -55,9 +57,10 @@ func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *s
 	if _, err := api.voteEach(voters[:1], 1); err != nil {
 		return err
 	}
-	natsUp := child.natsStarted()
+	natsUp, natsRSS := child.natsStarted()
 	res.ScaleStartS = time.Since(natsUp).Seconds()
 	res.ScaleNATSStartS = natsUp.Sub(child.started).Seconds()
+	res.ScaleNATSRSSMB = natsRSS
 	if notes.startRSSMB, err = child.rssMB(); err != nil {
 		return err
 	}
@@ -111,6 +114,7 @@ func (n scaleFigures) rows(r benchResult) []benchRow {
 	return []benchRow{
 		{"scale_nats_start_s", strconv.FormatFloat(r.ScaleNATSStartS, 'f', 2, 64), "process start to embedded NATS up, the counterpart"},
 		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 and a first vote answered, %d events over %d alliances, --cache-mb %d", n.events, n.alliances, n.cacheMB)},
+		{"scale_nats_rss_mb", strconv.FormatFloat(r.ScaleNATSRSSMB, 'f', 0, 64), "VmRSS when NATS was up, before accord read anything: the counterpart"},
 		{"scale_rss_mb", strconv.FormatFloat(r.ScaleRSSMB, 'f', 0, 64), fmt.Sprintf("VmRSS after votes on %d more alliances (p99 %.2f ms); %.0f after the first", n.votes, n.coldP99Ms, n.startRSSMB)},
 	}
 }

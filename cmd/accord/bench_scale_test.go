@@ -101,7 +101,7 @@ func TestBenchPrepareAndScale(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var figures map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &figures))
-	for _, name := range []string{"scale_start_s", "scale_nats_start_s", "scale_rss_mb"} {
+	for _, name := range []string{"scale_start_s", "scale_nats_start_s", "scale_rss_mb", "scale_nats_rss_mb"} {
 		require.Greater(t, figures[name].(float64), 0.0, name)
 		require.Contains(t, out, name+" ")
 	}

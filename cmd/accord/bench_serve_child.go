@@ -38,11 +38,12 @@ type serveChild struct {
 	started time.Time
 	exit    chan error
 
-	mu     sync.Mutex
-	url    string    // the API's base URL, once logged
-	natsUp time.Time // when it logged that its embedded NATS server is up
-	tail   []string  // its last lines of log
-	ready  chan struct{}
+	mu      sync.Mutex
+	url     string    // the API's base URL, once logged
+	natsUp  time.Time // when it logged that its embedded NATS server is up
+	natsRSS float64   // its resident memory then, in MiB
+	tail    []string  // its last lines of log
+	ready   chan struct{}
 }
 
 // serveURLLine and natsUpLine are the lines accord serve logs once its HTTP
@@ -104,6 +105,7 @@ func (c *serveChild) follow(r io.Reader, logTo io.Writer) {
 		c.mu.Lock()
 		if natsUpLine.MatchString(line) && c.natsUp.IsZero() {
 			c.natsUp = now
+			c.natsRSS, _ = c.rssMB()
 		}
 		if m := serveURLLine.FindStringSubmatch(line); m != nil && c.url == "" {
 			c.url = m[1]
@@ -161,11 +163,13 @@ func (c *serveChild) healthy(ctx context.Context, timeout time.Duration) (time.T
 }
 
 // natsStarted returns when the child logged that its embedded NATS server
-// was up, the zero time if it has not.
-func (c *serveChild) natsStarted() time.Time {
+// was up, the zero time if it has not, and its resident memory in MiB
+// right then (0 if it could not be read): the server's own, before accord
+// reads anything.
+func (c *serveChild) natsStarted() (time.Time, float64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.natsUp
+	return c.natsUp, c.natsRSS
 }
 
 // rssMB returns the child's resident memory (VmRSS) in MiB. It returns an
