@@ -30,6 +30,12 @@ func startBenchLedger(ctx context.Context, env *benchEnv, trees bool) (*benchLed
 	if !trees {
 		proj.WithoutTrees()
 	}
+	return startBenchLedgerOver(ctx, env, proj)
+}
+
+// startBenchLedgerOver starts proj, configured by the caller, and a
+// ledger over it. It returns the first error.
+func startBenchLedgerOver(ctx context.Context, env *benchEnv, proj *projections.Projection) (*benchLedger, error) {
 	if err := proj.Start(ctx); err != nil {
 		return nil, err
 	}
