@@ -84,7 +84,8 @@ type benchResult struct {
 	CPUs                 int     `json:"cpus"`
 	GoVersion            string  `json:"go_version"`
 
-	scale scaleFigures // the scale step's notes
+	scale    scaleFigures // the scale step's notes
+	refusals []string     // what the API refused of the timed votes ("" for none)
 }
 
 // bench runs `accord bench` and returns the exit code.
@@ -256,7 +257,7 @@ func runBench(ctx context.Context, cfg benchConfig, progress func(string)) (benc
 		{"seeding the ledger", func() error { return seedLedger(ctx, env, cfg, progress) }},
 		{rebuildStep, func() error { return benchRebuild(ctx, env, &res) }},
 		{coldStep, func() (err error) {
-			res.ColdVoteP99Ms, res.HotVoteP99Ms, err = benchColdHot(ctx, env, cfg.serveCacheMB())
+			res.ColdVoteP99Ms, res.HotVoteP99Ms, err = benchColdHot(ctx, env, cfg.serveCacheMB(), &res.refusals)
 			return
 		}},
 		{scaleStep, func() error {
@@ -357,6 +358,11 @@ func printBench(w io.Writer, cfg benchConfig, r benchResult) {
 		fmt.Fprintf(tw, "%s\t%s\t\t%s\t\n", row.name, row.value, row.note)
 	}
 	tw.Flush()
+	for _, refused := range r.refusals {
+		if refused != "" {
+			fmt.Fprintf(w, "refused %s\n", refused)
+		}
+	}
 	fmt.Fprintf(w, "%d CPUs, %s\n", r.CPUs, r.GoVersion)
 	if cfg.JSON {
 		raw, _ := json.Marshal(r)

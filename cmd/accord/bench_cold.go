@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -35,7 +38,7 @@ type coldVoter struct {
 // hotVotes votes on the last hotAlliances of them again, round robin (hot:
 // both are in memory). It returns the p99 of each in milliseconds, or the
 // first error.
-func benchColdHot(ctx context.Context, env *benchEnv, cacheMB int) (cold, hot float64, err error) {
+func benchColdHot(ctx context.Context, env *benchEnv, cacheMB int, refusals *[]string) (cold, hot float64, err error) {
 	snaps, err := env.store.OpenSnapshots(ctx, 1)
 	if err != nil {
 		return 0, 0, err
@@ -56,15 +59,16 @@ func benchColdHot(ctx context.Context, env *benchEnv, cacheMB int) (cold, hot fl
 		return 0, 0, err
 	}
 	defer b.close()
-	coldTook, err := b.voteEach(voters, len(voters))
+	coldRun, err := b.voteEach(voters, len(voters))
 	if err != nil {
 		return 0, 0, err
 	}
-	hotTook, err := b.voteEach(voters[max(len(voters)-hotAlliances, 0):], hotVotes)
+	hotRun, err := b.voteEach(voters[max(len(voters)-hotAlliances, 0):], hotVotes)
 	if err != nil {
 		return 0, 0, err
 	}
-	return p99ms(coldTook), p99ms(hotTook), nil
+	*refusals = append(*refusals, coldRun.refusals("cold votes"), hotRun.refusals("hot votes"))
+	return p99ms(coldRun.took), p99ms(hotRun.took), nil
 }
 
 // issueColdTokens gives the first member of each of the first n seeded
@@ -93,20 +97,46 @@ func issueColdTokens(ctx context.Context, env *benchEnv, snaps *eventstore.Snaps
 	return voters, nil
 }
 
+// voteRun is what voteEach saw: how long each vote took to be answered,
+// accepted or refused, and how many the API refused, with the first
+// refusal.
+type voteRun struct {
+	took    []time.Duration
+	refused int
+	first   error
+}
+
 // voteEach casts n votes over HTTP, one at a time, on the voters' alliances
-// round robin, and returns how long each took to be answered.
-func (b *benchAPI) voteEach(voters []coldVoter, n int) ([]time.Duration, error) {
-	took := make([]time.Duration, 0, n)
+// round robin. A vote the API refuses (a cold alliance that could not be
+// loaded in time answers 503) is counted and its time kept; it returns
+// any other error, such as the server gone.
+func (b *benchAPI) voteEach(voters []coldVoter, n int) (voteRun, error) {
+	run := voteRun{took: make([]time.Duration, 0, n)}
 	for i := 0; i < n; i++ {
 		v := voters[i%len(voters)]
 		path := "/v1/alliances/" + v.alliance.aid + "/proposals/" + v.alliance.pid + "/vote"
 		start := time.Now()
-		if err := b.call("PUT", path, v.token, map[string]any{"stance": stances[i%4], "reason": "cold or hot"}, nil); err != nil {
-			return nil, err
+		err := b.call("PUT", path, v.token, map[string]any{"stance": stances[i%4], "reason": "cold or hot"}, nil)
+		var refused *statusError
+		switch {
+		case errors.As(err, &refused):
+			run.refused++
+			run.first = cmp.Or(run.first, err)
+		case err != nil:
+			return run, err
 		}
-		took = append(took, time.Since(start))
+		run.took = append(run.took, time.Since(start))
 	}
-	return took, nil
+	return run, nil
+}
+
+// refusals says how many of the run's votes the API refused, and the
+// first refusal; "" when none was.
+func (r voteRun) refusals(what string) string {
+	if r.refused == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: %d of %d refused, the first: %v", what, r.refused, len(r.took), r.first)
 }
 
 // p99ms returns the 99th percentile of ds in milliseconds; it sorts ds,

@@ -112,8 +112,19 @@ func (b *benchAPI) close() {
 	b.proj.Close()
 }
 
+// statusError is an answer of the API other than 200 or 201.
+type statusError struct {
+	method, path string
+	status       int
+	body         []byte
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("%s %s: %d %s", e.method, e.path, e.status, e.body)
+}
+
 // call sends a JSON request and decodes a JSON answer into out (if not nil).
-// A status other than 200 or 201 is an error carrying the body.
+// A status other than 200 or 201 is a *statusError carrying the body.
 func (b *benchAPI) call(method, path, token string, body, out any) error {
 	raw, err := json.Marshal(body)
 	if err != nil {
@@ -134,7 +145,7 @@ func (b *benchAPI) call(method, path, token string, body, out any) error {
 		return err
 	}
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, data)
+		return &statusError{method: method, path: path, status: resp.StatusCode, body: data}
 	}
 	if out != nil {
 		return json.Unmarshal(data, out)

@@ -68,7 +68,7 @@ func serveOnce(ctx context.Context, cfg benchConfig, voters []prepVoter) error {
 	if err != nil {
 		return err
 	}
-	defer child.kill()
+	defer child.close()
 	_, url, err := child.healthy(ctx, prepServeStart)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 // scaleFigures are what the scale step measured besides its two figures,
 // for the table's notes.
 type scaleFigures struct {
+	healthzS   float64 // from NATS up until /healthz answered 200
 	startRSSMB float64 // resident memory once the first vote was answered
 	votes      int     // votes on different alliances before scale_rss_mb
 	coldP99Ms  float64 // their p99
@@ -32,7 +34,9 @@ type scaleFigures struct {
 // on cfg.ScaleVotes more prepared alliances, each untouched since the
 // start. The child is
 // shut down cleanly (SIGTERM) at the end, so the dir stays as accord serve
-// leaves it, with those votes added. It returns the first error.
+// leaves it, with those votes added. A first vote the API refuses is an
+// error; the other votes' refusals are counted in res. It returns the
+// first error.
 func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *scaleFigures) error {
 	man, voters, err := loadScaleDir(cfg.Scale)
 	if err != nil {
@@ -48,28 +52,30 @@ func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *s
 	if err != nil {
 		return err
 	}
-	defer child.kill()
-	_, url, err := child.healthy(ctx, prepServeStart)
+	defer child.close()
+	healthy, url, err := child.healthy(ctx, prepServeStart)
 	if err != nil {
 		return err
 	}
 	api := &benchAPI{url: url, client: &http.Client{Timeout: time.Minute}}
-	if _, err := api.voteEach(voters[:1], 1); err != nil {
-		return err
+	if run, err := api.voteEach(voters[:1], 1); err != nil || run.first != nil {
+		return cmp.Or(err, run.first)
 	}
 	natsUp, natsRSS := child.natsStarted()
 	res.ScaleStartS = time.Since(natsUp).Seconds()
 	res.ScaleNATSStartS = natsUp.Sub(child.started).Seconds()
 	res.ScaleNATSRSSMB = natsRSS
+	notes.healthzS = healthy.Sub(natsUp).Seconds()
 	if notes.startRSSMB, err = child.rssMB(); err != nil {
 		return err
 	}
 	notes.votes = min(cfg.ScaleVotes, len(voters)-1)
-	took, err := api.voteEach(voters[1:1+notes.votes], notes.votes)
+	run, err := api.voteEach(voters[1:1+notes.votes], notes.votes)
 	if err != nil {
 		return err
 	}
-	notes.coldP99Ms = p99ms(took)
+	notes.coldP99Ms = p99ms(run.took)
+	res.refusals = append(res.refusals, run.refusals("scale votes"))
 	if res.ScaleRSSMB, err = child.rssMB(); err != nil {
 		return err
 	}
@@ -113,7 +119,7 @@ func (n scaleFigures) rows(r benchResult) []benchRow {
 	}
 	return []benchRow{
 		{"scale_nats_start_s", strconv.FormatFloat(r.ScaleNATSStartS, 'f', 2, 64), "process start to embedded NATS up, the counterpart"},
-		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 and a first vote answered, %d events over %d alliances, --cache-mb %d", n.events, n.alliances, n.cacheMB)},
+		{"scale_start_s", strconv.FormatFloat(r.ScaleStartS, 'f', 2, 64), fmt.Sprintf("NATS up to /healthz 200 (%.2f) and a first vote answered; %d events over %d alliances, --cache-mb %d", n.healthzS, n.events, n.alliances, n.cacheMB)},
 		{"scale_nats_rss_mb", strconv.FormatFloat(r.ScaleNATSRSSMB, 'f', 0, 64), "VmRSS when NATS was up, before accord read anything: the counterpart"},
 		{"scale_rss_mb", strconv.FormatFloat(r.ScaleRSSMB, 'f', 0, 64), fmt.Sprintf("VmRSS after votes on %d more alliances (p99 %.2f ms); %.0f after the first", n.votes, n.coldP99Ms, n.startRSSMB)},
 	}

@@ -208,6 +208,19 @@ func (c *serveChild) stop(timeout time.Duration) error {
 	}
 }
 
+// close shuts the child down as stop does, if it still runs: a run that
+// failed leaves the data dir as cleanly as one that did not (a killed
+// server's next start rebuilds its stream's state, which takes seconds on
+// a large dir).
+func (c *serveChild) close() {
+	select {
+	case err := <-c.exit:
+		c.exit <- err
+	default:
+		_ = c.stop(prepServeStop)
+	}
+}
+
 // kill ends the child at once, if it still runs, and waits for it.
 func (c *serveChild) kill() {
 	_ = c.cmd.Process.Kill()
