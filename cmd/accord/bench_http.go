@@ -196,12 +196,37 @@ func benchHTTPVotes(ctx context.Context, env *benchEnv, cfg benchConfig) (float6
 	if err != nil {
 		return 0, err
 	}
-	path := base + "/proposals/" + pid + "/vote"
+	conns, reqs, err := b.voteClients(base+"/proposals/"+pid+"/vote", tokens)
+	defer func() {
+		for _, c := range conns {
+			c.close()
+		}
+	}()
+	if err != nil {
+		return 0, err
+	}
 	start := time.Now()
-	err = parallel(cfg.HTTPClients, cfg.Votes, func(w, i int) error {
-		return b.call("PUT", path, tokens[w], map[string]any{"stance": stances[i%4], "reason": "bench"}, nil)
-	})
+	err = parallel(cfg.HTTPClients, cfg.Votes, func(w, i int) error { return conns[w].do(reqs[w][i%len(stances)]) })
 	return elapsedRate(cfg.Votes, start), err
+}
+
+// voteClients opens a connection for each token and renders, for each, a
+// vote of every stance on path. It returns the connections opened so far
+// and the first error.
+func (b *benchAPI) voteClients(path string, tokens []string) ([]*apiConn, [][][]byte, error) {
+	conns := make([]*apiConn, 0, len(tokens))
+	reqs := make([][][]byte, len(tokens))
+	for w, token := range tokens {
+		c, err := dialAPI(b.url)
+		if err != nil {
+			return conns, nil, err
+		}
+		conns = append(conns, c)
+		for _, stance := range stances {
+			reqs[w] = append(reqs[w], renderJSONRequest("PUT", b.url, path, token, `{"stance":"`+string(stance)+`","reason":"bench"}`))
+		}
+	}
+	return conns, reqs, nil
 }
 
 // liveInterval paces the appends of the live figure like a busy vote: the
