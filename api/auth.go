@@ -33,13 +33,13 @@ func (s *Server) authed(h handler) http.HandlerFunc {
 // caller returns the identity of the request's token.
 func (s *Server) caller(r *http.Request) (ledger.Identity, error) {
 	if token := bearer(r.Header.Get("Authorization")); token != "" {
-		return s.ledger.Resolve(token)
+		return s.ledger.Resolve(r.Context(), token)
 	}
 	if r.Header.Get("Authorization") != "" {
 		return ledger.Identity{}, domain.Errorf(domain.Unauthorized, "the Authorization header must be \"Bearer <token>\"")
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil && r.Method == http.MethodGet {
-		return s.ledger.Resolve(c.Value)
+		return s.ledger.Resolve(r.Context(), c.Value)
 	}
 	return ledger.Identity{}, domain.Errorf(domain.Unauthorized, "a bearer token is required")
 }

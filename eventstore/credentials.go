@@ -69,14 +69,55 @@ func (s *Store) OpenCredentials(ctx context.Context, replicas int) (*Credentials
 	return &Credentials{kv: kv}, nil
 }
 
-// Watch calls fn with every token record in the bucket, then with every
-// change to one, in order, on one goroutine, until stop is called. Party
-// records and records that do not decode are passed over. It returns once
-// the bucket's content as of the call has been delivered; an error when the
-// watch cannot start, or ctx's error when ctx ends first.
-func (c *Credentials) Watch(ctx context.Context, fn func(TokenEntry)) (stop func(), err error) {
-	wrap := func(err error) error { return fmt.Errorf("watch tokens: %w", err) }
-	return watchBucket(ctx, c.kv, wrap, tokenEntry, fn)
+// WatchChanges calls fn with every change to a token's record made from
+// now on, in order, on one goroutine, until stop is called; what the bucket
+// already holds is not read (Token gets one record when it is needed). Party
+// records and records that do not decode are passed over. It returns an
+// Unavailable error when the watch cannot start.
+func (c *Credentials) WatchChanges(fn func(TokenEntry)) (stop func(), err error) {
+	// The watch outlives any request's context: it ends with stop.
+	w, err := c.kv.WatchAll(context.Background(), jetstream.UpdatesOnly())
+	if err != nil {
+		return nil, unavailable("watch the tokens", err)
+	}
+	go func() {
+		for entry := range w.Updates() {
+			if entry == nil {
+				continue
+			}
+			if e, ok := tokenEntry(entry); ok {
+				fn(e)
+			}
+		}
+	}()
+	return func() { _ = w.Stop() }, nil
+}
+
+// Token returns the record the bucket holds under a token's hash, read at
+// once (one round trip). A hash the bucket does not hold (or that was
+// deleted) answers an entry with Deleted set and Revision 0, older than any
+// revision the watch can bring. It returns an Unavailable error when the
+// bucket cannot be read before ctx ends, and an Internal one when the record
+// held does not decode.
+func (c *Credentials) Token(ctx context.Context, hash string) (TokenEntry, error) {
+	entry, err := c.kv.Get(ctx, hash)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return TokenEntry{Hash: hash, Deleted: true}, nil
+	}
+	if err != nil {
+		return TokenEntry{}, unavailable("check the token against the credential bucket", err)
+	}
+	return decodeToken(hash, entry)
+}
+
+// decodeToken reads entry as the record of the token whose hash it is
+// under; an Internal error when it does not decode.
+func decodeToken(hash string, entry jetstream.KeyValueEntry) (TokenEntry, error) {
+	held := TokenEntry{Hash: hash, Revision: entry.Revision()}
+	if err := json.Unmarshal(entry.Value(), &held.Record); err != nil {
+		return TokenEntry{}, domain.Errorf(domain.Internal, "token record %s does not decode: %v", hash, err)
+	}
+	return held, nil
 }
 
 // tokenEntry reads a watched entry as a token's record; false for a party
@@ -110,11 +151,7 @@ func (c *Credentials) CreateToken(ctx context.Context, hash string, rec TokenRec
 	if err != nil {
 		return TokenEntry{}, unavailable("read the token", err)
 	}
-	held := TokenEntry{Hash: hash, Revision: entry.Revision()}
-	if err := json.Unmarshal(entry.Value(), &held.Record); err != nil {
-		return TokenEntry{}, domain.Errorf(domain.Internal, "token record %s does not decode: %v", hash, err)
-	}
-	return held, nil
+	return decodeToken(hash, entry)
 }
 
 // PutToken stores rec under a token's hash, replacing what was there. It

@@ -65,14 +65,15 @@ type Ledger struct {
 	cosignStore *eventstore.Cosignatures
 }
 
-// New returns a Ledger over cfg, mirroring the credential bucket. It returns
-// an error when cfg lacks a part, the token secret is too short, or a
-// bucket (credentials, cosignatures) cannot be watched before ctx ends.
+// New returns a Ledger over cfg, watching the credential bucket's changes
+// (tokens are read when first presented, not at start). It returns an error
+// when cfg lacks a part, the token secret is too short, or a bucket
+// (credentials, cosignatures) cannot be watched before ctx ends.
 func New(ctx context.Context, cfg Config) (*Ledger, error) {
 	if cfg.Store == nil || cfg.Projection == nil || cfg.Credentials == nil || cfg.NewChecker == nil {
 		return nil, errors.New("ledger: a store, read models, credentials and a chain checker are required")
 	}
-	tokens, err := openTokens(ctx, cfg.Credentials, cfg.AdminToken, cfg.TokenSecret)
+	tokens, err := openTokens(cfg.Credentials, cfg.AdminToken, cfg.TokenSecret)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,7 @@ func (l *Ledger) CloseDeadlines() {
 	l.deadlines = StartDeadlineCloser(l.runner, l.proj, l.log)
 }
 
-// Close stops closing deadlines and mirroring credentials. The read models
+// Close stops closing deadlines and watching credentials. The read models
 // and the connection are the caller's to close.
 func (l *Ledger) Close() {
 	l.deadlines.Stop()
@@ -143,5 +144,9 @@ func (l *Ledger) CacheStats() projections.CacheStats { return l.proj.CacheStats(
 func (l *Ledger) Listen(fn func(Record)) (cancel func()) { return l.proj.Listen(fn) }
 
 // Resolve returns the identity of a bearer token, or an Unauthorized error
-// for an unknown, revoked or malformed one.
-func (l *Ledger) Resolve(token string) (Identity, error) { return l.tokens.resolve(token) }
+// for an unknown, revoked or malformed one; an Unavailable error when the
+// token is not cached and the credential bucket cannot be read before ctx
+// ends.
+func (l *Ledger) Resolve(ctx context.Context, token string) (Identity, error) {
+	return l.tokens.resolve(ctx, token)
+}

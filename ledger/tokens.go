@@ -9,7 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
+	"sync/atomic"
+	"time"
 
 	"accord/domain"
 	"accord/eventstore"
@@ -21,40 +22,41 @@ const tokenPrefix = "acc_"
 // MinSecretLen is the fewest bytes a token secret may have.
 const MinSecretLen = 32
 
+// tokenReadTimeout bounds one get of a token's record: past it the request
+// answers Unavailable rather than wait for a bucket that does not answer.
+const tokenReadTimeout = 3 * time.Second
+
 // tokens resolves bearer tokens to identities and issues and revokes them.
 // The admin token is held in memory; every other token lives hashed in the
-// credential bucket that all instances share, mirrored here by a watch so a
-// lookup costs no round trip. A token is derived from the secret and
-// (alliance, party, generation): a retried admission answers the same token
-// without it being stored, and a re-issued token differs from every earlier
-// one.
+// credential bucket that all instances share. An instance reads a token's
+// record when it is first presented (one get) and keeps it in a bounded
+// cache, which a watch of the bucket's changes keeps current: a revocation
+// made anywhere reaches it as soon as the watch brings it. A token is
+// derived from the secret and (alliance, party, generation): a retried
+// admission answers the same token without it being stored, and a
+// re-issued token differs from every earlier one.
 type tokens struct {
 	creds     *eventstore.Credentials
 	secret    []byte
 	adminHash [sha256.Size]byte
 
-	mu     sync.RWMutex
-	byHash map[string]mirrored
-	stop   func()
+	cache *tokenCache
+	gets  atomic.Uint64 // gets of token records, for tests and benchmarks
+	stop  func()
 }
 
-// mirrored is one token of the bucket as this instance knows it. rev orders
-// this instance's own writes (mirrored at once) against the watch, which may
-// still be delivering older revisions of the same key.
-type mirrored struct {
-	id   Identity
-	rev  uint64
-	gone bool
-}
-
-// openTokens starts mirroring the credential bucket. It returns an error if
-// secret is shorter than MinSecretLen or the bucket cannot be watched.
-func openTokens(ctx context.Context, creds *eventstore.Credentials, adminToken string, secret []byte) (*tokens, error) {
+// openTokens starts watching the credential bucket's changes; it reads none
+// of what the bucket holds. It returns an error if secret is shorter than
+// MinSecretLen, or an Unavailable one if the bucket cannot be watched.
+func openTokens(creds *eventstore.Credentials, adminToken string, secret []byte) (*tokens, error) {
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("the token secret has %d bytes; it needs at least %d", len(secret), MinSecretLen)
 	}
-	t := &tokens{creds: creds, secret: append([]byte(nil), secret...), adminHash: sha256.Sum256([]byte(adminToken)), byHash: map[string]mirrored{}}
-	stop, err := creds.Watch(ctx, t.mirror)
+	t := &tokens{
+		creds: creds, secret: append([]byte(nil), secret...), adminHash: sha256.Sum256([]byte(adminToken)),
+		cache: newTokenCache(tokenCacheSize, absentCacheSize, absentFor),
+	}
+	stop, err := creds.WatchChanges(func(e eventstore.TokenEntry) { t.cache.apply(e, false) })
 	if err != nil {
 		return nil, err
 	}
@@ -62,31 +64,24 @@ func openTokens(ctx context.Context, creds *eventstore.Credentials, adminToken s
 	return t, nil
 }
 
-// close stops mirroring.
+// close stops watching.
 func (t *tokens) close() {
 	if t != nil && t.stop != nil {
 		t.stop()
 	}
 }
 
-// mirror applies one revision of a token's record, unless a newer one is
-// already in: issue and revoke mirror their own writes at once, so the
-// watch may bring an older revision afterwards.
-func (t *tokens) mirror(e eventstore.TokenEntry) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if old, ok := t.byHash[e.Hash]; ok && old.rev >= e.Revision {
-		return
-	}
-	t.byHash[e.Hash] = mirrored{id: Identity(e.Record), rev: e.Revision, gone: e.Deleted}
-}
+// mirror caches one of this instance's own writes of a token's record at
+// once, unless a newer revision is in already.
+func (t *tokens) mirror(e eventstore.TokenEntry) { t.cache.apply(e, true) }
 
 // resolve returns the identity of token, or an Unauthorized error for an
-// unknown, revoked or malformed token. The admin token is compared by hash
-// in constant time; other tokens are looked up by their SHA-256, so the
-// lookup's timing depends on a hash the caller cannot steer, never on how
-// much of a real token a guess shares.
-func (t *tokens) resolve(token string) (Identity, error) {
+// unknown, revoked or malformed token; an Unavailable error when its record
+// is not cached and the bucket cannot be read before ctx ends. The admin
+// token is compared by hash in constant time; other tokens are looked up by
+// their SHA-256, so the lookup's timing depends on a hash the caller cannot
+// steer, never on how much of a real token a guess shares.
+func (t *tokens) resolve(ctx context.Context, token string) (Identity, error) {
 	if token == "" {
 		return Identity{}, domain.Errorf(domain.Unauthorized, "a bearer token is required")
 	}
@@ -94,16 +89,47 @@ func (t *tokens) resolve(token string) (Identity, error) {
 	if hmac.Equal(sum[:], t.adminHash[:]) {
 		return Identity{ID: AdminID, Role: domain.RoleAdmin, Name: "admin"}, nil
 	}
-	t.mu.RLock()
-	m, ok := t.byHash[hex.EncodeToString(sum[:])]
-	t.mu.RUnlock()
+	m, err := t.lookup(ctx, sum)
 	switch {
-	case !ok || m.gone:
+	case err != nil:
+		return Identity{}, err
+	case m.gone:
 		return Identity{}, domain.Errorf(domain.Unauthorized, "the token is not valid")
 	case m.id.Revoked:
 		return Identity{}, domain.Errorf(domain.Unauthorized, "the token was revoked")
 	}
 	return m.id, nil
+}
+
+// lookup returns the record of the token whose hash is h: cached, or read
+// from the bucket by this call or one racing it for the same token. It
+// returns an Unavailable error when the bucket cannot be read before ctx
+// ends.
+func (t *tokens) lookup(ctx context.Context, h tokenHash) (held, error) {
+	s, f, start := t.cache.lookup(h)
+	if f == nil {
+		return s, nil
+	}
+	if start {
+		go t.fetch(h, f)
+	}
+	select {
+	case <-f.done:
+		return f.result, f.err
+	case <-ctx.Done():
+		return held{}, domain.Errorf(domain.Unavailable, "cannot check the token against the credential bucket: %v", ctx.Err())
+	}
+}
+
+// fetch gets the record of h for every caller waiting on f. It is bounded
+// by tokenReadTimeout and by no caller's context, so that one caller going
+// away does not fail the others.
+func (t *tokens) fetch(h tokenHash, f *tokenFetch) {
+	ctx, cancel := context.WithTimeout(context.Background(), tokenReadTimeout)
+	defer cancel()
+	t.gets.Add(1)
+	e, err := t.creds.Token(ctx, hex.EncodeToString(h[:]))
+	t.cache.finish(h, f, e, err)
 }
 
 // derive returns the token of a party's generation gen. Generation 0 is the

@@ -44,12 +44,7 @@ func (p *Projection) writeDirectory(ctx context.Context) error {
 	}
 	raws := make(map[int][]byte, len(shards))
 	for shard, m := range shards {
-		raw, err := json.Marshal(m)
-		if err != nil {
-			p.mu.Unlock()
-			return err
-		}
-		raws[shard] = raw
+		raws[shard] = encodeShard(m)
 	}
 	clear(p.dirDirty)
 	p.mu.Unlock()
@@ -94,13 +89,8 @@ func (p *Projection) restoreDirectory(ctx context.Context) (uint64, error) {
 		if _, err := strconv.Atoi(strings.TrimPrefix(key, "dir.")); err != nil {
 			return
 		}
-		var shard map[string]*dirEntry
-		if err := json.Unmarshal(value, &shard); err != nil {
+		if err := decodeShard(value, func(aid string, e *dirEntry) { dir[aid] = e }); err != nil {
 			bad++
-			return
-		}
-		for aid, e := range shard {
-			dir[aid] = e
 		}
 	})
 	if err != nil {

@@ -44,7 +44,7 @@ func startBenchLedgerOver(ctx context.Context, env *benchEnv, proj *projections.
 		proj.Close()
 		return nil, err
 	}
-	admin, err := l.Resolve(benchAdminToken)
+	admin, err := l.Resolve(ctx, benchAdminToken)
 	if err != nil {
 		l.Close()
 		proj.Close()
@@ -133,7 +133,7 @@ func (b *benchLedger) admit(ctx context.Context, aid string, i int, signed bool)
 		return benchMember{}, err
 	}
 	m := benchMember{}
-	if m.id, err = b.l.Resolve(cred.Token); err != nil || !signed {
+	if m.id, err = b.l.Resolve(ctx, cred.Token); err != nil || !signed {
 		return m, err
 	}
 	if _, m.key, err = ed25519.GenerateKey(rand.Reader); err != nil {
