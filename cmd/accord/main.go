@@ -110,6 +110,9 @@ func serve(args []string, stderr io.Writer) int {
 	// Whatever logs through the default logger (the read models, the NATS
 	// client and server, net/http) writes accord's lines too.
 	slog.SetDefault(m.Log)
+	if limit := setMemoryLimit(m.CacheMB); limit > 0 {
+		m.Log.Info("soft memory limit", "mib", limit, "cache_mb", m.CacheMB)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := m.Run(ctx); err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -114,4 +115,17 @@ func TestServeFlags(t *testing.T) {
 	for _, flag := range []string{"-http", "-data-dir", "-nats-url", "-nats-listen", "-nats-wait", "-replicas", "-sync", "-token-secret-file", "-log-key-file"} {
 		require.Contains(t, help.String(), flag)
 	}
+}
+
+// The soft memory limit follows --cache-mb, and stays unset when the
+// operator set GOMEMLIMIT or the cache is unbounded.
+func TestMemoryLimitFollowsTheCache(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	t.Setenv("GOMEMLIMIT", "")
+	require.Equal(t, int64(256+memoryHeadroomMB), setMemoryLimit(256))
+	require.Equal(t, int64(256+memoryHeadroomMB)<<20, debug.SetMemoryLimit(-1))
+	require.Zero(t, setMemoryLimit(0))
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	require.Zero(t, setMemoryLimit(256))
 }
