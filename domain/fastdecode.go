@@ -133,21 +133,25 @@ func (s *scanner) quoted() ([]byte, bool) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false
 	}
-	j := s.i + 1
 	ascii := true
-	for ; j < len(s.b) && s.b[j] != '"'; j++ {
-		c := s.b[j]
-		if c == '\\' || c < 0x20 {
+	for j := s.i + 1; ; j++ {
+		j = skipPlain(s.b, j)
+		if j == len(s.b) {
 			return nil, false
 		}
-		ascii = ascii && c < utf8.RuneSelf
+		switch c := s.b[j]; {
+		case c == '"':
+			v := s.b[s.i+1 : j]
+			if !ascii && !utf8.Valid(v) {
+				return nil, false
+			}
+			s.i = j + 1
+			return v, true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+		ascii = false // a byte of a multi-byte sequence
 	}
-	if j == len(s.b) || !ascii && !utf8.Valid(s.b[s.i+1:j]) {
-		return nil, false
-	}
-	v := s.b[s.i+1 : j]
-	s.i = j + 1
-	return v, true
 }
 
 // span reads a string like str, but only notes where its bytes are.
