@@ -98,7 +98,9 @@ func Encode(e Event) ([]byte, error) {
 // Hash returns the lowercase hex SHA-256 of an event's stored bytes.
 func Hash(line []byte) string {
 	sum := sha256.Sum256(line)
-	return hex.EncodeToString(sum[:])
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:]) // one allocation, where hex.EncodeToString makes two
 }
 
 // envelope is Event with its data still raw, for decoding.

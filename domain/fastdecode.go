@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -14,25 +15,55 @@ import (
 // so both paths always give the same event.
 func decodeFast(line []byte) (Event, bool) {
 	var e Event
+	var id, actor, member, command, prev span
 	sc := scanner{b: line}
-	ok := sc.lit(`{"id":`) && sc.str(&e.ID) &&
+	ok := sc.lit(`{"id":`) && sc.span(&id) &&
 		sc.lit(`,"alliance_id":`) && sc.str(&e.AllianceID) &&
 		sc.lit(`,"seq":`) && sc.uint(&e.Seq) &&
-		sc.lit(`,"type":`) && sc.str(&e.Type) &&
+		sc.lit(`,"type":`) && sc.typ(&e.Type) &&
 		sc.lit(`,"v":1`) &&
 		sc.lit(`,"at":`) && sc.time(&e.At) &&
-		sc.lit(`,"actor":{"id":`) && sc.str(&e.Actor.ID) &&
+		sc.lit(`,"actor":{"id":`) && sc.span(&actor) &&
 		sc.lit(`,"role":`) && sc.role(&e.Actor.Role) &&
-		(sc.lit(`}`) || (sc.lit(`,"member_id":`) && sc.str(&e.Actor.MemberID) && sc.lit(`}`))) &&
-		sc.lit(`,"command_id":`) && sc.str(&e.CommandID) &&
-		sc.lit(`,"prev_hash":`) && sc.str(&e.PrevHash) &&
+		(sc.lit(`}`) || (sc.lit(`,"member_id":`) && sc.span(&member) && sc.lit(`}`))) &&
+		sc.lit(`,"command_id":`) && sc.span(&command) &&
+		sc.lit(`,"prev_hash":`) && sc.span(&prev) &&
 		sc.lit(`,"data":`) && sc.data(e.Type, &e.Data) &&
 		sc.lit(`}`) && sc.end()
 	if !ok {
 		return Event{}, false
 	}
 	e.V = 1
+	together(line, []span{id, actor, member, command, prev}, []*string{&e.ID, &e.Actor.ID, &e.Actor.MemberID, &e.CommandID, &e.PrevHash})
 	return e, true
+}
+
+// span is where a string's bytes are in a line: line[from:to].
+type span struct{ from, to int }
+
+// together sets each *dst to its span of line, all copied into one
+// allocation instead of one each. It is for the envelope's ids, which a
+// fold does not keep (the state holds none of them): they live and die
+// with the event, and sharing one allocation keeps no more memory alive
+// than the event already does.
+func together(line []byte, spans []span, dst []*string) {
+	n := 0
+	for _, sp := range spans {
+		n += sp.to - sp.from
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, sp := range spans {
+		b.Write(line[sp.from:sp.to])
+	}
+	all := b.String()
+	at := 0
+	for i, sp := range spans {
+		if sp.to > sp.from {
+			*dst[i] = all[at : at+sp.to-sp.from]
+			at += sp.to - sp.from
+		}
+	}
 }
 
 // data decodes the data of the most frequent event, a vote, signed or not,
@@ -47,7 +78,7 @@ func (s *scanner) data(typ string, dst *EventData) bool {
 	var d VoteCast
 	ok := s.lit(`{"proposal_id":`) && s.str(&d.ProposalID) &&
 		s.lit(`,"member_id":`) && s.str(&d.MemberID) &&
-		s.lit(`,"stance":`) && s.str((*string)(&d.Stance)) &&
+		s.lit(`,"stance":`) && s.stance(&d.Stance) &&
 		s.lit(`,"reason":`) && s.str(&d.Reason) &&
 		(!s.lit(`,"cast_by":`) || s.str(&d.CastBy)) &&
 		(s.lit(`}`) || (s.lit(`,"signature":`) && s.signature(&d.Signature) && s.lit(`}`)))
@@ -102,19 +133,34 @@ func (s *scanner) quoted() ([]byte, bool) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false
 	}
-	j := s.i + 1
-	for j < len(s.b) && s.b[j] != '"' {
-		if s.b[j] == '\\' || s.b[j] < 0x20 {
+	ascii := true
+	for j := s.i + 1; ; j++ {
+		j = skipPlain(s.b, j)
+		if j == len(s.b) {
 			return nil, false
 		}
-		j++
+		switch c := s.b[j]; {
+		case c == '"':
+			v := s.b[s.i+1 : j]
+			if !ascii && !utf8.Valid(v) {
+				return nil, false
+			}
+			s.i = j + 1
+			return v, true
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+		ascii = false // a byte of a multi-byte sequence
 	}
-	if j == len(s.b) || !utf8.Valid(s.b[s.i+1:j]) {
-		return nil, false
+}
+
+// span reads a string like str, but only notes where its bytes are.
+func (s *scanner) span(dst *span) bool {
+	v, ok := s.quoted()
+	if ok {
+		*dst = span{from: s.i - 1 - len(v), to: s.i - 1}
 	}
-	v := s.b[s.i+1 : j]
-	s.i = j + 1
-	return v, true
+	return ok
 }
 
 func (s *scanner) str(dst *string) bool {
@@ -158,11 +204,58 @@ func (s *scanner) lines(dst *string) bool {
 	return true
 }
 
-func (s *scanner) role(dst *Role) bool {
-	var r string
-	ok := s.str(&r)
-	*dst = Role(r)
-	return ok
+// The decoder's closed sets: a value that is one of them takes the
+// constant's string instead of a copy of its own, which saves an
+// allocation per field on every event a rebuild decodes.
+var (
+	fastRoles   = []Role{RoleMember, RoleAdmin, RoleConvener, RoleObserver, RoleSystem}
+	fastStances = []Stance{StanceAgree, StanceDisagree, StanceAbstain, StanceBlock}
+	fastTypes   = typeNames()
+)
+
+// typeNames returns the catalogue's type strings by themselves.
+func typeNames() map[string]string {
+	names := make(map[string]string, len(catalogue))
+	for t := range catalogue {
+		names[t] = t
+	}
+	return names
+}
+
+// typ reads an event's type: the catalogue's string when it is one, a copy
+// otherwise (Decode then rejects it).
+func (s *scanner) typ(dst *string) bool {
+	v, ok := s.quoted()
+	if !ok {
+		return false
+	}
+	t, known := fastTypes[string(v)]
+	if !known {
+		t = string(v)
+	}
+	*dst = t
+	return true
+}
+
+func (s *scanner) role(dst *Role) bool { return closedSet(s, dst, fastRoles) }
+
+func (s *scanner) stance(dst *Stance) bool { return closedSet(s, dst, fastStances) }
+
+// closedSet reads a string like str into dst, as the member of set it
+// spells when it spells one.
+func closedSet[T ~string](s *scanner, dst *T, set []T) bool {
+	v, ok := s.quoted()
+	if !ok {
+		return false
+	}
+	for _, c := range set {
+		if string(v) == string(c) {
+			*dst = c
+			return true
+		}
+	}
+	*dst = T(v)
+	return true
 }
 
 func (s *scanner) uint(dst *uint64) bool {

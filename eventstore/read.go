@@ -103,38 +103,124 @@ func (s *Store) end(ctx context.Context, subject string) (uint64, error) {
 	return msg.Sequence, nil
 }
 
-// readMessages calls fn with the records of each message on subject ("" =
-// all) from stream seq from up to the end as of the call. A reader delivers
-// them in order and moves to a new consumer, without gap or repeat, if it
-// loses its place or its server's copy of the stream stops short of the end;
-// it gives up when it has got nowhere for readPatience.
+// readMessages calls fn with the records of the messages on subject ("" =
+// all) from stream seq from up to the end as of the call, in order, a batch
+// of messages at a time; fn must not keep the slice. A reader delivers them
+// in order and moves to a new consumer, without gap or repeat, if it loses
+// its place or its server's copy of the stream stops short of the end; it
+// gives up when it has got nowhere for readPatience. It returns fn's first
+// error, or the reader's after the records before it.
+//
+// The reader runs ahead on a goroutine of its own, taking messages and
+// decoding them (JSON, hashes) while fn consumes the ones before: a read
+// model's rebuild then folds on one core while the next events are decoded
+// on another.
 func (s *Store) readMessages(ctx context.Context, subject string, from uint64, fn func([]Record) error) error {
 	end, err := s.end(ctx, subject)
 	if err != nil || end == 0 || from > end {
 		return err
 	}
-	r := s.newReader(subject, from, "read", readPatience)
+	ctx, cancel := context.WithCancel(ctx)
+	ahead := readAhead{full: make(chan aheadBatch, aheadBatches), empty: make(chan []Record, aheadBatches+2)}
+	go ahead.run(ctx, s.newReader(subject, from, "read", readPatience), end)
+	defer func() {
+		cancel()
+		for range ahead.full { // until the reader has stopped
+		}
+	}()
+	for b := range ahead.full {
+		if len(b.records) > 0 {
+			if err := fn(b.records); err != nil {
+				return err
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+		ahead.empty <- b.records[:0] // never blocks: fewer slices exist than it holds
+	}
+	return nil
+}
+
+// aheadRecords is how many records the reader gathers before it hands them
+// over (fewer when the stream's end or a pause comes first), and
+// aheadBatches how many handed-over batches may wait for the consumer.
+const (
+	aheadRecords = 128
+	aheadBatches = 4
+)
+
+// aheadBatch is records read ahead, then the read's error if it failed
+// after them.
+type aheadBatch struct {
+	records []Record
+	err     error
+}
+
+// readAhead hands batches of records from a reader to a consumer on full,
+// and takes their slices back on empty to fill again.
+type readAhead struct {
+	full  chan aheadBatch
+	empty chan []Record
+}
+
+// run reads messages with r up to stream seq end, handing their records
+// over in batches, the last one with the reader's error if it failed, and
+// closes full when done. It stops without handing over more once ctx ends.
+func (a readAhead) run(ctx context.Context, r *reader, end uint64) {
+	defer close(a.full)
 	defer r.close()
+	records := make([]Record, 0, aheadRecords)
 	for {
-		seq, records, pending, err := r.nextMessage(ctx)
-		if err != nil {
-			return err
-		}
-		if seq > end {
-			return nil
-		}
-		if err := fn(records); err != nil {
-			return err
-		}
-		if seq == end {
-			return nil
-		}
-		if pending == 0 {
+		kept := len(records)
+		seq, more, pending, err := r.appendNext(ctx, records)
+		switch {
+		case err != nil:
+			a.hand(ctx, more, err)
+			return
+		case seq > end:
+			a.hand(ctx, more[:kept], nil)
+			return
+		case seq == end:
+			a.hand(ctx, more, nil)
+			return
+		case pending == 0:
 			// The consumer's server has nothing after seq, although the
 			// stream goes on to end: its copy is behind (a node catching up
 			// after a restart). Stopping here would end the read short.
 			r.behind(seq, end)
 		}
+		records = more
+		if len(records) >= aheadRecords || pending == 0 {
+			if !a.hand(ctx, records, nil) {
+				return
+			}
+			records = a.refill()
+		}
+	}
+}
+
+// hand passes records and err to the consumer; it reports false, having
+// passed nothing, when ctx ended first.
+func (a readAhead) hand(ctx context.Context, records []Record, err error) bool {
+	if len(records) == 0 && err == nil {
+		return true
+	}
+	select {
+	case a.full <- aheadBatch{records, err}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// refill returns a slice the consumer is done with, or a new one.
+func (a readAhead) refill() []Record {
+	select {
+	case records := <-a.empty:
+		return records
+	default:
+		return make([]Record, 0, aheadRecords)
 	}
 }
 

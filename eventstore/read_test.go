@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -129,4 +130,57 @@ func requireMalformed(t *testing.T, err error, streamSeq uint64) {
 	require.ErrorIs(t, err, eventstore.ErrMalformed)
 	require.ErrorContains(t, err, "stream seq")
 	require.Equal(t, domain.Internal, domain.KindOf(err))
+}
+
+// A read hands records over in batches from a reader that runs ahead; what
+// its consumer sees is still every record once, in stream order, across
+// many batches, and a consumer that breaks off midway leaves no reader
+// behind: its consumer is deleted.
+func TestReplayAcrossBatches(t *testing.T) {
+	ts := eventstoretest.Start(t)
+	s := ts.Store
+	alliances := []string{uuid.NewString(), uuid.NewString()}
+	var want []eventstore.Record
+	for i := 0; i < 240; i++ {
+		a := alliances[i%2]
+		want = append(want, eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 1+i%3))...)
+	}
+	require.Greater(t, len(want), 400)
+	require.Equal(t, keys(want), keys(replayAll(t, s, 0)))
+
+	read := 0
+	for _, err := range s.Replay(eventstoretest.Context(t), 0) {
+		require.NoError(t, err)
+		if read++; read == 300 {
+			break
+		}
+	}
+	require.Equal(t, 300, read)
+	stream, err := ts.JetStream(t).Stream(eventstoretest.Context(t), eventstore.StreamName)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		names := stream.ConsumerNames(eventstoretest.Context(t))
+		n := 0
+		for range names.Name() {
+			n++
+		}
+		return names.Err() == nil && n == 0
+	}, 10*time.Second, 20*time.Millisecond, "the reader's consumer is deleted")
+}
+
+// A read that meets a malformed message after many good ones delivers
+// every record before it, then the error.
+func TestReplayDeliversEverythingBeforeAMalformedMessage(t *testing.T) {
+	ts := eventstoretest.Start(t)
+	s := ts.Store
+	a := uuid.NewString()
+	var good []eventstore.Record
+	for i := 0; i < 100; i++ {
+		good = append(good, eventstoretest.MustAppend(t, s, a, eventstoretest.Votes(a, 3))...)
+	}
+	_, err := ts.JetStream(t).Publish(eventstoretest.Context(t), eventstore.Subject(a), []byte("not json"))
+	require.NoError(t, err)
+	got, err := eventstoretest.Collect(s.Replay(eventstoretest.Context(t), 0))
+	requireMalformed(t, err, good[len(good)-1].StreamSeq+1)
+	require.Equal(t, keys(good), keys(got))
 }

@@ -74,32 +74,39 @@ func subjectOrAll(subject string) string {
 // connection is closed for good, and a *MalformedError for a message that
 // does not decode.
 func (r *reader) nextMessage(ctx context.Context) (uint64, []Record, uint64, error) {
+	return r.appendNext(ctx, nil)
+}
+
+// appendNext is nextMessage with the message's records appended to dst, so
+// that a reader gathers many messages' records in one slice; on failure it
+// returns dst as it was.
+func (r *reader) appendNext(ctx context.Context, dst []Record) (uint64, []Record, uint64, error) {
 	for {
 		if r.it == nil {
 			if err := r.open(ctx); err != nil {
-				return 0, nil, 0, err
+				return 0, dst, 0, err
 			}
 		}
 		msg, err := r.take()
 		if err == nil {
 			var meta *jetstream.MsgMetadata
 			if meta, err = r.inOrder(msg); err == nil {
-				return r.deliver(msg, meta)
+				return r.deliver(msg, meta, dst)
 			}
 		}
 		if ctx.Err() != nil {
-			return 0, nil, 0, classify("read", ctx.Err())
+			return 0, dst, 0, classify("read", ctx.Err())
 		}
 		if r.live.Err() != nil {
 			err = errReconnected
 		}
 		if r.s.nc.IsClosed() {
-			return 0, nil, 0, classify("read", nats.ErrConnectionClosed)
+			return 0, dst, 0, classify("read", nats.ErrConnectionClosed)
 		}
 		r.trouble.failed(err)
 		r.drop(false)
 		if r.trouble.left(r.patience) == 0 {
-			return 0, nil, 0, classify("read", err)
+			return 0, dst, 0, classify("read", err)
 		}
 	}
 }
@@ -144,12 +151,13 @@ func (r *reader) inOrder(msg jetstream.Msg) (*jetstream.MsgMetadata, error) {
 	return meta, nil
 }
 
-// deliver moves the reader past msg, which is in order, and decodes it.
-func (r *reader) deliver(msg jetstream.Msg, meta *jetstream.MsgMetadata) (uint64, []Record, uint64, error) {
+// deliver moves the reader past msg, which is in order, and decodes it,
+// appending its records to dst.
+func (r *reader) deliver(msg jetstream.Msg, meta *jetstream.MsgMetadata, dst []Record) (uint64, []Record, uint64, error) {
 	r.trouble.over()
 	r.delivered = meta.Sequence.Consumer
 	r.next = meta.Sequence.Stream + 1
-	records, err := decodeMessage(msg.Subject(), meta.Sequence.Stream, msg.Data())
+	records, err := appendMessage(dst, msg.Subject(), meta.Sequence.Stream, msg.Data())
 	return meta.Sequence.Stream, records, meta.NumPending, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"accord/domain"
 )
@@ -38,22 +39,36 @@ func (r Record) Position() Position {
 // It returns a *MalformedError when the body is empty, a line does not
 // decode, or an event belongs to another alliance than the subject's.
 func decodeMessage(subject string, streamSeq uint64, body []byte) ([]Record, error) {
+	return appendMessage(nil, subject, streamSeq, body)
+}
+
+// appendMessage appends the records of the message at streamSeq on subject
+// to dst, so that a reader can gather many messages in one slice, and
+// returns the extended slice. On failure it returns dst as it was and a
+// *MalformedError, for the same reasons as decodeMessage.
+func appendMessage(dst []Record, subject string, streamSeq uint64, body []byte) ([]Record, error) {
 	if len(body) == 0 {
-		return nil, &MalformedError{StreamSeq: streamSeq, Err: errors.New("empty message")}
+		return dst, &MalformedError{StreamSeq: streamSeq, Err: errors.New("empty message")}
 	}
 	alliance := allianceOf(subject)
-	lines := bytes.Split(body, []byte("\n"))
-	records := make([]Record, 0, len(lines))
-	for i, line := range lines {
+	out := slices.Grow(dst, bytes.Count(body, newline)+1)
+	for i := 1; ; i++ {
+		line, rest, more := bytes.Cut(body, newline)
 		ev, err := domain.Decode(line)
 		if err != nil {
-			return nil, &MalformedError{StreamSeq: streamSeq, Line: i + 1, Err: err}
+			return dst, &MalformedError{StreamSeq: streamSeq, Line: i, Err: err}
 		}
 		if ev.AllianceID != alliance {
 			err := fmt.Errorf("event of alliance %q on subject %s", ev.AllianceID, subject)
-			return nil, &MalformedError{StreamSeq: streamSeq, Line: i + 1, Err: err}
+			return dst, &MalformedError{StreamSeq: streamSeq, Line: i, Err: err}
 		}
-		records = append(records, Record{Event: ev, Raw: line[:len(line):len(line)], Hash: domain.Hash(line), StreamSeq: streamSeq})
+		out = append(out, Record{Event: ev, Raw: line[:len(line):len(line)], Hash: domain.Hash(line), StreamSeq: streamSeq})
+		if !more {
+			return out, nil
+		}
+		body = rest
 	}
-	return records, nil
 }
+
+// newline separates the event lines of a message.
+var newline = []byte("\n")
