@@ -41,7 +41,7 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	l, err := ledger.New(ctx, ledger.Config{
 		Store: store, Projection: proj, Credentials: creds, AdminToken: adminToken, TokenSecret: []byte(testTokenSecret),
 		NewChecker: func() ledger.ChainChecker { return verify.NewVerifier(verify.Options{}) }, Log: log, Now: testClock,
-		LogKey: SharedLogKey(tb), Cosignatures: cosigs, WriteCacheBytes: TestCacheBytes,
+		LogKey: SharedLogKey(tb), Cosignatures: cosigs, WriteCacheBytes: TestCacheBytes, Snapshots: snaps,
 	})
 	require.NoError(tb, err)
 	tb.Cleanup(l.Close)

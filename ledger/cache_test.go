@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/eventstore/eventstoretest"
 	"accord/projections"
 )
 
@@ -88,4 +90,62 @@ func TestRunnerEvictsIdleAlliances(t *testing.T) {
 	head, err := l.store.Head(ctx, first.AllianceID)
 	require.NoError(t, err)
 	require.Equal(t, uint64(1), head.Seq)
+}
+
+// An evicted alliance's write side is snapshotted and loaded back by
+// another runner (another process) without folding its history: a new
+// command reads only the log after the snapshot, and a retry of the very
+// first command, long out of the latest commands kept, still answers as
+// the first time and records nothing.
+func TestRunnerLoadsItsSnapshot(t *testing.T) {
+	l := newDeadlineLedger(t)
+	ctx := context.Background()
+	snaps, err := l.store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	first := NewRunner(l.store)
+	first.UseSnapshots(snaps)
+	past := time.Now().Add(-time.Hour)
+	l.runner = first
+	b, convener := l.voteClosingAt(t, past, past.Add(24*time.Hour))
+	formed := eventstoretest.ReadAll(t, l.store, b.allianceID)[0]
+	first.SnapshotAll(ctx)
+	raw, err := snaps.Get(ctx, writerKey(b.allianceID))
+	require.NoError(t, err)
+	require.NotNil(t, raw)
+
+	second := NewRunner(l.store)
+	second.UseSnapshots(snaps)
+	e := second.entry(b.allianceID)
+	require.NoError(t, e.lead(ctx))
+	require.True(t, second.loadEntry(ctx, e), "the snapshot is trusted")
+	e.unlead()
+	second.mu.Lock()
+	delete(second.alliances, b.allianceID) // loaded through Run below instead
+	second.mu.Unlock()
+
+	retry := domain.Meta{AllianceID: b.allianceID, CommandID: formed.Event.CommandID, At: time.Now(), Actor: formed.Event.Actor}
+	res, _, err := second.Run(ctx, retry, domain.FormAlliance{Name: "Regional Blood Supply", Purpose: "Shared inventory", Charter: domain.Charter{DecisionRule: "consensus"}}, nil)
+	require.NoError(t, err)
+	require.True(t, res.Duplicate, "the first command is found through the snapshot's index")
+	require.Equal(t, formed.Hash, res.Records[0].Hash)
+
+	m := domain.Meta{AllianceID: b.allianceID, CommandID: uuid.NewString(), At: time.Now(), Actor: convener}
+	_, _, err = second.Run(ctx, m, domain.CloseVoting{ProposalID: b.proposalID}, nil)
+	require.NoError(t, err)
+	all := eventstoretest.ReadAll(t, l.store, b.allianceID)
+	require.Len(t, all, 6, "formed, admitted, submitted, opened, voted, closed: nothing twice")
+
+	// A snapshot whose position the log does not hold is not trusted.
+	var snap writerSnapshot
+	require.NoError(t, json.Unmarshal(raw, &snap))
+	snap.Pos.Hash = "f00d"
+	forged, err := json.Marshal(snap)
+	require.NoError(t, err)
+	require.NoError(t, snaps.Put(ctx, writerKey(b.allianceID), forged))
+	third := NewRunner(l.store)
+	third.UseSnapshots(snaps)
+	e = third.entry(b.allianceID)
+	require.NoError(t, e.lead(ctx))
+	require.False(t, third.loadEntry(ctx, e))
+	e.unlead()
 }

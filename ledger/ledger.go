@@ -36,7 +36,11 @@ type Config struct {
 	// WriteCacheBytes bounds the write side's cache of alliances (0:
 	// unbounded); the read models' own budget is the Projection's.
 	WriteCacheBytes int64
-	Log             *slog.Logger
+	// Snapshots, when set, keeps the write side of evicted alliances, and
+	// of every alliance at Close, so they load without folding their whole
+	// history.
+	Snapshots *eventstore.Snapshots
+	Log       *slog.Logger
 	// Now is the clock events are stamped with; time.Now when nil.
 	Now func() time.Time
 	// LogKey signs every alliance's checkpoints; without one (the zero
@@ -83,6 +87,7 @@ func New(ctx context.Context, cfg Config) (*Ledger, error) {
 		logKey: cfg.LogKey, cosigs: newCosignatures(), cosignStore: cfg.Cosignatures,
 	}
 	l.runner.UseCache(cfg.WriteCacheBytes)
+	l.runner.UseSnapshots(cfg.Snapshots)
 	if cfg.Cosignatures != nil {
 		if l.cosigs.stop, err = cfg.Cosignatures.Watch(ctx, l.cosigs.add); err != nil {
 			tokens.close()
@@ -104,10 +109,14 @@ func (l *Ledger) CloseDeadlines() {
 	l.deadlines = StartDeadlineCloser(l.runner, l.proj, l.log)
 }
 
-// Close stops closing deadlines and watching credentials. The read models
-// and the connection are the caller's to close.
+// Close stops closing deadlines, stores the write side's snapshots (with
+// Config.Snapshots) and stops watching credentials. The read models and the
+// connection are the caller's to close.
 func (l *Ledger) Close() {
 	l.deadlines.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	l.runner.SnapshotAll(ctx)
+	cancel()
 	l.tokens.close()
 	l.cosigs.close()
 }

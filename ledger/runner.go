@@ -51,6 +51,7 @@ type Runner struct {
 	batches   atomic.Uint64
 	conflicts atomic.Uint64
 	cache     cacheUse
+	snaps     *eventstore.Snapshots // UseSnapshots: where evicted alliances are kept
 }
 
 // RunnerStats counts what a runner did since it started.
@@ -333,11 +334,11 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 	if e.loaded && !e.stale {
 		return nil
 	}
-	if !e.loaded {
-		e.state, e.pos, e.recent = domain.Alliance{}, eventstore.Position{}, newRecentCommands()
-	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
+	if !e.loaded && !r.loadEntry(ctx, e) {
+		e.state, e.pos, e.recent = domain.Alliance{}, eventstore.Position{}, newRecentCommands()
+	}
 	from := uint64(0)
 	if e.pos.StreamSeq > 0 {
 		from = e.pos.StreamSeq + 1

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"hash/maphash"
 	"sync"
 	"sync/atomic"
 
@@ -73,8 +72,17 @@ type recentCommands struct {
 	seen  map[uint64]uint64
 }
 
-// commandSeed keys the hashes of command ids; they never leave the process.
-var commandSeed = maphash.MakeSeed()
+// commandHash is the 64-bit FNV-1a hash of a command id. It is stable
+// across processes, so the index of command ids can be snapshotted; a
+// collision only costs a read of the log, which confirms or refutes it.
+func commandHash(commandID string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(commandID); i++ {
+		h ^= uint64(commandID[i])
+		h *= 1099511628211
+	}
+	return h
+}
 
 func newRecentCommands() *recentCommands {
 	return &recentCommands{byID: map[string][]eventstore.Record{}, seen: map[uint64]uint64{}}
@@ -88,7 +96,7 @@ func (c *recentCommands) lookup(commandID string) ([]eventstore.Record, bool) {
 // seenAt returns the seq of the first event of a command whose id hashes
 // like commandID: probably that command, to be confirmed against the log.
 func (c *recentCommands) seenAt(commandID string) (uint64, bool) {
-	seq, ok := c.seen[maphash.String(commandSeed, commandID)]
+	seq, ok := c.seen[commandHash(commandID)]
 	return seq, ok
 }
 
@@ -97,7 +105,7 @@ func (c *recentCommands) add(commandID string, recs []eventstore.Record) {
 		c.order = append(c.order, commandID)
 	}
 	c.byID[commandID] = recs
-	h := maphash.String(commandSeed, commandID)
+	h := commandHash(commandID)
 	if _, ok := c.seen[h]; !ok && len(recs) > 0 {
 		c.seen[h] = recs[0].Event.Seq
 	}

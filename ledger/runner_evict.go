@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"slices"
 	"sync/atomic"
 )
@@ -47,8 +48,18 @@ func (r *Runner) resized(e *allianceEntry) bool {
 
 // evict drops the least recently used entries that no one leads or waits
 // on, until the cache is within nine tenths of its budget, but never the
-// most recently used.
+// most recently used, and stores their snapshots (with UseSnapshots).
 func (r *Runner) evict() {
+	out := map[string][]byte{}
+	defer func() {
+		if len(out) > 0 {
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
+				defer cancel()
+				r.saveEntries(ctx, out)
+			}()
+		}
+	}()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	target := r.cache.budget / 10 * 9
@@ -74,6 +85,11 @@ func (r *Runner) evict() {
 		idle := len(e.queue) == 0
 		e.qmu.Unlock()
 		if idle {
+			if r.snaps != nil {
+				if raw, ok := renderEntry(e); ok {
+					out[e.allianceID] = raw
+				}
+			}
 			delete(r.alliances, e.allianceID)
 			r.cache.total.Add(-e.size)
 			e.size = 0

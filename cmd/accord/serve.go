@@ -195,6 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("read models built", "duration", time.Since(start).Round(time.Millisecond))
 	cfg := ledgerConfig(m.store, m.proj, m.creds, m.cosigs, ledgerSecrets{admin, m.secret, m.logKey}, m.Log)
 	cfg.WriteCacheBytes = m.writeCacheBytes()
+	cfg.Snapshots = m.snaps
 	if m.ledger, err = ledger.New(ctx, cfg); err != nil {
 		return err
 	}
