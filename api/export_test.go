@@ -30,7 +30,7 @@ func BuildTestAPI(tb testing.TB, ctx context.Context, nc *nats.Conn, adminToken 
 	// that evicted alliances load again and serve the same answers.
 	snaps, err := store.OpenSnapshots(ctx, 1)
 	require.NoError(tb, err)
-	proj.UseSnapshots(snaps, 200, 50*time.Millisecond)
+	proj.UseSnapshots(snaps, 10000, time.Second)
 	proj.UseCache(TestCacheBytes)
 	require.NoError(tb, proj.Start(ctx))
 	tb.Cleanup(proj.Close)

@@ -139,6 +139,9 @@ func TestPageFirstRenderLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 50,000 events")
 	}
+	if raceDetector {
+		t.Skip("seeds 50,000 events, about ten minutes under the race detector; it measures a first render, which the race detector would distort, and runs without it")
+	}
 	env := newEnv(t)
 	ctx := browser(t)
 	began := time.Now()
