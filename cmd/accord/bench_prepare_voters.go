@@ -59,20 +59,11 @@ func sampleVoters(man prepManifest) ([]prepVoter, error) {
 // cleanly (SIGTERM), leaving the dir as it leaves it. Its log goes to
 // bench-serve.log in the dir. It returns the first error.
 func serveOnce(ctx context.Context, cfg benchConfig, voters []prepVoter) error {
-	logFile, err := os.OpenFile(filepath.Join(cfg.Prepare, prepServeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	child, _, url, done, err := serveOnDir(ctx, cfg.Prepare, cfg.CacheMB)
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
-	child, err := startServeChild(cfg.Prepare, cfg.CacheMB, logFile)
-	if err != nil {
-		return err
-	}
-	defer child.close()
-	_, url, err := child.healthy(ctx, prepServeStart)
-	if err != nil {
-		return err
-	}
+	defer done()
 	admin, err := os.ReadFile(filepath.Join(cfg.Prepare, "admin.token"))
 	if err != nil {
 		return err

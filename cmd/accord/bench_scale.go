@@ -43,20 +43,11 @@ func benchScale(ctx context.Context, cfg benchConfig, res *benchResult, notes *s
 		return err
 	}
 	notes.events, notes.alliances, notes.cacheMB = man.Events, man.Alliances, cfg.serveCacheMB()
-	logFile, err := os.OpenFile(filepath.Join(cfg.Scale, prepServeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	child, healthy, url, done, err := serveOnDir(ctx, cfg.Scale, cfg.CacheMB)
 	if err != nil {
 		return err
 	}
-	defer logFile.Close()
-	child, err := startServeChild(cfg.Scale, cfg.CacheMB, logFile)
-	if err != nil {
-		return err
-	}
-	defer child.close()
-	healthy, url, err := child.healthy(ctx, prepServeStart)
-	if err != nil {
-		return err
-	}
+	defer done()
 	api := &benchAPI{url: url, client: &http.Client{Timeout: time.Minute}}
 	first, err := api.firstVote(voters[0])
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -226,4 +227,28 @@ func (c *serveChild) kill() {
 	_ = c.cmd.Process.Kill()
 	err := <-c.exit
 	c.exit <- err
+}
+
+// serveOnDir starts accord serve on a prepared dir, its log appended to
+// bench-serve.log there, and waits until it is healthy. It returns the
+// child, when /healthz first answered 200, the API's URL, and a function
+// that stops the child and closes the log; on error nothing is left
+// running.
+func serveOnDir(ctx context.Context, dir string, cacheMB int) (*serveChild, time.Time, string, func(), error) {
+	logFile, err := os.OpenFile(filepath.Join(dir, prepServeLog), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, time.Time{}, "", nil, err
+	}
+	child, err := startServeChild(dir, cacheMB, logFile)
+	if err != nil {
+		logFile.Close()
+		return nil, time.Time{}, "", nil, err
+	}
+	done := func() { child.close(); logFile.Close() }
+	healthy, url, err := child.healthy(ctx, prepServeStart)
+	if err != nil {
+		done()
+		return nil, time.Time{}, "", nil, err
+	}
+	return child, healthy, url, done, nil
 }
