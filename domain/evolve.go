@@ -112,16 +112,7 @@ func (a *Alliance) makeCommitment(d CommitmentMade) {
 }
 
 func (a *Alliance) evolveCommitment(e Event) {
-	var id string
-	switch d := e.Data.(type) {
-	case ProgressReported:
-		id = d.CommitmentID
-	case CommitmentFulfilled:
-		id = d.CommitmentID
-	case CommitmentWithdrawn:
-		id = d.CommitmentID
-	}
-	i, ok := lookup(a.commitmentIdx, id, len(a.Commitments))
+	i, ok := lookup(a.commitmentIdx, commitmentOf(e.Data), len(a.Commitments))
 	if !ok {
 		return
 	}
@@ -136,6 +127,19 @@ func (a *Alliance) evolveCommitment(e Event) {
 	case CommitmentWithdrawn:
 		c.Status = StatusWithdrawn
 	}
+}
+
+// commitmentOf returns the commitment id an event is about, or "".
+func commitmentOf(data EventData) string {
+	switch d := data.(type) {
+	case ProgressReported:
+		return d.CommitmentID
+	case CommitmentFulfilled:
+		return d.CommitmentID
+	case CommitmentWithdrawn:
+		return d.CommitmentID
+	}
+	return ""
 }
 
 // put sets idx[key] = i, making the map on first use so the zero Alliance

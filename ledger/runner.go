@@ -168,17 +168,36 @@ type decision struct {
 }
 
 // attempt decides the unsettled commands of batch in order and appends
-// their events as one message. Several commands are decided against a copy
-// of the state, each seeing the ones before it; a single command against the
-// state itself, which is only evolved once written. So a failed append never
-// leaves the cache ahead of the log, only behind it. Refusals are settled
+// their events as one message. A single command is decided against the
+// state, which is only evolved once written. Several are decided against
+// the state evolved in place, each seeing the ones before it, with an undo
+// that puts it back when the batch is not written: so a failed append never
+// leaves the cache ahead of the log, only behind it, and a batch costs what
+// it touches rather than a copy of the whole state. Refusals are settled
 // only once the batch is written: on a conflict they were decided against a
 // state that was not the log's.
 func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending) error {
-	work, multi := e.state, unsettled(batch) > 1
-	if multi {
-		work = e.state.Clone()
+	multi := unsettled(batch) > 1
+	var undo domain.Undo
+	records, decided, err := r.decideAndWrite(ctx, e, batch, multi, &undo)
+	if err != nil {
+		e.state.Revert(&undo)
+		return err
 	}
+	if !multi {
+		for _, rec := range records {
+			e.state = domain.Evolve(e.state, rec.Event)
+		}
+	}
+	settleDecided(e, decided, records)
+	r.views(e, batch)
+	return nil
+}
+
+// decideAndWrite decides the batch's unsettled commands and writes their
+// events. With multi, each command's events are applied to the entry's
+// state through undo before the next is decided.
+func (r *Runner) decideAndWrite(ctx context.Context, e *allianceEntry, batch []*pending, multi bool, undo *domain.Undo) ([]eventstore.Record, []decision, error) {
 	var events []domain.Event
 	var decided []decision
 	var inBatch map[string]*pending // only a batch of several can repeat a command
@@ -188,7 +207,7 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 		}
 		recs, found, err := r.recorded(ctx, e, p.meta.CommandID)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		if found {
 			p.settle(Result{Records: recs, Duplicate: true}, nil)
@@ -206,30 +225,18 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 			}
 			inBatch[p.meta.CommandID] = p
 		}
-		evs, err := domain.Decide(work, p.meta, p.cmd)
+		evs, err := domain.Decide(e.state, p.meta, p.cmd)
 		for i := range evs {
 			evs[i].Seq = e.pos.Seq + uint64(len(events)+i+1)
 			if multi {
-				work = domain.Evolve(work, evs[i])
+				e.state.EvolveUndoable(evs[i], undo)
 			}
 		}
 		events = append(events, evs...)
 		decided = append(decided, decision{p: p, n: len(evs), err: err})
 	}
 	records, err := r.write(ctx, e, events, decided)
-	if err != nil {
-		return err
-	}
-	if multi {
-		e.state = work
-	} else {
-		for _, rec := range records {
-			e.state = domain.Evolve(e.state, rec.Event)
-		}
-	}
-	settleDecided(e, decided, records)
-	r.views(e, batch)
-	return nil
+	return records, decided, err
 }
 
 // write appends the batch's events, if any, and moves the entry's position.

@@ -206,4 +206,53 @@ func TestRunnersRace(t *testing.T) {
 	sb, _, err := b.State(eventstoretest.Context(t), aid)
 	require.NoError(t, err)
 	require.Equal(t, sa.Seq, sb.Seq)
+	// Batches that lost a race were reverted, not left half applied: each
+	// runner's state is the log's, folded afresh.
+	var folded domain.Alliance
+	for _, rec := range recs {
+		folded = domain.Evolve(folded, rec.Event)
+	}
+	require.Equal(t, folded, sa)
+	require.Equal(t, folded, sb)
+}
+
+// TestRunnerRevertsALostBatch: a batch of several commands is decided
+// against the state evolved in place; when its append loses a race, the
+// state goes back to the log's before the batch is decided again. Here the
+// other instance closed the vote meanwhile, so the retried votes are
+// refused, and the stances the lost batch had applied must be gone.
+func TestRunnerRevertsALostBatch(t *testing.T) {
+	ctx := eventstoretest.Context(t)
+	store := eventstoretest.Start(t).Store
+	a, b := NewRunner(store), NewRunner(store)
+	aid := uuid.NewString()
+	members, pid := runnerAlliance(t, a, aid, 4)
+	mustRun(t, b, aid, member(members[0]), uuid.NewString(), domain.CloseVoting{ProposalID: pid})
+
+	// Two votes queued together on a, which has not seen the close.
+	e := a.entry(aid)
+	require.NoError(t, e.lead(ctx))
+	batch := []*pending{}
+	for _, m := range members[1:3] {
+		batch = append(batch, &pending{meta: domain.Meta{AllianceID: aid, CommandID: uuid.NewString(), At: time.Now().UTC(), Actor: member(m)},
+			cmd: domain.CastVote{ProposalID: pid, Stance: "agree"}})
+	}
+	a.process(e, batch)
+	a.release(e)
+
+	require.Positive(t, a.Stats().Conflicts, "the batch was decided before a saw the close")
+	for _, p := range batch {
+		require.True(t, p.done)
+		require.ErrorContains(t, p.err, "closed")
+	}
+	recs := eventstoretest.ReadAll(t, store, aid)
+	var folded domain.Alliance
+	for _, rec := range recs {
+		folded = domain.Evolve(folded, rec.Event)
+	}
+	state, _, err := a.State(ctx, aid)
+	require.NoError(t, err)
+	require.Equal(t, folded, state)
+	p, _ := state.Proposal(pid)
+	require.Empty(t, p.Stances)
 }
