@@ -143,10 +143,10 @@ func sealOne(e domain.Event) (Record, error) {
 // resolveConflict decides what a wrong-last-sequence answer means. On a
 // single-node stream JetStream checks the expected sequence before
 // de-duplicating, so a command retried at its old position after a lost ack
-// is refused as a conflict although it is stored. So the command id is looked
-// for among the alliance's events after at first: if it is there, the
-// command landed and its records are returned as a duplicate; otherwise it is
-// a real conflict and the error wraps ErrConflict.
+// is refused as a conflict although it is stored. A copy that was stored
+// expected the same stream seq, so it is the alliance's first message after
+// at: if the command is there, its records are returned as a duplicate;
+// otherwise it is a real conflict and the error wraps ErrConflict.
 func (s *Store) resolveConflict(ctx context.Context, allianceID string, at Position, commandID string, cause error) (AppendResult, error) {
 	found, err := s.findCommand(ctx, allianceID, at.StreamSeq+1, commandID)
 	if err != nil {
@@ -158,30 +158,25 @@ func (s *Store) resolveConflict(ctx context.Context, allianceID string, at Posit
 	return AppendResult{}, fmt.Errorf("append to alliance %s after stream seq %d: %w: %w", allianceID, at.StreamSeq, ErrConflict, cause)
 }
 
-// findCommand returns the records of commandID in the first of the
-// alliance's messages at stream seq from or later that holds any, nil when
-// none does. It fetches the messages one by one rather than through a
-// consumer: after a conflict there are usually only a few, and creating a
-// consumer costs a round of consensus on a cluster.
+// findCommand returns the records of commandID in the alliance's first
+// message at stream seq from or later, nil when it holds none (or there is
+// none). It fetches that one message rather than reading through a
+// consumer, which costs a round of consensus on a cluster. Only the first
+// is looked at: the messages after it may be many (other instances go on
+// writing), and no copy of the command can be among them.
 func (s *Store) findCommand(ctx context.Context, allianceID string, from uint64, commandID string) ([]Record, error) {
-	subject := Subject(allianceID)
-	for seq := from; ; {
-		msg, err := s.msgAt(ctx, seq, jetstream.WithGetMsgSubject(subject))
-		if errors.Is(err, jetstream.ErrMsgNotFound) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, classify("look for command "+commandID, err)
-		}
-		records, err := decodeMessage(msg.Subject, msg.Sequence, msg.Data)
-		if err != nil {
-			return nil, err
-		}
-		if found := recordsOf(records, commandID); found != nil {
-			return found, nil
-		}
-		seq = msg.Sequence + 1
+	msg, err := s.msgAt(ctx, from, jetstream.WithGetMsgSubject(Subject(allianceID)))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
 	}
+	if err != nil {
+		return nil, classify("look for command "+commandID, err)
+	}
+	records, err := decodeMessage(msg.Subject, msg.Sequence, msg.Data)
+	if err != nil {
+		return nil, err
+	}
+	return recordsOf(records, commandID), nil
 }
 
 // original returns the records of commandID in the message at streamSeq,
