@@ -35,7 +35,7 @@ func TestBenchMeasuresEveryFigure(t *testing.T) {
 	}
 	require.Equal(t, 3000.0, figures["events"])
 	for _, row := range []string{"× without trees", "× unsigned", "× raw replay", "× rebuild_per_s over it", "1000 events over HTTP",
-		"× same bytes", "4 writers over 20 alliances; ", "5 clients; target ≥ 25,000", "× raw async", "first vote on each of 30 alliances"} {
+		"× same bytes", "4 writers over 20 alliances; ", "× raw spread", "5 clients; target ≥ 25,000", "× raw async", "first vote on each of 30 alliances"} {
 		require.Contains(t, table, row)
 	}
 	t.Logf("\n%s", table)
