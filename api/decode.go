@@ -251,9 +251,75 @@ func describeType(kind string) string {
 // encoding/json would silently keep the last one, and a ledger should not
 // guess which the caller meant.
 func checkDuplicateKeys(data []byte) error {
+	if plainJSONKeysUnique(data) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // numbers are checked against their field's type later, with its name
 	return walkValue(dec, 0)
+}
+
+// maxPlainKeys is how many keys of one object plainJSONKeysUnique compares
+// pairwise; an object with more is left to the decoder's walk.
+const maxPlainKeys = 32
+
+// plainJSONKeysUnique reports, without allocating, that data is valid JSON
+// without escapes, nested at most maxDepth deep, whose objects name each of
+// their keys once. When it says false, checkDuplicateKeys walks the body with
+// the decoder, which finds what is wrong and names it: an escape may spell a
+// key two ways, and only the decoder's tokens compare them after unescaping.
+func plainJSONKeysUnique(data []byte) bool {
+	if bytes.IndexByte(data, '\\') >= 0 || !json.Valid(data) {
+		return false
+	}
+	// One entry per open object or array: where its keys start in keys
+	// (-1 for an array). keys holds the open objects' keys so far, as
+	// offsets of their quoted text in data.
+	type open struct{ from int }
+	var stackBuf [maxDepth]open
+	var keysBuf [64][2]int
+	stack, keys := stackBuf[:0], keysBuf[:0]
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch c := data[i]; c {
+		case '{', '[':
+			if len(stack) == maxDepth {
+				return false
+			}
+			from := -1
+			if c == '{' {
+				from = len(keys)
+			}
+			stack = append(stack, open{from})
+			expectKey = c == '{'
+		case '}', ']':
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if top.from >= 0 {
+				keys = keys[:top.from]
+			}
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].from >= 0
+		case '"':
+			end := i + 1 + bytes.IndexByte(data[i+1:], '"')
+			if expectKey {
+				key, mine := data[i+1:end], keys[stack[len(stack)-1].from:]
+				if len(mine) == maxPlainKeys {
+					return false // a map then, in the decoder's walk
+				}
+				for _, k := range mine {
+					if bytes.Equal(data[k[0]:k[1]], key) {
+						return false
+					}
+				}
+				keys = append(keys, [2]int{i + 1, end})
+				expectKey = false
+			}
+			i = end
+		}
+	}
+	return true
 }
 
 // walkValue reads one value, refusing duplicate keys and nesting deeper

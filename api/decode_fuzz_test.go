@@ -75,3 +75,37 @@ func mustMarshal(t *testing.T, v any) []byte {
 	require.NoError(t, err)
 	return raw
 }
+
+// FuzzPlainJSONKeysUnique holds the quick duplicate-key check to the
+// decoder's walk: whatever it passes, the walk passes too (duplicates,
+// escapes and depth included), so it only ever saves time.
+func FuzzPlainJSONKeysUnique(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"stance":"agree","reason":"r"}`, `{"a":1,"a":2}`, `{"a":{"b":1},"b":{"b":2}}`, `{"a":[{"b":1},{"b":1}]}`,
+		`{"a":{"b":1,"b":2}}`, `{"a":1,"\u0061":2}`, `{"a":"}","a":"{"}`, `{"a":[1,{"c":2}],"b":3,"a":4}`, `[{"a":1},{"a":1}]`,
+		`{"a":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`, `{"k":"v"} {"k":"v"}`, `{"a" : 1 , "a" : 2}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if !plainJSONKeysUnique(body) {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		require.NoError(t, walkValue(dec, 0), "%q", body)
+	})
+}
+
+// TestPlainJSONKeysUnique: the usual bodies take the quick path, and the
+// duplicates it must not miss do not.
+func TestPlainJSONKeysUnique(t *testing.T) {
+	for _, s := range []string{`{}`, `{"stance":"agree","reason":"because"}`, `{"a":{"b":1},"b":{"b":2}}`, `{"a":[{"b":1},{"b":1}]}`,
+		`{"name":"n","charter":{"decision_rule":"consensus","quorum":"1/2"},"purpose":"p"}`} {
+		require.True(t, plainJSONKeysUnique([]byte(s)), s)
+	}
+	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `{"a":[1,{"c":2}],"b":3,"a":4}`, `{"a":1,"\u0061":2}`, `{"a":`, `{"a" : 1 , "a" : 2}`} {
+		require.False(t, plainJSONKeysUnique([]byte(s)), s)
+	}
+	require.Zero(t, testing.AllocsPerRun(100, func() { plainJSONKeysUnique([]byte(`{"stance":"agree","reason":"because","x":{"y":[1,2]}}`)) }))
+}
