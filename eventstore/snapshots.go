@@ -31,17 +31,26 @@ func (s *Store) OpenSnapshots(ctx context.Context, replicas int) (*Snapshots, er
 	return &Snapshots{kv: kv}, nil
 }
 
-// Put stores value under key, replacing what was there. It returns an
-// Unavailable error when the bucket cannot be written.
+// Put stores value under key, replacing what was there. A value larger
+// than snapshotPart is stored in parts (see putParts), so that an
+// alliance's snapshot is kept however long its history, past the 1 MiB a
+// NATS message may carry. It returns an Unavailable error when the bucket
+// cannot be written.
 func (s *Snapshots) Put(ctx context.Context, key string, value []byte) error {
+	if len(value) > snapshotPart {
+		return s.putParts(ctx, key, value)
+	}
 	if _, err := s.kv.Put(ctx, key, value); err != nil {
 		return classify(fmt.Sprintf("put snapshot %s", key), err)
 	}
 	return nil
 }
 
-// Get returns the value under key, or nil and no error when there is none.
-// It returns an Unavailable error when the bucket cannot be read.
+// Get returns the value under key, or nil and no error when there is none,
+// or when its parts are missing or do not add up to what its manifest
+// names (another instance was rewriting them): a snapshot is a cache, and
+// the caller then rebuilds from the log. It returns an Unavailable error
+// when the bucket cannot be read.
 func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 	entry, err := s.kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
@@ -49,6 +58,9 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	if err != nil {
 		return nil, classify(fmt.Sprintf("get snapshot %s", key), err)
+	}
+	if m, ok := parseManifest(entry.Value()); ok {
+		return s.getParts(ctx, key, m)
 	}
 	return entry.Value(), nil
 }
@@ -81,7 +93,8 @@ func (s *Store) LastStreamSeq(ctx context.Context) (uint64, error) {
 
 // Scan calls fn with every key matching pattern (a NATS subject pattern of
 // key tokens, such as "dir.*") and its value, in no set order, and returns
-// when all were seen. It returns an Unavailable error when the bucket
+// when all were seen. A value stored in parts is passed whole; one whose
+// parts do not add up is left out, as Get leaves it. It returns an Unavailable error when the bucket
 // cannot be read.
 func (s *Snapshots) Scan(ctx context.Context, pattern string, fn func(key string, value []byte)) error {
 	w, err := s.kv.Watch(ctx, pattern, jetstream.IgnoreDeletes())
@@ -98,7 +111,16 @@ func (s *Snapshots) Scan(ctx context.Context, pattern string, fn func(key string
 			if entry == nil { // every value there was has been delivered
 				return nil
 			}
-			fn(entry.Key(), entry.Value())
+			value := entry.Value()
+			if m, ok := parseManifest(value); ok {
+				if value, err = s.getParts(ctx, entry.Key(), m); err != nil {
+					return err
+				}
+				if value == nil {
+					continue // being rewritten: as if absent
+				}
+			}
+			fn(entry.Key(), value)
 		case <-ctx.Done():
 			return classify("scan snapshots "+pattern, ctx.Err())
 		}

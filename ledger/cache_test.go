@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +150,43 @@ func TestRunnerLoadsItsSnapshot(t *testing.T) {
 	require.NoError(t, e.lead(ctx))
 	require.False(t, third.loadEntry(ctx, e))
 	e.unlead()
+}
+
+// TestRunnerSnapshotsALargeAlliance: the write side of an alliance larger
+// than a NATS message (25 proposals of 60 KB) is snapshotted and loaded
+// back like any other.
+func TestRunnerSnapshotsALargeAlliance(t *testing.T) {
+	ctx := context.Background()
+	store := eventstoretest.Start(t).Store
+	snaps, err := store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	first := NewRunner(store)
+	first.UseSnapshots(snaps)
+	aid := uuid.NewString()
+	members, _ := runnerAlliance(t, first, aid, 2)
+	body := strings.Repeat("A long charter text. ", 3000) // 63,000 bytes
+	for i := 0; i < 25; i++ {
+		mustRun(t, first, aid, member(members[1]), uuid.NewString(), domain.SubmitProposal{ProposalID: uuid.NewString(), Kind: "resolution", Title: fmt.Sprint("Part ", i), Body: body})
+	}
+	first.SnapshotAll(ctx)
+	raw, err := snaps.Get(ctx, writerKey(aid))
+	require.NoError(t, err)
+	require.Greater(t, len(raw), 1<<20, "larger than a NATS message")
+
+	second := NewRunner(store)
+	second.UseSnapshots(snaps)
+	e := second.entry(aid)
+	require.NoError(t, e.lead(ctx))
+	require.True(t, second.loadEntry(ctx, e), "the snapshot is read back whole and trusted")
+	e.unlead()
+	want, _, err := first.State(ctx, aid)
+	require.NoError(t, err)
+	got, _, err := second.State(ctx, aid)
+	require.NoError(t, err)
+	wantJSON, err := json.Marshal(want)
+	require.NoError(t, err)
+	gotJSON, err := json.Marshal(got)
+	require.NoError(t, err)
+	require.JSONEq(t, string(wantJSON), string(gotJSON))
+	require.Equal(t, want.Seq, got.Seq)
 }

@@ -25,9 +25,10 @@ import (
 // meaning) and with this format.
 const writerSnapshotSchema = projections.SnapshotSchema*100 + 1
 
-// maxWriterSnapshot bounds a write-side snapshot's size, below the bucket's
-// 1 MiB value limit; a larger alliance is folded from the log.
-const maxWriterSnapshot = 900 << 10
+// maxWriterSnapshot bounds a write-side snapshot's size (the bucket stores
+// a large one in parts): about 400,000 events of votes. A larger alliance
+// is folded from the log when it is loaded again.
+const maxWriterSnapshot = 64 << 20
 
 // writerSnapshot is one alliance's write side as stored.
 type writerSnapshot struct {

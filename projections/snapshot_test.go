@@ -3,10 +3,13 @@ package projections_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
@@ -102,4 +105,27 @@ func TestSnapshotsNotTrustedBlindly(t *testing.T) {
 	require.NoError(t, snaps.Put(ctx, "directory", []byte(`{"schema":0,"stream_seq":99}`)))
 	_, folded = restarted(t, l, snaps)
 	require.Equal(t, int64(15), folded)
+}
+
+// TestSnapshotsOfALargeAlliance: an alliance whose state outgrows a NATS
+// message (here 25 proposals of 60 KB) is still checkpointed, and a
+// restart loads it from its snapshot instead of folding its history.
+func TestSnapshotsOfALargeAlliance(t *testing.T) {
+	l := newLedger(t)
+	ctx := context.Background()
+	snaps, err := l.store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	aid, ids, _ := seedAlliance(t, l, 2)
+	body := strings.Repeat("A long charter text. ", 3000) // 63,000 bytes
+	for i := 0; i < 25; i++ {
+		l.run(t, aid, memberActor(ids[1]), domain.SubmitProposal{ProposalID: uuid.NewString(), Kind: "resolution", Title: fmt.Sprint("Part ", i), Body: body})
+	}
+	large := stateJSON(t, func() *projections.Projection { p, _ := restarted(t, l, snaps); return p }(), aid)
+	require.Greater(t, len(large), 1<<20, "the state is larger than a NATS message")
+
+	first, _ := restarted(t, l, snaps)
+	require.NoError(t, first.Checkpoint(ctx))
+	second, folded := restarted(t, l, snaps)
+	require.Zero(t, folded, "loaded from its snapshot")
+	require.JSONEq(t, large, stateJSON(t, second, aid))
 }
