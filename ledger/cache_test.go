@@ -190,3 +190,34 @@ func TestRunnerSnapshotsALargeAlliance(t *testing.T) {
 	require.JSONEq(t, string(wantJSON), string(gotJSON))
 	require.Equal(t, want.Seq, got.Seq)
 }
+
+// TestRunnerSnapshotsABusyAlliance: an alliance written on and on is
+// snapshotted every so many events, without being evicted or the ledger
+// closed, so a process killed mid-way leaves a recent snapshot behind.
+func TestRunnerSnapshotsABusyAlliance(t *testing.T) {
+	ctx := context.Background()
+	store := eventstoretest.Start(t).Store
+	snaps, err := store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	r := NewRunner(store)
+	r.UseSnapshots(snaps)
+	r.snapEvery = 20
+	aid := uuid.NewString()
+	members, pid := runnerAlliance(t, r, aid, 4)
+	stored := func() uint64 {
+		var snap writerSnapshot
+		raw, err := snaps.Get(ctx, writerKey(aid))
+		if err != nil || raw == nil || json.Unmarshal(raw, &snap) != nil {
+			return 0
+		}
+		return snap.Pos.Seq
+	}
+	for i := 0; i < 50; i++ {
+		mustRun(t, r, aid, member(members[i%4]), uuid.NewString(), domain.CastVote{ProposalID: pid, Stance: "agree"})
+	}
+	head, err := store.Head(ctx, aid)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return stored() >= 40 }, 10*time.Second, 10*time.Millisecond,
+		"a snapshot at most 20 events behind the head (%d)", head.Seq)
+	require.LessOrEqual(t, stored(), head.Seq)
+}

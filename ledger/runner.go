@@ -52,6 +52,8 @@ type Runner struct {
 	conflicts atomic.Uint64
 	cache     cacheUse
 	snaps     *eventstore.Snapshots // UseSnapshots: where evicted alliances are kept
+	snapping  chan struct{}         // holds a token while a periodic snapshot is stored
+	snapEvery uint64                // events between periodic snapshots of an alliance
 }
 
 // RunnerStats counts what a runner did since it started.
@@ -67,7 +69,8 @@ func (r *Runner) Stats() RunnerStats {
 
 // NewRunner returns a runner over store.
 func NewRunner(store *eventstore.Store) *Runner {
-	return &Runner{store: store, retries: DefaultRetries, alliances: map[string]*allianceEntry{}}
+	return &Runner{store: store, retries: DefaultRetries, alliances: map[string]*allianceEntry{},
+		snapping: make(chan struct{}, 1), snapEvery: writerSnapshotEvery}
 }
 
 // pending is one command waiting in an alliance's queue.

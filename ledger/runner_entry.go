@@ -32,6 +32,9 @@ type allianceEntry struct {
 	state  domain.Alliance
 	pos    eventstore.Position
 	recent *recentCommands
+	// snapSeq is the seq of the latest snapshot of this entry stored or
+	// under way, 0 for none.
+	snapSeq uint64
 }
 
 func newAllianceEntry(allianceID string) *allianceEntry {

@@ -99,10 +99,11 @@ func (r *Runner) evict() {
 	}
 }
 
-// release ends the caller's lead of e, evicting idle entries afterwards if
-// e grew the cache past its budget.
+// release ends the caller's lead of e, snapshotting it when it is due,
+// and evicting idle entries afterwards if e grew the cache past its budget.
 func (r *Runner) release(e *allianceEntry) {
 	over := r.resized(e)
+	r.snapshotIfDue(e)
 	e.unlead()
 	if over {
 		r.evict()

@@ -12,8 +12,10 @@ import (
 	"accord/projections"
 )
 
-// The write side snapshots an alliance it evicts (and every alliance it
-// holds when the ledger closes): its state, its position and the index of
+// The write side snapshots an alliance it evicts, every alliance it holds
+// when the ledger closes, and a busy one every writerSnapshotEvery events
+// (so that a process killed without a clean stop leaves snapshots behind
+// that are at most that old): its state, its position and the index of
 // every command id it recorded. Loading one back, it reads only the log
 // after that position, where without it folds the alliance's whole
 // subject — on a long stream, a read of every block between the
@@ -92,8 +94,42 @@ func (r *Runner) loadEntry(ctx context.Context, e *allianceEntry) bool {
 	for b := snap.Commands; len(b) > 0; b = b[16:] {
 		recent.seen[binary.BigEndian.Uint64(b)] = binary.BigEndian.Uint64(b[8:])
 	}
-	e.state, e.pos, e.recent = snap.State, snap.Pos, recent
+	e.state, e.pos, e.recent, e.snapSeq = snap.State, snap.Pos, recent, snap.Pos.Seq
 	return true
+}
+
+// writerSnapshotEvery is how many events an alliance's write side may gain
+// since its latest snapshot before the next is taken.
+const writerSnapshotEvery = 10_000
+
+// snapshotIfDue renders e's snapshot when snapEvery events came
+// since its latest, and stores it in the background unless another
+// periodic snapshot is still being stored (it is then taken on a later
+// release); the caller leads e.
+func (r *Runner) snapshotIfDue(e *allianceEntry) {
+	if r.snaps == nil || e.pos.Seq < e.snapSeq+r.snapEvery {
+		return
+	}
+	select {
+	case r.snapping <- struct{}{}:
+	default:
+		return
+	}
+	raw, ok := renderEntry(e)
+	if !ok {
+		// Too large to keep, or nothing loaded: not again until as
+		// many events have come again.
+		e.snapSeq = e.pos.Seq
+		<-r.snapping
+		return
+	}
+	e.snapSeq = e.pos.Seq
+	go func() {
+		defer func() { <-r.snapping }()
+		ctx, cancel := context.WithTimeout(context.Background(), snapshotTimeout)
+		defer cancel()
+		r.saveEntries(ctx, map[string][]byte{e.allianceID: raw})
+	}()
 }
 
 // saveEntries stores the snapshots rendered, logging a failure: they are a
