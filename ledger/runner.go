@@ -201,8 +201,8 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 // events. With multi, each command's events are applied to the entry's
 // state through undo before the next is decided.
 func (r *Runner) decideAndWrite(ctx context.Context, e *allianceEntry, batch []*pending, multi bool, undo *domain.Undo) ([]eventstore.Record, []decision, error) {
-	var events []domain.Event
-	var decided []decision
+	events := make([]domain.Event, 0, len(batch))
+	decided := make([]decision, 0, len(batch))
 	var inBatch map[string]*pending // only a batch of several can repeat a command
 	for _, p := range batch {
 		if p.done {
@@ -297,14 +297,15 @@ func unsettled(batch []*pending) int {
 
 // recorded returns the records of a command already in the alliance's log:
 // from the recent cache, or read back from the log when its id was seen
-// longer ago.
+// longer ago. Every command recorded is in the index of ids seen, so a new
+// one costs a single lookup there.
 func (r *Runner) recorded(ctx context.Context, e *allianceEntry, commandID string) ([]eventstore.Record, bool, error) {
-	if recs, ok := e.recent.lookup(commandID); ok {
-		return recs, true, nil
-	}
 	seq, ok := e.recent.seenAt(commandID)
 	if !ok {
 		return nil, false, nil
+	}
+	if recs, ok := e.recent.lookup(commandID); ok {
+		return recs, true, nil
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()

@@ -70,8 +70,11 @@ func (e *allianceEntry) take() []*pending {
 // them a 64-bit hash of the id with the seq of its first event, so a retry of
 // any older command is found in the log instead of being recorded again.
 type recentCommands struct {
-	byID  map[string][]eventstore.Record
+	byID map[string][]eventstore.Record
+	// order holds the ids in byID, at most recentLimit, as a ring once
+	// full: next is where the oldest is, which the next new id replaces.
 	order []string
+	next  int
 	seen  map[uint64]uint64
 }
 
@@ -105,16 +108,18 @@ func (c *recentCommands) seenAt(commandID string) (uint64, bool) {
 
 func (c *recentCommands) add(commandID string, recs []eventstore.Record) {
 	if _, ok := c.byID[commandID]; !ok {
-		c.order = append(c.order, commandID)
+		if len(c.order) < recentLimit {
+			c.order = append(c.order, commandID)
+		} else {
+			delete(c.byID, c.order[c.next])
+			c.order[c.next] = commandID
+			c.next = (c.next + 1) % recentLimit
+		}
 	}
 	c.byID[commandID] = recs
 	h := commandHash(commandID)
 	if _, ok := c.seen[h]; !ok && len(recs) > 0 {
 		c.seen[h] = recs[0].Event.Seq
-	}
-	if len(c.order) > recentLimit {
-		delete(c.byID, c.order[0])
-		c.order = c.order[1:]
 	}
 }
 
