@@ -94,14 +94,7 @@ const inProcessPause = 100 * time.Millisecond
 
 // requestOnce sends m and waits up to try for the answer.
 func (s *Store) requestOnce(ctx context.Context, m *nats.Msg, try time.Duration) (*nats.Msg, error) {
-	if ctx.Done() == nil {
-		// A context that can never end (the runner's): wait on the
-		// client's pooled timer instead of a context and timer per append.
-		return s.nc.RequestMsg(m, try)
-	}
-	tryCtx, cancel := context.WithTimeout(ctx, try)
-	defer cancel()
-	return s.nc.RequestMsgWithContext(tryCtx, m)
+	return s.acks.request(ctx, m, try)
 }
 
 // inProcess reports whether resp says that a message with the same id is

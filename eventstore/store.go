@@ -15,6 +15,7 @@ type Store struct {
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	stream jetstream.Stream
+	acks   *replies // where appends wait for their acknowledgements
 }
 
 // Open returns a Store on nc, creating the ACCORD stream if it does not exist.
@@ -40,5 +41,5 @@ func Open(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream}, nil
+	return &Store{nc: nc, js: js, stream: stream, acks: newReplies(nc)}, nil
 }
