@@ -96,7 +96,10 @@ func (l *Ledger) CosignedCheckpoint(caller Identity, aid string) ([]byte, uint64
 	if err != nil {
 		return nil, 0, err
 	}
-	size, ok := l.cosigs.largest(aid, head)
+	size, ok, err := l.cosigs.largest(aid, head)
+	if err != nil {
+		return nil, 0, err
+	}
 	if !ok {
 		return nil, 0, domain.Errorf(domain.NotFound, "no checkpoint of alliance %s has a witness cosignature yet", aid)
 	}
@@ -143,7 +146,10 @@ func (l *Ledger) cosignedNote(aid string, tree *transparency.Tree, size uint64) 
 	if err != nil {
 		return nil, err
 	}
-	lines := l.cosigs.lines(aid, size)
+	lines, err := l.cosigs.lines(aid, size)
+	if err != nil {
+		return nil, err
+	}
 	if len(lines) == 0 {
 		return note, nil
 	}
@@ -175,8 +181,8 @@ func (l *Ledger) recordCheckpoint(aid string, rec projections.DecisionRecord) *p
 	if err != nil {
 		return nil
 	}
-	size, cosigned := l.cosigs.largest(aid, head)
-	if !cosigned || size < last {
+	size, cosigned, err := l.cosigs.largest(aid, head)
+	if err != nil || !cosigned || size < last {
 		size, cosigned = head, false
 	}
 	note, err := l.cosignedNote(aid, tree, size)

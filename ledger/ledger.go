@@ -84,15 +84,13 @@ func New(ctx context.Context, cfg Config) (*Ledger, error) {
 	l := &Ledger{
 		store: cfg.Store, proj: cfg.Projection, runner: NewRunner(cfg.Store), tokens: tokens,
 		checker: cfg.NewChecker, log: cfg.Log, now: cfg.Now,
-		logKey: cfg.LogKey, cosigs: newCosignatures(), cosignStore: cfg.Cosignatures,
+		logKey: cfg.LogKey, cosigs: newCosignatures(cfg.Cosignatures), cosignStore: cfg.Cosignatures,
 	}
 	l.runner.UseCache(cfg.WriteCacheBytes)
 	l.runner.UseSnapshots(cfg.Snapshots)
-	if cfg.Cosignatures != nil {
-		if l.cosigs.stop, err = cfg.Cosignatures.Watch(ctx, l.cosigs.add); err != nil {
-			tokens.close()
-			return nil, err
-		}
+	if err := l.cosigs.watch(ctx); err != nil {
+		tokens.close()
+		return nil, err
 	}
 	if l.log == nil {
 		l.log = slog.Default()
