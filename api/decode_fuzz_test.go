@@ -107,5 +107,6 @@ func TestPlainJSONKeysUnique(t *testing.T) {
 	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":1,"b":2}}`, `{"a":[1,{"c":2}],"b":3,"a":4}`, `{"a":1,"\u0061":2}`, `{"a":`, `{"a" : 1 , "a" : 2}`} {
 		require.False(t, plainJSONKeysUnique([]byte(s)), s)
 	}
-	require.Zero(t, testing.AllocsPerRun(100, func() { plainJSONKeysUnique([]byte(`{"stance":"agree","reason":"because","x":{"y":[1,2]}}`)) }))
+	body := []byte(`{"stance":"agree","reason":"because","x":{"y":[1,2]}}`)
+	require.Zero(t, testing.AllocsPerRun(100, func() { plainJSONKeysUnique(body) }))
 }
