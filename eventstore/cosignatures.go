@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,9 +18,10 @@ import (
 // cosignatures of alliances' checkpoints, shared by every instance. Its key
 // is "<alliance id>.<size>.<witness id>" and its value the cosignature line
 // ("— <name> <base64>", without its newline). Beside them, under
-// "latest.<alliance id>.<witness id>", each witness's cosignature of the
-// largest size it cosigned, as "<size> <line>": what is served most, read
-// without going through the alliance's whole history of cosignatures.
+// "latest.<alliance id>", each witness's cosignature of the largest size it
+// cosigned, a line "<witness id> <size> <cosignature line>" each: what is
+// served most, read without going through the alliance's history of
+// cosignatures.
 // Unlike snapshots, its content is not in the log: back it up with the
 // stream.
 const CosignatureBucket = "accord_cosignatures"
@@ -71,73 +74,117 @@ func (c *Cosignatures) Put(ctx context.Context, cs StoredCosignature) error {
 	return c.putLatest(ctx, cs)
 }
 
-func latestKey(aid, witnessID string) string { return "latest." + aid + "." + witnessID }
+func latestKey(aid string) string { return "latest." + aid }
 
-// putLatest makes cs its witness's latest cosignature of the alliance
-// unless one of a larger size is there already. Two instances storing at
-// once are told apart by the entry's revision.
+// putLatest makes cs its witness's entry in the alliance's latest
+// cosignatures unless that witness cosigned a larger size already. Two
+// instances storing at once are told apart by the entry's revision.
 func (c *Cosignatures) putLatest(ctx context.Context, cs StoredCosignature) error {
-	key := latestKey(cs.AllianceID, cs.WitnessID)
-	value := append(strconv.AppendUint(nil, cs.Size, 10), ' ')
-	value = append(value, cs.Line...)
+	key := latestKey(cs.AllianceID)
 	for try := 0; ; try++ {
+		var latest map[string]StoredCosignature
 		entry, err := c.kv.Get(ctx, key)
 		switch {
 		case errors.Is(err, jetstream.ErrKeyNotFound):
-			_, err = c.kv.Create(ctx, key, value)
+			_, err = c.kv.Create(ctx, key, encodeLatest(map[string]StoredCosignature{cs.WitnessID: cs}))
 		case err == nil:
-			if old, ok := parseLatest(cs.AllianceID, cs.WitnessID, entry.Value()); ok && old.Size > cs.Size {
+			latest = parseLatest(cs.AllianceID, entry.Value())
+			if latest[cs.WitnessID].Size > cs.Size {
 				return nil
 			}
-			_, err = c.kv.Update(ctx, key, value, entry.Revision())
+			latest[cs.WitnessID] = cs
+			_, err = c.kv.Update(ctx, key, encodeLatest(latest), entry.Revision())
 		}
 		if err == nil {
 			return nil
 		}
 		if try == 4 || !(errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSequence(err)) {
-			return classify("store the latest cosignature "+key, err)
+			return classify("store the latest cosignatures "+key, err)
 		}
 	}
 }
 
-// parseLatest reads a "latest." entry's value.
-func parseLatest(aid, witnessID string, value []byte) (StoredCosignature, bool) {
-	sizeText, line, ok := bytes.Cut(value, []byte(" "))
-	size, err := strconv.ParseUint(string(sizeText), 10, 64)
-	if !ok || err != nil {
-		return StoredCosignature{}, false
+// encodeLatest writes an alliance's latest cosignatures, a line each:
+// "<witness id> <size> <cosignature line>", ordered by witness id.
+func encodeLatest(latest map[string]StoredCosignature) []byte {
+	ids := make([]string, 0, len(latest))
+	for id := range latest {
+		ids = append(ids, id)
 	}
-	return StoredCosignature{AllianceID: aid, Size: size, WitnessID: witnessID, Line: line}, true
+	slices.Sort(ids)
+	var out []byte
+	for _, id := range ids {
+		out = fmt.Appendf(out, "%s %d %s\n", id, latest[id].Size, latest[id].Line)
+	}
+	return out
+}
+
+// parseLatest reads an alliance's latest cosignatures, by witness id,
+// passing over lines that do not parse.
+func parseLatest(aid string, value []byte) map[string]StoredCosignature {
+	out := map[string]StoredCosignature{}
+	for _, line := range bytes.Split(value, []byte("\n")) {
+		id, rest, ok1 := bytes.Cut(line, []byte(" "))
+		sizeText, cosig, ok2 := bytes.Cut(rest, []byte(" "))
+		size, err := strconv.ParseUint(string(sizeText), 10, 64)
+		if ok1 && ok2 && err == nil {
+			out[string(id)] = StoredCosignature{AllianceID: aid, Size: size, WitnessID: string(id), Line: bytes.Clone(cosig)}
+		}
+	}
+	return out
 }
 
 // Latest returns each witness's cosignature of the largest size it
 // cosigned of the alliance, in no set order; none when no witness
-// cosigned any. A bucket written before the "latest." entries existed is
-// read whole for the alliance instead.
+// cosigned any. It is one read, whatever the alliance's history.
 func (c *Cosignatures) Latest(ctx context.Context, aid string) ([]StoredCosignature, error) {
 	if err := checkAllianceID(aid); err != nil {
 		return nil, err
 	}
-	var out []StoredCosignature
-	err := c.scan(ctx, "latest."+aid+".*", func(entry jetstream.KeyValueEntry) {
-		witnessID := strings.TrimPrefix(entry.Key(), "latest."+aid+".")
-		if cs, ok := parseLatest(aid, witnessID, entry.Value()); ok {
-			out = append(out, cs)
-		}
-	})
-	if err != nil || len(out) > 0 {
-		return out, err
+	entry, err := c.kv.Get(ctx, latestKey(aid))
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, nil
 	}
-	byWitness := map[string]StoredCosignature{}
-	err = c.scan(ctx, aid+".*.*", func(entry jetstream.KeyValueEntry) {
-		if cs, ok := storedCosignature(entry); ok && cs.Size >= byWitness[cs.WitnessID].Size {
-			byWitness[cs.WitnessID] = cs
-		}
-	})
-	for _, cs := range byWitness {
+	if err != nil {
+		return nil, classify("read the latest cosignatures of "+aid, err)
+	}
+	var out []StoredCosignature
+	for _, cs := range parseLatest(aid, entry.Value()) {
 		out = append(out, cs)
 	}
-	return out, err
+	return out, nil
+}
+
+// indexedKey marks a bucket whose "latest." entries cover every
+// cosignature it holds.
+const indexedKey = "latest-indexed"
+
+// IndexLatest writes the "latest." entries of a bucket written before they
+// existed, reading it whole, once: a bucket that has them is marked, and
+// is not read again.
+func (c *Cosignatures) IndexLatest(ctx context.Context) error {
+	if _, err := c.kv.Get(ctx, indexedKey); err == nil {
+		return nil
+	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return classify("read "+CosignatureBucket, err)
+	}
+	var all []StoredCosignature
+	if err := c.scan(ctx, "*.*.*", func(entry jetstream.KeyValueEntry) {
+		if cs, ok := storedCosignature(entry); ok {
+			all = append(all, cs)
+		}
+	}); err != nil {
+		return err
+	}
+	for _, cs := range all {
+		if err := c.putLatest(ctx, cs); err != nil {
+			return err
+		}
+	}
+	if _, err := c.kv.Put(ctx, indexedKey, []byte("1")); err != nil {
+		return classify("mark "+CosignatureBucket+" indexed", err)
+	}
+	return nil
 }
 
 // OfSize returns the cosignatures of the alliance's checkpoint of size, in

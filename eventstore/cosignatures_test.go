@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
@@ -20,7 +21,8 @@ import (
 // history (and never moves back to a smaller size), that any size's are
 // read on demand, and that a bad witness id is refused.
 func TestCosignaturesAreSharedAndKept(t *testing.T) {
-	store := eventstoretest.Start(t).Store
+	srv := eventstoretest.Start(t)
+	store := srv.Store
 	ctx := eventstoretest.Context(t)
 	a, err := store.OpenCosignatures(ctx, 1)
 	require.NoError(t, err)
@@ -70,6 +72,28 @@ func TestCosignaturesAreSharedAndKept(t *testing.T) {
 	none, err := b.Latest(ctx, "0195f3a2-7c1e-7d4b-9a10-000000000000")
 	require.NoError(t, err)
 	require.Empty(t, none)
+
+	// A bucket written before the latest entries existed is indexed once.
+	js, err := jetstream.New(srv.Conn)
+	require.NoError(t, err)
+	kv, err := js.KeyValue(ctx, eventstore.CosignatureBucket)
+	require.NoError(t, err)
+	older := "0195f3a2-7c1e-7d4b-9a10-111111111111"
+	for size, line := range map[string]string{"3": "— w x", "5": "— w y"} {
+		_, err = kv.Put(ctx, older+"."+size+".w1", []byte(line))
+		require.NoError(t, err)
+	}
+	require.NoError(t, kv.Purge(ctx, "latest-indexed"))
+	unindexed, err := b.Latest(ctx, older)
+	require.NoError(t, err)
+	require.Empty(t, unindexed)
+	require.NoError(t, b.IndexLatest(ctx))
+	indexed, err := b.Latest(ctx, older)
+	require.NoError(t, err)
+	require.Equal(t, []eventstore.StoredCosignature{{AllianceID: older, Size: 5, WitnessID: "w1", Line: []byte("— w y")}}, indexed)
+	again, err := b.Latest(ctx, aid)
+	require.NoError(t, err)
+	require.Len(t, again, 2, "indexing kept what was there")
 
 	err = a.Put(context.Background(), eventstore.StoredCosignature{AllianceID: aid, Size: 1, WitnessID: "a.b", Line: []byte("x")})
 	require.Equal(t, domain.Invalid, domain.KindOf(err))

@@ -92,6 +92,15 @@ func New(ctx context.Context, cfg Config) (*Ledger, error) {
 		tokens.close()
 		return nil, err
 	}
+	if cfg.Cosignatures != nil {
+		// Once per bucket: one written before it kept each alliance's
+		// latest cosignatures apart is read whole here, a single time.
+		if err := cfg.Cosignatures.IndexLatest(ctx); err != nil {
+			l.cosigs.close()
+			tokens.close()
+			return nil, err
+		}
+	}
 	if l.log == nil {
 		l.log = slog.Default()
 	}
