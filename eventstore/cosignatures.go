@@ -77,22 +77,38 @@ func (c *Cosignatures) Put(ctx context.Context, cs StoredCosignature) error {
 func latestKey(aid string) string { return "latest." + aid }
 
 // putLatest makes cs its witness's entry in the alliance's latest
-// cosignatures unless that witness cosigned a larger size already. Two
-// instances storing at once are told apart by the entry's revision.
+// cosignatures unless that witness cosigned a larger size already.
 func (c *Cosignatures) putLatest(ctx context.Context, cs StoredCosignature) error {
-	key := latestKey(cs.AllianceID)
+	return c.mergeLatest(ctx, cs.AllianceID, map[string]StoredCosignature{cs.WitnessID: cs})
+}
+
+// mergeLatest merges into the alliance's latest cosignatures each of
+// those given (by witness id) that is of a larger size than the one its
+// witness has there, or the first it has. Two instances storing at once
+// are told apart by the entry's revision.
+func (c *Cosignatures) mergeLatest(ctx context.Context, aid string, given map[string]StoredCosignature) error {
+	key := latestKey(aid)
 	for try := 0; ; try++ {
-		var latest map[string]StoredCosignature
+		latest := map[string]StoredCosignature{}
 		entry, err := c.kv.Get(ctx, key)
-		switch {
-		case errors.Is(err, jetstream.ErrKeyNotFound):
-			_, err = c.kv.Create(ctx, key, encodeLatest(map[string]StoredCosignature{cs.WitnessID: cs}))
-		case err == nil:
-			latest = parseLatest(cs.AllianceID, entry.Value())
-			if latest[cs.WitnessID].Size > cs.Size {
-				return nil
+		if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+			return classify("read the latest cosignatures "+key, err)
+		}
+		if err == nil {
+			latest = parseLatest(aid, entry.Value())
+		}
+		changed := false
+		for id, cs := range given {
+			if old, ok := latest[id]; !ok || cs.Size >= old.Size {
+				latest[id], changed = cs, true
 			}
-			latest[cs.WitnessID] = cs
+		}
+		if !changed {
+			return nil
+		}
+		if entry == nil {
+			_, err = c.kv.Create(ctx, key, encodeLatest(latest))
+		} else {
 			_, err = c.kv.Update(ctx, key, encodeLatest(latest), entry.Revision())
 		}
 		if err == nil {
@@ -168,16 +184,25 @@ func (c *Cosignatures) IndexLatest(ctx context.Context) error {
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return classify("read "+CosignatureBucket, err)
 	}
-	var all []StoredCosignature
+	// Each witness's largest, by alliance: a few entries an alliance,
+	// however many cosignatures the bucket holds.
+	largest := map[string]map[string]StoredCosignature{}
 	if err := c.scan(ctx, "*.*.*", func(entry jetstream.KeyValueEntry) {
-		if cs, ok := storedCosignature(entry); ok {
-			all = append(all, cs)
+		cs, ok := storedCosignature(entry)
+		if !ok {
+			return
+		}
+		if largest[cs.AllianceID] == nil {
+			largest[cs.AllianceID] = map[string]StoredCosignature{}
+		}
+		if old, ok := largest[cs.AllianceID][cs.WitnessID]; !ok || cs.Size > old.Size {
+			largest[cs.AllianceID][cs.WitnessID] = cs
 		}
 	}); err != nil {
 		return err
 	}
-	for _, cs := range all {
-		if err := c.putLatest(ctx, cs); err != nil {
+	for aid, byWitness := range largest {
+		if err := c.mergeLatest(ctx, aid, byWitness); err != nil {
 			return err
 		}
 	}
