@@ -20,6 +20,11 @@ func (q AsOf) Now() bool { return q.Seq == 0 && q.At == nil }
 
 // Alliances returns the alliances caller may read, ordered by name then id.
 func (l *Ledger) Alliances(caller Identity) []projections.Summary {
+	if caller.Role != domain.RoleAdmin {
+		// A member's or observer's token reads one alliance: no need to
+		// go through the directory of every alliance.
+		return l.proj.ListOne(caller.AllianceID)
+	}
 	return l.proj.List(caller.CanRead)
 }
 

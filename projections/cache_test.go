@@ -66,6 +66,12 @@ func TestCacheLoadsOnDemand(t *testing.T) {
 	require.Equal(t, 12, st.Alliances)
 	require.Zero(t, st.Loaded, "nothing is loaded at start")
 	require.Len(t, lazy.List(func(string) bool { return true }), 12)
+	for _, aid := range aids[:3] {
+		one := lazy.ListOne(aid)
+		require.Len(t, one, 1)
+		require.Equal(t, lazy.List(func(id string) bool { return id == aid }), one)
+	}
+	require.Equal(t, []projections.Summary{}, lazy.ListOne("0195f3a2-7c1e-7d4b-9a10-000000000000"), "an unknown alliance lists nothing")
 	require.Zero(t, lazy.CacheStats().Loaded, "listing loads nothing")
 
 	for _, aid := range aids {

@@ -322,6 +322,23 @@ type Summary struct {
 	Seq     uint64 `json:"seq"`
 }
 
+// ListOne returns the listing of one alliance: empty when it is not
+// formed. It is List for a caller who may read only that alliance, without
+// going through the whole directory.
+func (p *Projection) ListOne(allianceID string) []Summary {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	e, ok := p.dir[allianceID]
+	if !ok || e.Name == "" {
+		return []Summary{}
+	}
+	return []Summary{e.summary(allianceID)}
+}
+
+func (e *dirEntry) summary(allianceID string) Summary {
+	return Summary{ID: allianceID, Name: e.Name, Purpose: e.Purpose, Seq: e.Seq}
+}
+
 // List returns the alliances that visible accepts, ordered by name then id,
 // from the directory: listing loads no read model.
 func (p *Projection) List(visible func(allianceID string) bool) []Summary {
@@ -331,7 +348,7 @@ func (p *Projection) List(visible func(allianceID string) bool) []Summary {
 		if e.Name == "" || !visible(id) {
 			continue
 		}
-		out = append(out, Summary{ID: id, Name: e.Name, Purpose: e.Purpose, Seq: e.Seq})
+		out = append(out, e.summary(id))
 	}
 	p.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {
