@@ -246,25 +246,10 @@ func (c *Cosignatures) All(ctx context.Context, aid string) ([]StoredCosignature
 // scan calls fn with every entry whose key matches pattern, and returns
 // once all were seen.
 func (c *Cosignatures) scan(ctx context.Context, pattern string, fn func(jetstream.KeyValueEntry)) error {
-	w, err := c.kv.Watch(ctx, pattern, jetstream.IgnoreDeletes())
-	if err != nil {
-		return classify("read "+CosignatureBucket+" "+pattern, err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case entry, ok := <-w.Updates():
-			if !ok {
-				return classify("read "+CosignatureBucket+" "+pattern, errors.New("the watch ended early"))
-			}
-			if entry == nil {
-				return nil
-			}
-			fn(entry)
-		case <-ctx.Done():
-			return classify("read "+CosignatureBucket+" "+pattern, ctx.Err())
-		}
-	}
+	return scanBucket(ctx, c.kv, pattern, "read "+CosignatureBucket+" "+pattern, func(entry jetstream.KeyValueEntry) error {
+		fn(entry)
+		return nil
+	})
 }
 
 // WatchNew calls fn with every cosignature stored from now on, on one

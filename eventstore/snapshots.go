@@ -97,32 +97,42 @@ func (s *Store) LastStreamSeq(ctx context.Context) (uint64, error) {
 // parts do not add up is left out, as Get leaves it. It returns an Unavailable error when the bucket
 // cannot be read.
 func (s *Snapshots) Scan(ctx context.Context, pattern string, fn func(key string, value []byte)) error {
-	w, err := s.kv.Watch(ctx, pattern, jetstream.IgnoreDeletes())
+	return scanBucket(ctx, s.kv, pattern, "scan snapshots "+pattern, func(entry jetstream.KeyValueEntry) error {
+		value := entry.Value()
+		if m, ok := parseManifest(value); ok {
+			var err error
+			if value, err = s.getParts(ctx, entry.Key(), m); err != nil || value == nil {
+				return err // nil: being rewritten, as if absent
+			}
+		}
+		fn(entry.Key(), value)
+		return nil
+	})
+}
+
+// scanBucket calls fn with every entry of kv whose key matches pattern,
+// and returns once all were seen, or fn's first error; what names the scan
+// in its other errors.
+func scanBucket(ctx context.Context, kv jetstream.KeyValue, pattern, what string, fn func(jetstream.KeyValueEntry) error) error {
+	w, err := kv.Watch(ctx, pattern, jetstream.IgnoreDeletes())
 	if err != nil {
-		return classify("scan snapshots "+pattern, err)
+		return classify(what, err)
 	}
 	defer w.Stop()
 	for {
 		select {
 		case entry, ok := <-w.Updates():
 			if !ok {
-				return classify("scan snapshots "+pattern, errors.New("the watch ended early"))
+				return classify(what, errors.New("the watch ended early"))
 			}
 			if entry == nil { // every value there was has been delivered
 				return nil
 			}
-			value := entry.Value()
-			if m, ok := parseManifest(value); ok {
-				if value, err = s.getParts(ctx, entry.Key(), m); err != nil {
-					return err
-				}
-				if value == nil {
-					continue // being rewritten: as if absent
-				}
+			if err := fn(entry); err != nil {
+				return err
 			}
-			fn(entry.Key(), value)
 		case <-ctx.Done():
-			return classify("scan snapshots "+pattern, ctx.Err())
+			return classify(what, ctx.Err())
 		}
 	}
 }
