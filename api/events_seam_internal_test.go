@@ -106,12 +106,14 @@ func TestSeamSurvivesLossesDuringReplayAndDrops(t *testing.T) {
 		submit(tokens[i%len(tokens)], i)
 	}
 
+	// The members go on appending until the reader's first connection
+	// ends, so that live records keep arriving while it replays the log.
 	var wg sync.WaitGroup
-	var writing atomic.Bool
+	var writing, firstRead atomic.Bool
 	writing.Store(true)
 	for w, tok := range tokens {
 		wg.Go(func() {
-			for i := range 40 {
+			for i := 0; i < 1000 && (i < 40 || !firstRead.Load()); i++ {
 				submit(tok, 1000*w+i)
 			}
 		})
@@ -141,6 +143,7 @@ func TestSeamSurvivesLossesDuringReplayAndDrops(t *testing.T) {
 		require.Equal(t, 200, resp.StatusCode)
 		connects++
 		got, last = readSeqs(resp.Body, got, last)
+		firstRead.Store(true)
 		cancel()
 		resp.Body.Close()
 	}
