@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
+	"accord/eventstore"
 	"accord/eventstore/eventstoretest"
 	"accord/projections"
 )
@@ -104,8 +105,7 @@ func TestRunnerLoadsItsSnapshot(t *testing.T) {
 	ctx := context.Background()
 	snaps, err := l.store.OpenSnapshots(ctx, 1)
 	require.NoError(t, err)
-	first := NewRunner(l.store)
-	first.UseSnapshots(snaps)
+	first := snapshottingRunner(l.store, snaps)
 	past := time.Now().Add(-time.Hour)
 	l.runner = first
 	b, convener := l.voteClosingAt(t, past, past.Add(24*time.Hour))
@@ -115,8 +115,7 @@ func TestRunnerLoadsItsSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, raw)
 
-	second := NewRunner(l.store)
-	second.UseSnapshots(snaps)
+	second := snapshottingRunner(l.store, snaps)
 	e := second.entry(b.allianceID)
 	require.NoError(t, e.lead(ctx))
 	require.True(t, second.loadEntry(ctx, e), "the snapshot is trusted")
@@ -144,8 +143,7 @@ func TestRunnerLoadsItsSnapshot(t *testing.T) {
 	forged, err := json.Marshal(snap)
 	require.NoError(t, err)
 	require.NoError(t, snaps.Put(ctx, writerKey(b.allianceID), forged))
-	third := NewRunner(l.store)
-	third.UseSnapshots(snaps)
+	third := snapshottingRunner(l.store, snaps)
 	e = third.entry(b.allianceID)
 	require.NoError(t, e.lead(ctx))
 	require.False(t, third.loadEntry(ctx, e))
@@ -157,11 +155,8 @@ func TestRunnerLoadsItsSnapshot(t *testing.T) {
 // back like any other.
 func TestRunnerSnapshotsALargeAlliance(t *testing.T) {
 	ctx := context.Background()
-	store := eventstoretest.Start(t).Store
-	snaps, err := store.OpenSnapshots(ctx, 1)
-	require.NoError(t, err)
-	first := NewRunner(store)
-	first.UseSnapshots(snaps)
+	store, snaps := storeWithSnapshots(t)
+	first := snapshottingRunner(store, snaps)
 	aid := uuid.NewString()
 	members, _ := runnerAlliance(t, first, aid, 2)
 	body := strings.Repeat("A long charter text. ", 3000) // 63,000 bytes
@@ -173,8 +168,7 @@ func TestRunnerSnapshotsALargeAlliance(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, len(raw), 1<<20, "larger than a NATS message")
 
-	second := NewRunner(store)
-	second.UseSnapshots(snaps)
+	second := snapshottingRunner(store, snaps)
 	e := second.entry(aid)
 	require.NoError(t, e.lead(ctx))
 	require.True(t, second.loadEntry(ctx, e), "the snapshot is read back whole and trusted")
@@ -196,11 +190,8 @@ func TestRunnerSnapshotsALargeAlliance(t *testing.T) {
 // closed, so a process killed mid-way leaves a recent snapshot behind.
 func TestRunnerSnapshotsABusyAlliance(t *testing.T) {
 	ctx := context.Background()
-	store := eventstoretest.Start(t).Store
-	snaps, err := store.OpenSnapshots(ctx, 1)
-	require.NoError(t, err)
-	r := NewRunner(store)
-	r.UseSnapshots(snaps)
+	store, snaps := storeWithSnapshots(t)
+	r := snapshottingRunner(store, snaps)
 	r.snapEvery = 20
 	aid := uuid.NewString()
 	members, pid := runnerAlliance(t, r, aid, 4)
@@ -220,4 +211,21 @@ func TestRunnerSnapshotsABusyAlliance(t *testing.T) {
 	require.Eventually(t, func() bool { return stored() >= 40 }, 10*time.Second, 10*time.Millisecond,
 		"a snapshot at most 20 events behind the head (%d)", head.Seq)
 	require.LessOrEqual(t, stored(), head.Seq)
+}
+
+// storeWithSnapshots starts a store and opens its snapshot bucket.
+func storeWithSnapshots(t *testing.T) (*eventstore.Store, *eventstore.Snapshots) {
+	t.Helper()
+	store := eventstoretest.Start(t).Store
+	snaps, err := store.OpenSnapshots(context.Background(), 1)
+	require.NoError(t, err)
+	return store, snaps
+}
+
+// snapshottingRunner is a runner over store that keeps its write side in
+// snaps, as the ledger's does.
+func snapshottingRunner(store *eventstore.Store, snaps *eventstore.Snapshots) *Runner {
+	r := NewRunner(store)
+	r.UseSnapshots(snaps)
+	return r
 }
