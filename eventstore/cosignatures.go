@@ -88,36 +88,16 @@ func (c *Cosignatures) putLatest(ctx context.Context, cs StoredCosignature) erro
 // are told apart by the entry's revision.
 func (c *Cosignatures) mergeLatest(ctx context.Context, aid string, given map[string]StoredCosignature) error {
 	key := latestKey(aid)
-	for try := 0; ; try++ {
-		latest := map[string]StoredCosignature{}
-		entry, err := c.kv.Get(ctx, key)
-		if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
-			return classify("read the latest cosignatures "+key, err)
-		}
-		if err == nil {
-			latest = parseLatest(aid, entry.Value())
-		}
+	return updateKey(ctx, c.kv, key, "the latest cosignatures "+key, func(old []byte, _ bool) ([]byte, bool, error) {
+		latest := parseLatest(aid, old)
 		changed := false
 		for id, cs := range given {
-			if old, ok := latest[id]; !ok || cs.Size >= old.Size {
+			if prev, ok := latest[id]; !ok || cs.Size >= prev.Size {
 				latest[id], changed = cs, true
 			}
 		}
-		if !changed {
-			return nil
-		}
-		if entry == nil {
-			_, err = c.kv.Create(ctx, key, encodeLatest(latest))
-		} else {
-			_, err = c.kv.Update(ctx, key, encodeLatest(latest), entry.Revision())
-		}
-		if err == nil {
-			return nil
-		}
-		if try == 4 || !(errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSequence(err)) {
-			return classify("store the latest cosignatures "+key, err)
-		}
-	}
+		return encodeLatest(latest), changed, nil
+	})
 }
 
 // encodeLatest writes an alliance's latest cosignatures, a line each:

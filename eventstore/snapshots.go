@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"accord/domain"
+
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -63,6 +65,29 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 		return s.getParts(ctx, key, m)
 	}
 	return entry.Value(), nil
+}
+
+// Update stores under key what change makes of the value there (nil when
+// there is none), unless change reports that nothing changed. Another
+// writer changing the key in between makes Update read and call change
+// again, so two instances merging into one key lose neither's change. The value change returns must fit in one part: Update
+// is for small values merged from several writers, such as directory
+// shards. It returns an Unavailable error when the bucket cannot be read
+// or written, an Internal one for a value too large, and change's error.
+func (s *Snapshots) Update(ctx context.Context, key string, change func(old []byte) (value []byte, changed bool, err error)) error {
+	return updateKey(ctx, s.kv, key, "snapshot "+key, func(old []byte, _ bool) ([]byte, bool, error) {
+		if m, ok := parseManifest(old); ok {
+			var err error
+			if old, err = s.getParts(ctx, key, m); err != nil {
+				return nil, false, err
+			}
+		}
+		value, changed, err := change(old)
+		if err == nil && changed && len(value) > snapshotPart {
+			err = domain.Errorf(domain.Internal, "snapshot %s: %d bytes is more than one part", key, len(value))
+		}
+		return value, changed, err
+	})
 }
 
 // Delete removes key; a missing key is not an error.
