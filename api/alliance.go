@@ -38,8 +38,12 @@ func (s *Server) formAlliance(w http.ResponseWriter, r *http.Request, caller led
 	return answer(w, http.StatusCreated, formed, err)
 }
 
-func (s *Server) listAlliances(w http.ResponseWriter, _ *http.Request, caller ledger.Identity) error {
-	writeJSON(w, http.StatusOK, map[string]any{"alliances": s.ledger.Alliances(caller)})
+func (s *Server) listAlliances(w http.ResponseWriter, r *http.Request, caller ledger.Identity) error {
+	list, err := s.ledger.Alliances(r.Context(), caller)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alliances": list})
 	return nil
 }
 

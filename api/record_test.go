@@ -351,7 +351,7 @@ func TestAuditVerifyCatchesForgedOutcome(t *testing.T) {
 	res, err := e.Store.Append(ctx, a.ID, at, []domain.Event{forged})
 	require.NoError(t, err)
 	forgedSeq := res.Records[0].Event.Seq
-	require.NoError(t, e.Proj.WaitFor(ctx, a.ID, forgedSeq))
+	require.NoError(t, e.Proj.WaitFor(ctx, a.ID, res.Records[0].Position()))
 
 	got := e.must(200, "GET", base+"/audit/verify", a.Observer.Token, nil)
 	conformsTo(t, "Verification", got)

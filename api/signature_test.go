@@ -338,7 +338,7 @@ func TestAuditVerifyCatchesForgedSignature(t *testing.T) {
 	res, err := e.Store.Append(ctx, a.ID, at, []domain.Event{forged})
 	require.NoError(t, err)
 	seq := res.Records[0].Event.Seq
-	require.NoError(t, e.Proj.WaitFor(ctx, a.ID, seq))
+	require.NoError(t, e.Proj.WaitFor(ctx, a.ID, res.Records[0].Position()))
 
 	got := e.must(200, "GET", base+"/audit/verify", a.Observer.Token, nil)
 	conformsTo(t, "Verification", got)

@@ -55,6 +55,7 @@ func (s *Store) Append(ctx context.Context, allianceID string, at Position, even
 	for i := range records {
 		records[i].StreamSeq = ack.Sequence
 	}
+	records[len(records)-1].EndsMessage = true
 	return AppendResult{Records: records}, nil
 }
 

@@ -17,6 +17,9 @@ type Record struct {
 	Raw       []byte
 	Hash      string
 	StreamSeq uint64
+	// EndsMessage is set on the last record of a message read from the
+	// log: a reader that has it has seen the whole message.
+	EndsMessage bool
 }
 
 // Position is where an alliance's log ends: what Append needs to add to it.
@@ -62,7 +65,7 @@ func appendMessage(dst []Record, subject string, streamSeq uint64, body []byte) 
 			err := fmt.Errorf("event of alliance %q on subject %s", ev.AllianceID, subject)
 			return dst, &MalformedError{StreamSeq: streamSeq, Line: i, Err: err}
 		}
-		out = append(out, Record{Event: ev, Raw: line[:len(line):len(line)], Hash: domain.Hash(line), StreamSeq: streamSeq})
+		out = append(out, Record{Event: ev, Raw: line[:len(line):len(line)], Hash: domain.Hash(line), StreamSeq: streamSeq, EndsMessage: !more})
 		if !more {
 			return out, nil
 		}

@@ -45,7 +45,7 @@ func (l *Ledger) execute(ctx context.Context, caller Identity, aid, commandID st
 	last := res.Records[len(res.Records)-1]
 	wctx, cancel := context.WithTimeout(ctx, readYourWrites)
 	defer cancel()
-	if err := l.proj.WaitFor(wctx, aid, last.Event.Seq); err != nil {
+	if err := l.proj.WaitFor(wctx, aid, last.Position()); err != nil {
 		l.log.Warn("read models lag behind a stored write", "alliance", aid, "seq", last.Event.Seq, "err", err)
 	}
 	if out == nil && view != nil {

@@ -19,13 +19,14 @@ type AsOf struct {
 func (q AsOf) Now() bool { return q.Seq == 0 && q.At == nil }
 
 // Alliances returns the alliances caller may read, ordered by name then id.
-func (l *Ledger) Alliances(caller Identity) []projections.Summary {
+// It returns an Unavailable error when the stored directory cannot be read.
+func (l *Ledger) Alliances(ctx context.Context, caller Identity) ([]projections.Summary, error) {
 	if caller.Role != domain.RoleAdmin {
 		// A member's or observer's token reads one alliance: no need to
 		// go through the directory of every alliance.
-		return l.proj.ListOne(caller.AllianceID)
+		return l.proj.ListOne(ctx, caller.AllianceID)
 	}
-	return l.proj.List(caller.CanRead)
+	return l.proj.List(ctx, caller.CanRead)
 }
 
 // Alliance returns the alliance's state as of q, with the alliances that

@@ -28,7 +28,7 @@ func (p *Projection) UseCache(budget int64) { p.budget = max(budget, 0) }
 
 // CacheStats says what the cache holds and did.
 type CacheStats struct {
-	Alliances int    // alliances in the directory
+	Alliances int    // alliances formed in the log
 	Loaded    int    // read models in memory
 	Bytes     int64  // their estimated size
 	Budget    int64  // 0: unbounded
@@ -41,7 +41,7 @@ func (p *Projection) CacheStats() CacheStats {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return CacheStats{
-		Alliances: len(p.dir), Loaded: len(p.alliances), Bytes: p.cached, Budget: p.budget,
+		Alliances: p.known, Loaded: len(p.alliances), Bytes: p.cached, Budget: p.budget,
 		Loads: p.loads.Load(), Evictions: p.evictions.Load(),
 	}
 }
@@ -56,13 +56,12 @@ func (p *Projection) loadingView() *allianceView {
 
 // acquire returns the alliance's loaded read model, loading it first if
 // needed; every caller asking meanwhile waits for the same load. It returns
-// NotFound when the directory knows no such alliance, Unavailable when the
-// load failed, and ctx's error (as Unavailable) if it ends first.
+// NotFound when the log holds no such alliance, Unavailable when the load
+// failed, and ctx's error (as Unavailable) if it ends first.
 func (p *Projection) acquire(ctx context.Context, aid string) (*allianceView, error) {
 	for {
 		p.mu.RLock()
 		v, ok := p.alliances[aid]
-		_, known := p.dir[aid]
 		p.mu.RUnlock()
 		if ok {
 			if v.loading == nil {
@@ -73,9 +72,6 @@ func (p *Projection) acquire(ctx context.Context, aid string) (*allianceView, er
 				return nil, err
 			}
 			continue
-		}
-		if !known {
-			return nil, domain.Errorf(domain.NotFound, "no alliance %s", aid)
 		}
 		p.mu.Lock()
 		if _, ok := p.alliances[aid]; ok {
@@ -108,22 +104,34 @@ func (p *Projection) waitLoaded(ctx context.Context, aid string, v *allianceView
 
 // load fills v, which is in the map and loading, from the alliance's
 // snapshot and the log after it, then folds the records the follower
-// brought meanwhile and makes v visible. On failure v leaves the map with
-// loadErr set, so the next reader tries again.
+// brought meanwhile and makes v visible. On failure, or when the log holds
+// no such alliance, v leaves the map with loadErr set, so the next reader
+// tries again.
 func (p *Projection) load(aid string, v *allianceView) {
 	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
 	defer cancel()
 	err := p.fill(ctx, aid, v)
 	p.mu.Lock()
+	if err == nil {
+		for _, rec := range v.pending {
+			p.fold(aid, v, rec)
+		}
+		if v.head.Seq == 0 {
+			// Nothing under this id: no model is kept for it, so that
+			// asking for ids that are not alliances fills no memory.
+			err = domain.Errorf(domain.NotFound, "no alliance %s", aid)
+		}
+	} else if domain.KindOf(err) == domain.Invalid {
+		err = domain.Errorf(domain.NotFound, "no alliance %s: %v", aid, err)
+	} else {
+		err = domain.Errorf(domain.Unavailable, "loading the read model of alliance %s: %v", aid, err)
+	}
 	if err != nil {
-		v.loadErr = domain.Errorf(domain.Unavailable, "loading the read model of alliance %s: %v", aid, err)
+		v.loadErr = err
 		if p.alliances[aid] == v {
 			delete(p.alliances, aid)
 		}
 	} else {
-		for _, rec := range v.pending {
-			p.fold(aid, v, rec)
-		}
 		v.size = int64(v.head.Seq) * viewBytesPerEvent
 		p.cached += v.size
 		v.used.Store(p.clock.Add(1))

@@ -65,13 +65,13 @@ func TestCacheLoadsOnDemand(t *testing.T) {
 	st := lazy.CacheStats()
 	require.Equal(t, 12, st.Alliances)
 	require.Zero(t, st.Loaded, "nothing is loaded at start")
-	require.Len(t, lazy.List(func(string) bool { return true }), 12)
+	require.Len(t, list(t, lazy, func(string) bool { return true }), 12)
 	for _, aid := range aids[:3] {
-		one := lazy.ListOne(aid)
+		one := listOne(t, lazy, aid)
 		require.Len(t, one, 1)
-		require.Equal(t, lazy.List(func(id string) bool { return id == aid }), one)
+		require.Equal(t, list(t, lazy, func(id string) bool { return id == aid }), one)
 	}
-	require.Equal(t, []projections.Summary{}, lazy.ListOne("0195f3a2-7c1e-7d4b-9a10-000000000000"), "an unknown alliance lists nothing")
+	require.Equal(t, []projections.Summary{}, listOne(t, lazy, "0195f3a2-7c1e-7d4b-9a10-000000000000"), "an unknown alliance lists nothing")
 	require.Zero(t, lazy.CacheStats().Loaded, "listing loads nothing")
 
 	for _, aid := range aids {
@@ -147,9 +147,9 @@ func TestCacheKeepsUpWhileLoading(t *testing.T) {
 	for _, a := range all {
 		head, err := l.store.Head(ctx, a.id) // the log's head: the projections may lag
 		require.NoError(t, err)
-		require.NoError(t, full.WaitFor(ctx, a.id, head.Seq))
+		require.NoError(t, full.WaitFor(ctx, a.id, head))
 		waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		require.NoError(t, lazy.WaitFor(waitCtx, a.id, head.Seq))
+		require.NoError(t, lazy.WaitFor(waitCtx, a.id, head))
 		cancel()
 		require.JSONEq(t, stateJSON(t, full, a.id), stateJSON(t, lazy, a.id))
 		require.Equal(t, treeRoot(t, full, a.id), treeRoot(t, lazy, a.id))
@@ -183,12 +183,12 @@ func TestCacheStartReadsNoLog(t *testing.T) {
 
 	second, read := lazyProjection(t, l, snaps, 1<<20)
 	require.Zero(t, read, "the second start reads no record")
-	require.Len(t, second.List(func(string) bool { return true }), 6)
+	require.Len(t, list(t, second, func(string) bool { return true }), 6)
 	require.Contains(t, second.Deadlines(), projections.Deadline{AllianceID: aid, ProposalID: pid, At: closes})
 	require.Zero(t, second.CacheStats().Loaded)
 
 	recs := l.run(t, aid, memberActor(ids[2]), domain.CastVote{ProposalID: pid, Stance: "agree", Reason: "r"})
-	require.NoError(t, second.WaitFor(ctx, aid, recs[len(recs)-1].Event.Seq))
+	require.NoError(t, second.WaitFor(ctx, aid, recs[len(recs)-1].Position()))
 	var stances int
 	require.NoError(t, second.Read(aid, func(s domain.Alliance, _ eventstore.Position) {
 		for _, p := range s.Proposals {

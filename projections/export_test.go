@@ -8,3 +8,11 @@ func SetTreeChunkLeaves(n int) (restore func()) {
 	treeChunkLeaves = n
 	return func() { treeChunkLeaves = old }
 }
+
+// RecentEntries returns how many directory entries are in memory, waiting
+// to be stored.
+func (p *Projection) RecentEntries() int {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.recent)
+}

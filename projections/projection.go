@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,10 +28,19 @@ type Projection struct {
 
 	mu        sync.RWMutex
 	alliances map[string]*allianceView // the loaded (and loading) read models
-	dir       map[string]*dirEntry     // every alliance seen in the log
-	dirDirty  map[int]bool             // directory shards changed since the last snapshot
-	applied   uint64                   // stream seq of the last record seen
-	count     uint64                   // events the directory holds
+	// recent holds the directory entries of the alliances seen since the
+	// directory was last stored, and deadlines every open vote with a
+	// deadline, by alliance then proposal (directory.go).
+	recent    map[string]*dirEntry
+	deadlines map[string]map[string]time.Time
+	applied   uint64 // stream seq of the last record seen
+	lastSeq   uint64 // its alliance seq
+	count     uint64 // events in the log up to it
+	known     int    // alliances formed in the log up to it
+	// settled is where the log stood after the last message applied
+	// whole: what a stored directory may claim (the message at applied
+	// may be half applied).
+	settled   settledCounts
 	waiting   map[string]chan struct{} // closed when the alliance's next record is seen
 	listeners map[int]func(eventstore.Record)
 	nextID    int
@@ -89,8 +97,8 @@ func New(store *eventstore.Store) *Projection {
 	return &Projection{
 		store:     store,
 		alliances: map[string]*allianceView{},
-		dir:       map[string]*dirEntry{},
-		dirDirty:  map[int]bool{},
+		recent:    map[string]*dirEntry{},
+		deadlines: map[string]map[string]time.Time{},
 		waiting:   map[string]chan struct{}{},
 		listeners: map[int]func(eventstore.Record){},
 	}
@@ -114,11 +122,6 @@ func (p *Projection) Start(ctx context.Context) error {
 	// directory (and their pending records), as it does with a budget.
 	p.mu.Lock()
 	p.catchingUp = p.budget > 0 || from > 0
-	if p.budget == 0 && from > 0 {
-		for aid := range p.dir {
-			p.alliances[aid] = p.loadingView()
-		}
-	}
 	p.mu.Unlock()
 	for rec, err := range p.store.Replay(ctx, from+1) {
 		if err != nil {
@@ -180,8 +183,11 @@ func (p *Projection) apply(rec eventstore.Record) {
 		return
 	}
 	aid := rec.Event.AllianceID
-	p.applied = rec.StreamSeq
+	p.applied, p.lastSeq = rec.StreamSeq, rec.Event.Seq
 	p.count++
+	if rec.EndsMessage {
+		p.settled = settledCounts{streamSeq: p.applied, events: p.count, alliances: p.known}
+	}
 	v, ok := p.alliances[aid]
 	switch {
 	case ok && v.loading != nil:
@@ -262,14 +268,16 @@ func (p *Projection) Applied() (events, streamSeq uint64) {
 	return p.count, p.applied
 }
 
-// WaitFor blocks until the alliance's read model reflects its event seq, so
-// a caller reads its own writes. It returns ctx's error if that takes too long.
-func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64) error {
+// WaitFor blocks until the projection has seen the alliance's event at
+// pos (its seq and the stream seq of the message that holds it) and the
+// alliance's read model, if loaded, reflects it, so a caller reads its own
+// writes. It returns ctx's error if that takes too long.
+func (p *Projection) WaitFor(ctx context.Context, allianceID string, pos eventstore.Position) error {
 	for {
 		p.mu.Lock()
-		e, known := p.dir[allianceID]
+		seen := p.applied > pos.StreamSeq || (p.applied == pos.StreamSeq && p.lastSeq >= pos.Seq)
 		v, loaded := p.alliances[allianceID]
-		done := known && e.Seq >= seq && (!loaded || v.loading != nil || v.head.Seq >= seq)
+		done := seen && (!loaded || v.loading != nil || v.head.Seq >= pos.Seq)
 		var ch chan struct{}
 		if !done {
 			if ch = p.waiting[allianceID]; ch == nil {
@@ -284,7 +292,7 @@ func (p *Projection) WaitFor(ctx context.Context, allianceID string, seq uint64)
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return domain.Errorf(domain.Unavailable, "read model of alliance %s has not reached seq %d: %v", allianceID, seq, ctx.Err())
+			return domain.Errorf(domain.Unavailable, "read model of alliance %s has not reached seq %d: %v", allianceID, pos.Seq, ctx.Err())
 		}
 	}
 }
@@ -312,52 +320,6 @@ func (p *Projection) Head(allianceID string) (eventstore.Position, error) {
 	var head eventstore.Position
 	err := p.Read(allianceID, func(_ domain.Alliance, h eventstore.Position) { head = h })
 	return head, err
-}
-
-// Summary is one alliance in a listing.
-type Summary struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Purpose string `json:"purpose"`
-	Seq     uint64 `json:"seq"`
-}
-
-// ListOne returns the listing of one alliance: empty when it is not
-// formed. It is List for a caller who may read only that alliance, without
-// going through the whole directory.
-func (p *Projection) ListOne(allianceID string) []Summary {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	e, ok := p.dir[allianceID]
-	if !ok || e.Name == "" {
-		return []Summary{}
-	}
-	return []Summary{e.summary(allianceID)}
-}
-
-func (e *dirEntry) summary(allianceID string) Summary {
-	return Summary{ID: allianceID, Name: e.Name, Purpose: e.Purpose, Seq: e.Seq}
-}
-
-// List returns the alliances that visible accepts, ordered by name then id,
-// from the directory: listing loads no read model.
-func (p *Projection) List(visible func(allianceID string) bool) []Summary {
-	p.mu.RLock()
-	out := make([]Summary, 0, len(p.dir))
-	for id, e := range p.dir {
-		if e.Name == "" || !visible(id) {
-			continue
-		}
-		out = append(out, e.summary(id))
-	}
-	p.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].ID < out[j].ID
-	})
-	return out
 }
 
 // Listen registers fn to be called with every record applied from now on, in

@@ -136,7 +136,7 @@ func TestReplayEqualsLiveFold(t *testing.T) {
 		require.NoError(t, err)
 		total += head.Seq
 		waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		require.NoError(t, live.WaitFor(waitCtx, a.aid, head.Seq))
+		require.NoError(t, live.WaitFor(waitCtx, a.aid, head))
 		cancel()
 	}
 	require.GreaterOrEqual(t, total, uint64(10000))
@@ -165,8 +165,9 @@ func TestTimeTravel(t *testing.T) {
 	aid, ids, pid := seedAlliance(t, l, 3)
 	recs := l.run(t, aid, memberActor(ids[1]), domain.CastVote{ProposalID: pid, Stance: "agree", Reason: "r"})
 	voteSeq := recs[0].Event.Seq
-	l.run(t, aid, memberActor(ids[0]), domain.CloseVoting{ProposalID: pid})
-	require.NoError(t, p.WaitFor(ctx, aid, voteSeq+1))
+	closed := l.run(t, aid, memberActor(ids[0]), domain.CloseVoting{ProposalID: pid})
+	require.Equal(t, voteSeq+1, closed[0].Event.Seq)
+	require.NoError(t, p.WaitFor(ctx, aid, closed[len(closed)-1].Position()))
 
 	before, pos, err := p.StateAt(ctx, aid, voteSeq-1)
 	require.NoError(t, err)
@@ -200,7 +201,7 @@ func TestAuditPages(t *testing.T) {
 	}
 	head, err := l.store.Head(ctx, aid)
 	require.NoError(t, err)
-	require.NoError(t, p.WaitFor(ctx, aid, head.Seq))
+	require.NoError(t, p.WaitFor(ctx, aid, head))
 
 	var seqs []uint64
 	from := uint64(1)

@@ -73,7 +73,7 @@ func (l *storedLog) run(a domain.Actor, c domain.Command) {
 		l.state = domain.Evolve(l.state, rec.Event)
 	}
 	l.pos = res.Records[len(res.Records)-1].Position()
-	require.NoError(l.t, l.proj.WaitFor(l.ctx, l.aid, l.pos.Seq))
+	require.NoError(l.t, l.proj.WaitFor(l.ctx, l.aid, l.pos))
 }
 
 // next is the statement header of the next command run decides, for a

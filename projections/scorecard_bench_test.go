@@ -41,7 +41,7 @@ func benchAlliance(b *testing.B) (*Projection, string) {
 		pos = res.Records[len(res.Records)-1].Position()
 	}
 	seedBench(run)
-	require.NoError(b, proj.WaitFor(ctx, aid, pos.Seq))
+	require.NoError(b, proj.WaitFor(ctx, aid, pos))
 	return proj, aid
 }
 

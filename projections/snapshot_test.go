@@ -66,7 +66,10 @@ func TestSnapshotsResume(t *testing.T) {
 	vote(t, l, a2, ids2[1], p2, "agree")
 	third, folded := restarted(t, l, snaps)
 	require.Equal(t, int64(1), folded)
-	require.NoError(t, full.WaitFor(ctx, a2, 8))
+	head, err := l.store.Head(ctx, a2)
+	require.NoError(t, err)
+	require.EqualValues(t, 8, head.Seq)
+	require.NoError(t, full.WaitFor(ctx, a2, head))
 	require.JSONEq(t, stateJSON(t, full, a2), stateJSON(t, third, a2))
 }
 

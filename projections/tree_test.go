@@ -60,8 +60,9 @@ func TestTreesFollowTheLog(t *testing.T) {
 	requireTreeMatchesLog(t, p, l, a2)
 
 	recs := l.run(t, a1, memberActor(ids[1]), domain.CastVote{ProposalID: pid, Stance: domain.StanceAgree, Reason: "r"})
-	l.run(t, a1, memberActor(ids[0]), domain.CloseVoting{ProposalID: pid})
-	require.NoError(t, p.WaitFor(context.Background(), a1, recs[0].Event.Seq+1))
+	closed := l.run(t, a1, memberActor(ids[0]), domain.CloseVoting{ProposalID: pid})
+	require.Equal(t, recs[0].Event.Seq+1, closed[0].Event.Seq)
+	require.NoError(t, p.WaitFor(context.Background(), a1, closed[len(closed)-1].Position()))
 	requireTreeMatchesLog(t, p, l, a1)
 
 	_, _, err := p.Tree("0195f3a2-7c1e-7d4b-9a10-3f2e8c6d5b4a")
@@ -97,7 +98,10 @@ func TestTreesResumeFromSnapshots(t *testing.T) {
 	for _, m := range ids[1:] {
 		vote(t, l, aid, m, pid, domain.StanceAgree) // 10 events
 	}
-	require.NoError(t, first.WaitFor(ctx, aid, 10))
+	head, err := l.store.Head(ctx, aid)
+	require.NoError(t, err)
+	require.EqualValues(t, 10, head.Seq)
+	require.NoError(t, first.WaitFor(ctx, aid, head))
 	require.NoError(t, first.Checkpoint(ctx))
 	vote(t, l, aid, ids[0], pid, domain.StanceAgree) // 11: after the checkpoint
 

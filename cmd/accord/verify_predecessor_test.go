@@ -43,10 +43,10 @@ func successionExports(t *testing.T) (pred, succ ledgerExport, link domain.Allia
 	meta := domain.Meta{AllianceID: sid, CommandID: "succession-test", At: time.Now().UTC(), Actor: domain.Actor{ID: "admin", Role: domain.RoleAdmin}}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, _, err := ledger.NewRunner(m.store).Run(ctx, meta, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on",
+	formed, _, err := ledger.NewRunner(m.store).Run(ctx, meta, domain.FormAlliance{Name: "Care Alliance II", Purpose: "Carry on",
 		Predecessor: &link}, nil)
 	require.NoError(t, err)
-	require.NoError(t, m.proj.WaitFor(ctx, sid, 1))
+	require.NoError(t, m.proj.WaitFor(ctx, sid, formed.Records[0].Position()))
 	s := verifyAlliance{path: "/v1/alliances/" + sid}
 	h.must(201, "POST", s.path+"/members", verifyAdmin, map[string]any{"name": "Northside Health", "sector": "health system", "role": "convener"})
 
