@@ -96,6 +96,13 @@ func TestDirectoryLeavesMemoryOnceStored(t *testing.T) {
 	require.Zero(t, again.RecentEntries())
 	requireListsLog(t, l, again, aids)
 	require.Equal(t, []projections.Deadline{timedVote}, again.Deadlines())
+	// The log's last message is in the stored directory: waiting for it
+	// ends at once.
+	last, err := l.store.Head(ctx, aids[5])
+	require.NoError(t, err)
+	waitCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	require.NoError(t, again.WaitFor(waitCtx, aids[5], last))
 	events, _ := p.Applied()
 	againEvents, _ := again.Applied()
 	require.Equal(t, events, againEvents, "the events counted")

@@ -275,7 +275,8 @@ func (p *Projection) Applied() (events, streamSeq uint64) {
 func (p *Projection) WaitFor(ctx context.Context, allianceID string, pos eventstore.Position) error {
 	for {
 		p.mu.Lock()
-		seen := p.applied > pos.StreamSeq || (p.applied == pos.StreamSeq && p.lastSeq >= pos.Seq)
+		seen := p.applied > pos.StreamSeq || p.settled.streamSeq >= pos.StreamSeq ||
+			(p.applied == pos.StreamSeq && p.lastSeq >= pos.Seq)
 		v, loaded := p.alliances[allianceID]
 		done := seen && (!loaded || v.loading != nil || v.head.Seq >= pos.Seq)
 		var ch chan struct{}
