@@ -6,10 +6,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"accord/domain"
 	"accord/eventstore"
+	"accord/eventstore/eventstoretest"
+	"accord/ledger"
 	"accord/projections"
 )
 
@@ -166,4 +169,53 @@ func TestDirectoryStoredByTwoInstances(t *testing.T) {
 	require.Zero(t, read, "the directory stored is the one further along")
 	requireListsLog(t, l, third, aids)
 	behind.Close()
+}
+
+// TestCheckpointStoresTheDirectoryPastAFailedSnapshot: an alliance whose
+// snapshot the bucket refuses (here, too large for it) does not keep the
+// directory from being stored, so its entries still leave memory; the
+// alliance is snapshotted at the first checkpoint that can.
+func TestCheckpointStoresTheDirectoryPastAFailedSnapshot(t *testing.T) {
+	srv := eventstoretest.Start(t)
+	l := &testLedger{store: srv.Store, runner: ledger.NewRunner(srv.Store), clock: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)}
+	ctx := context.Background()
+	snaps, err := l.store.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	js, err := jetstream.New(srv.Conn)
+	require.NoError(t, err)
+	kv, err := js.KeyValue(ctx, eventstore.SnapshotBucket)
+	require.NoError(t, err)
+	limit := func(size int32) {
+		t.Helper()
+		st, err := kv.Status(ctx)
+		require.NoError(t, err)
+		cfg := st.(*jetstream.KeyValueBucketStatus).StreamInfo().Config
+		cfg.MaxMsgSize = size
+		_, err = js.UpdateStream(ctx, cfg)
+		require.NoError(t, err)
+	}
+
+	big, ids, pid := seedAlliance(t, l, 12)
+	for _, m := range ids[1:] {
+		vote(t, l, big, m, pid, "agree")
+	}
+	small, _, _ := seedAlliance(t, l, 2)
+	p, _ := lazyProjection(t, l, snaps, 1<<20)
+	require.NoError(t, p.Read(big, func(domain.Alliance, eventstore.Position) {}))
+	require.Equal(t, 2, p.RecentEntries())
+
+	limit(1024) // the big alliance's state is larger; a directory shard is not
+	err = p.Checkpoint(ctx)
+	require.Error(t, err, "the big alliance's snapshot is refused")
+	require.Zero(t, p.RecentEntries(), "the directory was stored all the same")
+	requireListsLog(t, l, p, []string{big, small})
+	raw, err := snaps.Get(ctx, "alliance."+big)
+	require.NoError(t, err)
+	require.Nil(t, raw)
+
+	limit(-1)
+	require.NoError(t, p.Checkpoint(ctx))
+	raw, err = snaps.Get(ctx, "alliance."+big)
+	require.NoError(t, err)
+	require.NotNil(t, raw, "snapshotted at the next checkpoint")
 }

@@ -121,20 +121,27 @@ func (p *Projection) writeSnapshot(ctx context.Context, w snapshotWrite) error {
 }
 
 // Checkpoint writes a snapshot of every loaded alliance changed since its
-// last one, then the directory's changed shards and the stream seq they
-// reflect. It returns the first error writing the bucket; the previous
-// directory then stays in force.
+// last one, then the directory's recent entries and the stream seq they
+// reflect. An alliance whose snapshot cannot be written is marked changed
+// again, for the next checkpoint, and the others and the directory are
+// written all the same: the directory's entries leave memory only once
+// stored. It returns the first error writing the bucket.
 func (p *Projection) Checkpoint(ctx context.Context) error {
 	if p.snaps == nil {
 		return nil
 	}
-	writes := p.collect()
-	for _, w := range writes {
+	var first error
+	for _, w := range p.collect() {
 		if err := p.writeSnapshot(ctx, w); err != nil {
-			return err
+			first = cmpOr(first, err)
+			p.mu.Lock()
+			if v := p.alliances[w.aid]; v != nil {
+				v.dirty = true
+			}
+			p.mu.Unlock()
 		}
 	}
-	return p.writeDirectory(ctx)
+	return cmpOr(first, p.writeDirectory(ctx))
 }
 
 // collect renders, under the lock, the snapshots of the loaded alliances
