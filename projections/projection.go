@@ -18,7 +18,8 @@ import (
 )
 
 // Projection keeps the read models of the alliances an instance serves
-// current, and a directory of every alliance (directory.go). With a cache
+// current, and a directory of every alliance, stored in the snapshot
+// bucket with its recent entries in memory (directory.go). With a cache
 // budget (UseCache) an alliance's read model is loaded when first asked for
 // — its snapshot, then the tail of its own subject — and evicted when idle
 // and the budget is spent (cache.go); without one every alliance is loaded
