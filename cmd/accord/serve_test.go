@@ -78,9 +78,23 @@ func TestServeRestart(t *testing.T) {
 	require.Equal(t, 200, status, "%v", state)
 	require.Equal(t, "Dual Eligible Coalition", state["name"])
 	require.Len(t, state["proposals"], 1)
-	// Writes go on after the restart, chained to the old head.
+	// The listing comes from the directory the first run stored.
+	listed := func(token string) []any {
+		t.Helper()
+		status, out := call(t, m2, "GET", "/v1/alliances", token, nil)
+		require.Equal(t, 200, status, "%v", out)
+		return out["alliances"].([]any)
+	}
+	want := map[string]any{"id": aid, "name": "Dual Eligible Coalition", "purpose": "Integrated care", "seq": head["seq"]}
+	require.Equal(t, []any{want}, listed(admin))
+	require.Equal(t, []any{want}, listed(member["token"].(string)))
+	// Writes go on after the restart, chained to the old head, and the
+	// listing follows them.
 	status, _ = call(t, m2, "POST", "/v1/alliances/"+aid+"/proposals", member["token"].(string), map[string]any{"kind": "position", "title": "Second", "body": "b"})
 	require.Equal(t, 201, status)
+	want["seq"] = head["seq"].(float64) + 1
+	require.Equal(t, []any{want}, listed(admin))
+	require.Equal(t, []any{want}, listed(member["token"].(string)))
 }
 
 // TestServeFlags checks the flags and their environment variables.
