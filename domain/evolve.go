@@ -12,41 +12,47 @@ import "slices"
 // maps): a caller that still needs the old state must Clone it first.
 // Event data must be values, as Decode and NewEvent make them.
 func Evolve(s Alliance, e Event) Alliance {
-	s.Seq = e.Seq
+	s.EvolveInPlace(e)
+	return s
+}
+
+// EvolveInPlace applies e to a itself: Evolve without copying the state in
+// and out, for a caller that keeps only the new state (a fold).
+func (a *Alliance) EvolveInPlace(e Event) {
+	a.Seq = e.Seq
 	switch d := e.Data.(type) {
 	case AllianceFormed:
-		s.ID, s.Name, s.Purpose, s.Charter, s.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter.withPolicyDefaults(), e.At
-		s.Predecessor = copyHead(d.Predecessor)
+		a.ID, a.Name, a.Purpose, a.Charter, a.FormedAt = e.AllianceID, d.Name, d.Purpose, d.Charter.withPolicyDefaults(), e.At
+		a.Predecessor = copyHead(d.Predecessor)
 	case MemberAdmitted:
-		s.admit(e, d)
+		a.admit(e, d)
 	case MemberWithdrew:
-		s.withdraw(d)
+		a.withdraw(d)
 	case MemberKeyRegistered:
-		s.registerKey(e, d)
+		a.registerKey(e, d)
 	case ObserverAdded:
-		s.addObserver(d)
+		a.addObserver(d)
 	case WitnessAdded:
-		s.addWitness(e, d)
+		a.addWitness(e, d)
 	case WorkgroupFormed:
-		s.formWorkgroup(d)
+		a.formWorkgroup(d)
 	case CharterAmended:
-		s.Charter = d.Charter.withPolicyDefaults()
+		a.Charter = d.Charter.withPolicyDefaults()
 	case CommitmentMade:
-		s.makeCommitment(d)
+		a.makeCommitment(d)
 	case ProgressReported, CommitmentFulfilled, CommitmentWithdrawn:
-		s.evolveCommitment(e)
+		a.evolveCommitment(e)
 	case WorkgroupMembersChanged, WorkgroupProgressReported, WorkgroupClosed:
-		s.evolveWorkgroup(e)
+		a.evolveWorkgroup(e)
 	case ProxyGranted:
-		s.grantProxy(e, d)
+		a.grantProxy(e, d)
 	case ProxyRevoked:
-		s.revokeProxy(d)
+		a.revokeProxy(d)
 	case AllianceConcluded:
-		s.conclude(e, d)
+		a.conclude(e, d)
 	default:
-		s.evolveProposal(e)
+		a.evolveProposal(e)
 	}
-	return s
 }
 
 func (a *Alliance) admit(e Event, d MemberAdmitted) {

@@ -30,7 +30,7 @@ type Undo struct {
 // what Revert needs to take it back.
 func (a *Alliance) EvolveUndoable(e Event, u *Undo) {
 	u.note(a, e)
-	*a = Evolve(*a, e)
+	a.EvolveInPlace(e)
 }
 
 // Revert puts a back as it was before the first event evolved through u,

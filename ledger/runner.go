@@ -189,7 +189,7 @@ func (r *Runner) attempt(ctx context.Context, e *allianceEntry, batch []*pending
 	}
 	if !multi {
 		for _, rec := range records {
-			e.state = domain.Evolve(e.state, rec.Event)
+			e.state.EvolveInPlace(rec.Event)
 		}
 	}
 	settleDecided(e, decided, records)
@@ -361,7 +361,7 @@ func (r *Runner) catchUp(ctx context.Context, e *allianceEntry) error {
 		if rec.Event.Seq <= e.pos.Seq {
 			continue
 		}
-		e.state = domain.Evolve(e.state, rec.Event)
+		e.state.EvolveInPlace(rec.Event)
 		e.pos = rec.Position()
 		e.recent.addOne(rec)
 	}

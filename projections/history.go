@@ -74,7 +74,7 @@ func (p *Projection) Fold(ctx context.Context, allianceID string, keep func(doma
 		if each != nil {
 			each(state, rec)
 		}
-		state = domain.Evolve(state, rec.Event)
+		state.EvolveInPlace(rec.Event)
 		pos = rec.Position()
 	}
 	if pos.Seq == 0 {

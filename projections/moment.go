@@ -87,7 +87,7 @@ func (p *Projection) foldMoment(ctx context.Context, allianceID string, keep fun
 		if each != nil {
 			each(rec)
 		}
-		m.State = domain.Evolve(m.State, rec.Event)
+		m.State.EvolveInPlace(rec.Event)
 		m.votes.observe(m.State, rec.Event)
 		at, pos = rec.Event.At, rec.Position()
 	}

@@ -236,7 +236,7 @@ func (p *Projection) fold(aid string, v *allianceView, rec eventstore.Record) {
 	if v.tree != nil {
 		v.tree.Append(rec.Raw)
 	}
-	v.state = domain.Evolve(v.state, rec.Event)
+	v.state.EvolveInPlace(rec.Event)
 	v.votes.observe(v.state, rec.Event)
 	v.head = rec.Position()
 	if v.loading == nil {

@@ -250,7 +250,7 @@ func (v *Verifier) Check(line []byte) error {
 	if err := v.expect.check(ev, hash); err != nil {
 		return v.fail(err)
 	}
-	c.state = domain.Evolve(c.state, ev)
+	c.state.EvolveInPlace(ev)
 	c.head.Seq, c.head.Hash, c.head.Name, c.head.Predecessor = ev.Seq, hash, c.state.Name, c.state.Predecessor
 	c.head.Events++
 	v.events++
