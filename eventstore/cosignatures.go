@@ -88,7 +88,7 @@ func (c *Cosignatures) putLatest(ctx context.Context, cs StoredCosignature) erro
 // are told apart by the entry's revision.
 func (c *Cosignatures) mergeLatest(ctx context.Context, aid string, given map[string]StoredCosignature) error {
 	key := latestKey(aid)
-	return updateKey(ctx, c.kv, key, "the latest cosignatures "+key, func(old []byte, _ bool) ([]byte, bool, error) {
+	return updateKey(ctx, c.kv, key, "the latest cosignatures "+key, func(old []byte) ([]byte, bool, error) {
 		latest := parseLatest(aid, old)
 		changed := false
 		for id, cs := range given {

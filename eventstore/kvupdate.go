@@ -15,13 +15,13 @@ import (
 // writers in step fall out of it.
 const kvUpdateTries = 12
 
-// updateKey reads key, passes its value to change (nil and false when
-// there is none), and writes what change returns in its place, unless
+// updateKey reads key, passes its value to change (nil when there is
+// none), and writes what change returns in its place, unless
 // change reports nothing changed. The write names the revision read, so a
 // writer that changed the key in between makes it read and change again
 // (up to kvUpdateTries times); nothing is lost to a race. what names the
 // key in errors; an error from change is returned as it is.
-func updateKey(ctx context.Context, kv jetstream.KeyValue, key, what string, change func(old []byte, exists bool) ([]byte, bool, error)) error {
+func updateKey(ctx context.Context, kv jetstream.KeyValue, key, what string, change func(old []byte) ([]byte, bool, error)) error {
 	for try := 1; ; try++ {
 		entry, err := kv.Get(ctx, key)
 		if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
@@ -31,7 +31,7 @@ func updateKey(ctx context.Context, kv jetstream.KeyValue, key, what string, cha
 		if err == nil {
 			old = entry.Value()
 		}
-		value, changed, err := change(old, entry != nil)
+		value, changed, err := change(old)
 		if err != nil || !changed {
 			return err
 		}

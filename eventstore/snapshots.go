@@ -75,7 +75,7 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 // shards. It returns an Unavailable error when the bucket cannot be read
 // or written, an Internal one for a value too large, and change's error.
 func (s *Snapshots) Update(ctx context.Context, key string, change func(old []byte) (value []byte, changed bool, err error)) error {
-	return updateKey(ctx, s.kv, key, "snapshot "+key, func(old []byte, _ bool) ([]byte, bool, error) {
+	return updateKey(ctx, s.kv, key, "snapshot "+key, func(old []byte) ([]byte, bool, error) {
 		if m, ok := parseManifest(old); ok {
 			var err error
 			if old, err = s.getParts(ctx, key, m); err != nil {
