@@ -157,23 +157,35 @@ func TestSeamSurvivesLossesDuringReplayAndDrops(t *testing.T) {
 }
 
 // readSeqs appends the seqs of the stream's events to got until the body
-// ends, and returns the last id seen.
+// ends, and returns the id of the last event read whole. As in a browser's
+// EventSource, an event counts (and its id becomes the one to resume
+// after) only at the blank line that ends it: a read cut off between an
+// event's id and its data must not skip that event on the next connection.
 func readSeqs(body io.Reader, got []uint64, last string) ([]uint64, string) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	id, seq, hasData := "", uint64(0), false
 	for sc.Scan() {
 		line := sc.Text()
-		if id, ok := strings.CutPrefix(line, "id: "); ok {
-			last = id
-		}
-		if data, ok := strings.CutPrefix(line, "data: "); ok {
+		switch {
+		case line == "":
+			if hasData {
+				got = append(got, seq)
+				if id != "" {
+					last = id
+				}
+			}
+			id, hasData = "", false
+		case strings.HasPrefix(line, "id: "):
+			id = strings.TrimPrefix(line, "id: ")
+		case strings.HasPrefix(line, "data: "):
 			var e struct {
 				Event struct {
 					Seq uint64 `json:"seq"`
 				} `json:"event"`
 			}
-			if json.Unmarshal([]byte(data), &e) == nil {
-				got = append(got, e.Event.Seq)
+			if json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &e) == nil {
+				seq, hasData = e.Event.Seq, true
 			}
 		}
 	}
