@@ -74,6 +74,10 @@ func TestDirectoryLeavesMemoryOnceStored(t *testing.T) {
 	require.Zero(t, p.RecentEntries(), "stored, so gone from memory")
 	requireListsLog(t, l, p, aids)
 	require.Zero(t, p.CacheStats().Loaded, "listing loads no read model")
+	// A loaded alliance lists from its read model.
+	require.NoError(t, p.Read(aids[0], func(domain.Alliance, eventstore.Position) {}))
+	require.Equal(t, 1, p.CacheStats().Loaded)
+	requireListsLog(t, l, p, aids)
 
 	// A vote in a stored alliance, and a timed vote opened in another.
 	recs := l.run(t, aids[3], memberActor(members[3]), domain.CastVote{ProposalID: pids[3], Stance: "agree", Reason: "r"})
