@@ -19,8 +19,9 @@ import (
 // the first 16 hex digits of that hash, so that two instances rewriting
 // one snapshot at once never write each other's parts; Get checks the
 // whole value against the manifest's hash, and treats a mismatch as no
-// snapshot. Once a new manifest is in place, the parts of the one it
-// replaced are deleted.
+// snapshot. Once a new manifest, or a value stored whole, is in place, the
+// parts of the manifest it replaced are deleted (for a value stored whole,
+// when this instance had seen that manifest).
 
 // snapshotPart is the largest value stored whole, and the size of each
 // part of a larger one: well under NATS's default 1 MiB payload limit,
@@ -86,14 +87,19 @@ func (s *Snapshots) putParts(ctx context.Context, key string, value []byte) erro
 	if _, err := s.kv.Put(ctx, key, m.encode()); err != nil {
 		return classify(fmt.Sprintf("put snapshot %s", key), err)
 	}
+	s.parted.Store(key, m)
 	if hadOld && old.id() != m.id() {
-		for i := 0; i < old.parts; i++ {
-			// Left behind on failure, they are only unused space: the
-			// manifest in force names other parts.
-			_ = s.Delete(ctx, partKey(key, old, i))
-		}
+		s.deleteParts(ctx, key, old)
 	}
 	return nil
+}
+
+// deleteParts deletes the parts m names, of a manifest no longer in force
+// under key. Left behind on failure, they are only unused space.
+func (s *Snapshots) deleteParts(ctx context.Context, key string, m manifest) {
+	for i := 0; i < m.parts; i++ {
+		_ = s.Delete(ctx, partKey(key, m, i))
+	}
 }
 
 // getParts reads the parts m names and returns the value they make, or nil

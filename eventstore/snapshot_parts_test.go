@@ -92,9 +92,24 @@ func TestSnapshotsInParts(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, got, "a missing part is no snapshot")
 
-	// A small value replaces a large one whole.
+	// A small value replaces a large one whole, and its parts go.
 	require.NoError(t, snaps.Put(ctx, "alliance.a", []byte(`{"small":true}`)))
 	got, err = snaps.Get(ctx, "alliance.a")
 	require.NoError(t, err)
 	require.Equal(t, `{"small":true}`, string(got))
+	_, keys = snapshotKeys(t, srv)
+	require.Equal(t, []string{"alliance.a"}, slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, "dir.") }))
+
+	// So does one merged in by Update, on an instance that only read it.
+	require.NoError(t, snaps.Put(ctx, "alliance.b", second))
+	other, err := eventstore.Open(ctx, srv.Connect(t))
+	require.NoError(t, err)
+	reader, err := other.OpenSnapshots(ctx, 1)
+	require.NoError(t, err)
+	require.NoError(t, reader.Update(ctx, "alliance.b", func(old []byte) ([]byte, bool, error) {
+		require.True(t, bytes.Equal(second, old))
+		return []byte(`{"merged":true}`), true, nil
+	}))
+	_, keys = snapshotKeys(t, srv)
+	require.Equal(t, []string{"alliance.a", "alliance.b"}, slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, "dir.") }))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"accord/domain"
 
@@ -19,6 +20,9 @@ const SnapshotBucket = "accord_snapshots"
 // bucket shared by every instance.
 type Snapshots struct {
 	kv jetstream.KeyValue
+	// parted holds the manifest of each key this instance saw stored in
+	// parts, so that a value stored whole in its place deletes them.
+	parted sync.Map
 }
 
 // OpenSnapshots opens (or creates) the snapshot bucket with the store's
@@ -45,6 +49,9 @@ func (s *Snapshots) Put(ctx context.Context, key string, value []byte) error {
 	if _, err := s.kv.Put(ctx, key, value); err != nil {
 		return classify(fmt.Sprintf("put snapshot %s", key), err)
 	}
+	if old, ok := s.parted.LoadAndDelete(key); ok {
+		s.deleteParts(ctx, key, old.(manifest))
+	}
 	return nil
 }
 
@@ -62,6 +69,7 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, classify(fmt.Sprintf("get snapshot %s", key), err)
 	}
 	if m, ok := parseManifest(entry.Value()); ok {
+		s.parted.Store(key, m)
 		return s.getParts(ctx, key, m)
 	}
 	return entry.Value(), nil
@@ -75,8 +83,10 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 // shards. It returns an Unavailable error when the bucket cannot be read
 // or written, an Internal one for a value too large, and change's error.
 func (s *Snapshots) Update(ctx context.Context, key string, change func(old []byte) (value []byte, changed bool, err error)) error {
-	return updateKey(ctx, s.kv, key, "snapshot "+key, func(old []byte) ([]byte, bool, error) {
+	wrote := false
+	err := updateKey(ctx, s.kv, key, "snapshot "+key, func(old []byte) ([]byte, bool, error) {
 		if m, ok := parseManifest(old); ok {
+			s.parted.Store(key, m)
 			var err error
 			if old, err = s.getParts(ctx, key, m); err != nil {
 				return nil, false, err
@@ -86,8 +96,15 @@ func (s *Snapshots) Update(ctx context.Context, key string, change func(old []by
 		if err == nil && changed && len(value) > snapshotPart {
 			err = domain.Errorf(domain.Internal, "snapshot %s: %d bytes is more than one part", key, len(value))
 		}
+		wrote = err == nil && changed
 		return value, changed, err
 	})
+	if err == nil && wrote {
+		if old, ok := s.parted.LoadAndDelete(key); ok {
+			s.deleteParts(ctx, key, old.(manifest))
+		}
+	}
+	return err
 }
 
 // Delete removes key; a missing key is not an error.
@@ -125,6 +142,7 @@ func (s *Snapshots) Scan(ctx context.Context, pattern string, fn func(key string
 	return scanBucket(ctx, s.kv, pattern, "scan snapshots "+pattern, func(entry jetstream.KeyValueEntry) error {
 		value := entry.Value()
 		if m, ok := parseManifest(value); ok {
+			s.parted.Store(entry.Key(), m)
 			var err error
 			if value, err = s.getParts(ctx, entry.Key(), m); err != nil || value == nil {
 				return err // nil: being rewritten, as if absent
