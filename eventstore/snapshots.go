@@ -78,9 +78,9 @@ func (s *Snapshots) Get(ctx context.Context, key string) ([]byte, error) {
 // Update stores under key what change makes of the value there (nil when
 // there is none), unless change reports that nothing changed. Another
 // writer changing the key in between makes Update read and call change
-// again, so two instances merging into one key lose neither's change. The value change returns must fit in one part: Update
-// is for small values merged from several writers, such as directory
-// shards. It returns an Unavailable error when the bucket cannot be read
+// again, so two instances merging into one key lose neither's change.
+// The value change returns must fit in one part: Update is for small
+// values merged from several writers, such as directory shards. It returns an Unavailable error when the bucket cannot be read
 // or written, an Internal one for a value too large, and change's error.
 func (s *Snapshots) Update(ctx context.Context, key string, change func(old []byte) (value []byte, changed bool, err error)) error {
 	wrote := false

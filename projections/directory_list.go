@@ -74,17 +74,15 @@ func (p *Projection) List(ctx context.Context, visible func(allianceID string) b
 	// The recent entries are taken before the shards are read: an entry
 	// stored and dropped from memory in between is then in its shard.
 	p.mu.RLock()
-	all := make(map[string]*dirEntry, len(p.recent))
+	recent := make(map[string]dirEntry, len(p.recent))
 	for aid, e := range p.recent {
 		if visible(aid) {
-			c := *e
-			all[aid] = &c
+			recent[aid] = *e
 		}
 	}
 	p.mu.RUnlock()
+	all := map[string]*dirEntry{}
 	if p.snaps != nil {
-		recent := all
-		all = map[string]*dirEntry{}
 		err := p.snaps.Scan(ctx, "dir.*", func(_ string, value []byte) {
 			_ = decodeShard(value, func(aid string, e *dirEntry) {
 				if visible(aid) {
@@ -95,9 +93,9 @@ func (p *Projection) List(ctx context.Context, visible func(allianceID string) b
 		if err != nil {
 			return nil, domain.Errorf(domain.Unavailable, "reading the directory: %v", err)
 		}
-		for aid, e := range recent {
-			e.mergeInto(all, aid)
-		}
+	}
+	for aid, e := range recent {
+		e.mergeInto(all, aid)
 	}
 	out := make([]Summary, 0, len(all))
 	for aid, e := range all {
